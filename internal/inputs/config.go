@@ -1,0 +1,53 @@
+// Package inputs turns the action's environment (INPUT_* and GITHUB_* variables) into a
+// validated Config. Parsing is pure: it reads only the getenv function it is given and
+// touches no file and no network, so every problem is reported before GitHub is called.
+package inputs
+
+// Config is the action's validated configuration.
+type Config struct {
+	Token string // never printed; masked by the caller
+
+	Owner, Repo string
+	Tag         string
+
+	TargetCommitish string
+	Name            string // "" = default to the tag on create, unchanged on update
+	Body            string
+	BodyPath        string // "" when not given; read by the caller, not by Parse
+
+	GenerateNotes bool
+	PreviousTag   string
+	NotesConfig   string
+
+	Draft              bool
+	Prerelease         *bool  // nil = unchanged on update, false on create
+	MakeLatest         string // "", "true", "false" or "legacy"
+	DiscussionCategory string
+
+	Files            []Pattern
+	WorkingDirectory string // absolute or relative to the process's directory; never ""
+	FailOnUnmatched  bool
+	Overwrite        bool
+	DeleteOther      bool
+	MaxParallel      int
+	Checksums        string // asset name for the checksum list; "" = none
+	DryRun           bool
+
+	// Where GitHub is. APIURL always ends without a slash: "https://api.github.com",
+	// "https://ghes.example.com/api/v3", "https://api.acme.ghe.com".
+	APIURL    string
+	UploadURL string // "https://uploads.github.com", ".../api/uploads", "https://uploads.acme.ghe.com"
+	ServerURL string // "https://github.com"
+
+	// The runner's files. In a workflow (GITHUB_ACTIONS=true) OutputPath is required.
+	InActions   bool
+	OutputPath  string
+	SummaryPath string
+}
+
+// Pattern is one entry of the files input.
+type Pattern struct {
+	Glob    string // doublestar pattern, "!" removed
+	Exclude bool   // the entry started with "!"
+	Label   string // from "path#label"; "" when none
+}

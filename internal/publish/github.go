@@ -1,0 +1,181 @@
+// Package publish creates or updates a GitHub release for a tag and converges its assets.
+//
+// It talks to GitHub only through the GitHub interface declared here; the adapter over
+// go-github lives in internal/ghclient, and tests use the emulator in internal/emulator.
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Release is the part of a GitHub release the action reads.
+// https://docs.github.com/en/rest/releases/releases#get-a-release
+type Release struct {
+	ID              int64     `json:"id"`
+	TagName         string    `json:"tag_name"`
+	TargetCommitish string    `json:"target_commitish"`
+	Name            string    `json:"name"`
+	Body            string    `json:"body"`
+	Draft           bool      `json:"draft"`
+	Prerelease      bool      `json:"prerelease"`
+	Immutable       bool      `json:"immutable"`
+	HTMLURL         string    `json:"html_url"`
+	UploadURL       string    `json:"upload_url"`
+	TarballURL      string    `json:"tarball_url"`
+	ZipballURL      string    `json:"zipball_url"`
+	CreatedAt       time.Time `json:"created_at"`
+}
+
+// Asset is the part of a release asset the action reads.
+// https://docs.github.com/en/rest/releases/assets#get-a-release-asset
+type Asset struct {
+	ID                 int64  `json:"id"`
+	Name               string `json:"name"`
+	Label              string `json:"label"`
+	State              string `json:"state"` // "uploaded", or "starter"/"open" for a broken upload
+	ContentType        string `json:"content_type"`
+	Size               int64  `json:"size"`
+	Digest             string `json:"digest"` // "sha256:<hex>", empty when GitHub has none
+	URL                string `json:"url"`
+	BrowserDownloadURL string `json:"browser_download_url"`
+}
+
+// SHA256 returns the hex digest GitHub reports for the asset, or "" when it has none.
+func (a *Asset) SHA256() string {
+	hex, ok := strings.CutPrefix(a.Digest, "sha256:")
+	if !ok {
+		return ""
+	}
+	return strings.ToLower(hex)
+}
+
+// ReleaseFields are the writable fields of a release. A nil pointer leaves the field
+// unchanged on update and absent on create, so old GHES versions that lack a field
+// (make_latest, for one) never see it unless the user asked for it.
+type ReleaseFields struct {
+	TagName            *string `json:"tag_name,omitempty"`
+	TargetCommitish    *string `json:"target_commitish,omitempty"`
+	Name               *string `json:"name,omitempty"`
+	Body               *string `json:"body,omitempty"`
+	Draft              *bool   `json:"draft,omitempty"`
+	Prerelease         *bool   `json:"prerelease,omitempty"`
+	MakeLatest         *string `json:"make_latest,omitempty"`
+	DiscussionCategory *string `json:"discussion_category_name,omitempty"`
+}
+
+// NotesRequest asks GitHub to generate release notes.
+// https://docs.github.com/en/rest/releases/releases#generate-release-notes-content-for-a-release
+type NotesRequest struct {
+	TagName         string `json:"tag_name"`
+	TargetCommitish string `json:"target_commitish,omitempty"`
+	PreviousTagName string `json:"previous_tag_name,omitempty"`
+	ConfigFilePath  string `json:"configuration_file_path,omitempty"`
+}
+
+// UploadRequest describes one asset upload. The adapter opens Path itself, so that
+// every attempt streams the file from the start with an exact Content-Length.
+type UploadRequest struct {
+	Path        string
+	Name        string
+	Label       string
+	ContentType string
+	Size        int64
+	// Progress, when set, is called with the number of bytes just sent.
+	Progress func(n int64)
+}
+
+// GitHub is what the publisher needs from the releases API. Every method makes its
+// own retries for transient failures, except UploadAsset: an upload that fails may
+// leave a broken asset behind, which the caller must clean before trying again.
+type GitHub interface {
+	// ReleaseByTag returns the published release for tag, or an error matching
+	// ErrNotFound. GitHub never returns drafts here.
+	ReleaseByTag(ctx context.Context, tag string) (*Release, error)
+	// ListReleases returns every release visible to the token, drafts included,
+	// following pagination to the end.
+	ListReleases(ctx context.Context) ([]*Release, error)
+	GetRelease(ctx context.Context, id int64) (*Release, error)
+	CreateRelease(ctx context.Context, f ReleaseFields) (*Release, error)
+	UpdateRelease(ctx context.Context, id int64, f ReleaseFields) (*Release, error)
+	DeleteRelease(ctx context.Context, id int64) error
+	// GenerateNotes returns the body GitHub would write for the release.
+	GenerateNotes(ctx context.Context, r NotesRequest) (string, error)
+
+	ListAssets(ctx context.Context, releaseID int64) ([]*Asset, error)
+	// UploadAsset makes exactly one attempt, to the release's upload_url.
+	UploadAsset(ctx context.Context, rel *Release, u UploadRequest) (*Asset, error)
+	// UpdateAsset renames an asset or changes its label; a nil pointer leaves it.
+	UpdateAsset(ctx context.Context, assetID int64, name, label *string) (*Asset, error)
+	DeleteAsset(ctx context.Context, assetID int64) error
+	// DownloadAsset streams an asset's content (following GitHub's 302 to its
+	// download host). The caller closes the reader.
+	DownloadAsset(ctx context.Context, assetID int64) (io.ReadCloser, error)
+}
+
+// ErrNotFound matches a 404 answer.
+var ErrNotFound = errors.New("not found")
+
+// APIError is an answer from GitHub that was not a success.
+// https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api
+type APIError struct {
+	Method, URL string
+	Status      int
+	Message     string
+	Errors      []FieldError
+	// Retryable tells whether the failure is transient (5xx, 429, a secondary rate
+	// limit, a dropped connection): the same request may succeed later.
+	Retryable bool
+}
+
+// FieldError is one entry of a 422 answer's "errors" list.
+type FieldError struct {
+	Resource string `json:"resource"`
+	Field    string `json:"field"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.URL, e.Status)
+	if e.Message != "" {
+		fmt.Fprintf(&b, " %s", e.Message)
+	}
+	for _, fe := range e.Errors {
+		fmt.Fprintf(&b, " [%s.%s %s", fe.Resource, fe.Field, fe.Code)
+		if fe.Message != "" {
+			fmt.Fprintf(&b, ": %s", fe.Message)
+		}
+		b.WriteString("]")
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrNotFound) true for a 404.
+func (e *APIError) Is(target error) bool { return target == ErrNotFound && e.Status == 404 }
+
+// IsAlreadyExists reports whether err is GitHub's 422 for a duplicate: resource is
+// "Release" (field "tag_name") or "ReleaseAsset" (field "name").
+func IsAlreadyExists(err error, resource string) bool {
+	var e *APIError
+	if !errors.As(err, &e) || e.Status != 422 {
+		return false
+	}
+	for _, fe := range e.Errors {
+		if fe.Code == "already_exists" && (resource == "" || fe.Resource == resource) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsRetryable reports whether err is transient.
+func IsRetryable(err error) bool {
+	var e *APIError
+	return errors.As(err, &e) && e.Retryable
+}
