@@ -1,0 +1,243 @@
+// Package retry decides whether a failed GitHub request is tried again and when, and
+// paces all workers of a run together once GitHub asks them to slow down.
+//
+// https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
+package retry
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Policy holds the limits of retrying. The zero value is not useful; use Default.
+type Policy struct {
+	MaxAttempts int           // attempts in all, the first included
+	BaseDelay   time.Duration // first backoff; doubled on each further attempt
+	MaxDelay    time.Duration // cap on one backoff
+	// LimitFallback is the wait after a rate-limit answer that names no time.
+	// GitHub asks for at least a minute.
+	LimitFallback time.Duration
+	// MaxWait is the longest single wait worth making; a rate limit that resets
+	// later than this fails the run instead of hanging the job.
+	MaxWait time.Duration
+
+	Now  func() time.Time // defaults to time.Now
+	Rand func() float64   // in [0,1); defaults to a time-seeded source
+}
+
+// Default is the policy used against GitHub.
+func Default() Policy {
+	return Policy{
+		MaxAttempts:   6,
+		BaseDelay:     time.Second,
+		MaxDelay:      30 * time.Second,
+		LimitFallback: 60 * time.Second,
+		MaxWait:       15 * time.Minute,
+	}
+}
+
+// Answer is what came back from one attempt: a status and headers, or a transport error.
+type Answer struct {
+	Status  int         // 0 when the request got no answer
+	Header  http.Header // may be nil
+	Message string      // the "message" of GitHub's error body
+	Err     error       // transport error, when Status is 0
+}
+
+// Decision says whether to try again and after how long.
+type Decision struct {
+	Retry       bool
+	Wait        time.Duration
+	RateLimited bool   // the answer asked the whole client to slow down
+	Reason      string // short, for the log
+}
+
+// Decide is the one place that decides about retries. attempt counts the attempts
+// made so far, the failed one included (1 after the first failure).
+func (p Policy) Decide(attempt int, a Answer) Decision {
+	d := p.classify(a)
+	if !d.Retry {
+		return d
+	}
+	if attempt >= p.MaxAttempts {
+		d.Retry = false
+		d.Reason += ": giving up after " + strconv.Itoa(attempt) + " attempts"
+		return d
+	}
+	if d.Wait == 0 {
+		d.Wait = p.backoff(attempt)
+	}
+	if p.MaxWait > 0 && d.Wait > p.MaxWait {
+		d.Retry = false
+		d.Reason += ": GitHub asks to wait " + d.Wait.Round(time.Second).String() + ", longer than " + p.MaxWait.String()
+	}
+	return d
+}
+
+func (p Policy) classify(a Answer) Decision {
+	if a.Status == 0 {
+		if a.Err == nil || errors.Is(a.Err, context.Canceled) || errors.Is(a.Err, context.DeadlineExceeded) {
+			return Decision{Reason: "cancelled"}
+		}
+		return Decision{Retry: true, Reason: "connection error"}
+	}
+	h := a.Header
+	if h == nil {
+		h = http.Header{}
+	}
+	primary := h.Get("X-Ratelimit-Remaining") == "0"
+	secondary := strings.Contains(strings.ToLower(a.Message), "secondary rate limit") ||
+		(h.Get("Retry-After") != "" && (a.Status == 403 || a.Status == 429))
+	switch {
+	case a.Status == 429 || (a.Status == 403 && (primary || secondary)):
+		return Decision{Retry: true, RateLimited: true, Wait: p.limitWait(h, primary), Reason: "rate limited (" + strconv.Itoa(a.Status) + ")"}
+	case a.Status >= 500 && a.Status != http.StatusNotImplemented:
+		d := Decision{Retry: true, Reason: "server error (" + strconv.Itoa(a.Status) + ")"}
+		if s, ok := retryAfter(h, p.now()); ok {
+			d.Wait = s
+		}
+		return d
+	default:
+		return Decision{Reason: "not retryable (" + strconv.Itoa(a.Status) + ")"}
+	}
+}
+
+// limitWait honours Retry-After first, then x-ratelimit-reset for a primary limit,
+// then the fallback GitHub recommends.
+func (p Policy) limitWait(h http.Header, primary bool) time.Duration {
+	if d, ok := retryAfter(h, p.now()); ok {
+		return d
+	}
+	if primary {
+		if reset, err := strconv.ParseInt(h.Get("X-Ratelimit-Reset"), 10, 64); err == nil {
+			d := time.Unix(reset, 0).Sub(p.now()) + time.Second
+			if d < time.Second {
+				d = time.Second
+			}
+			return d
+		}
+	}
+	return p.LimitFallback
+}
+
+// retryAfter reads Retry-After as seconds or as an HTTP date.
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		if s == 0 {
+			return time.Millisecond, true
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < time.Millisecond {
+			d = time.Millisecond
+		}
+		return d, true
+	}
+	return 0, false
+}
+
+// backoff is exponential with "equal jitter": half the delay is fixed, half random,
+// so workers that failed together do not come back together.
+func (p Policy) backoff(attempt int) time.Duration {
+	d := float64(p.BaseDelay) * math.Pow(2, float64(attempt-1))
+	if max := float64(p.MaxDelay); max > 0 && d > max {
+		d = max
+	}
+	return time.Duration(d/2 + p.rand()*d/2)
+}
+
+func (p Policy) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+func (p Policy) rand() float64 {
+	if p.Rand != nil {
+		return p.Rand()
+	}
+	return float64(time.Now().UnixNano()%1000) / 1000
+}
+
+// Gate paces every request of a run. After a rate-limit answer, Hold stops all
+// workers until GitHub's wait is over, and from then on request starts are spaced
+// apart, so the workers come back one by one instead of all at once.
+type Gate struct {
+	mu       sync.Mutex
+	until    time.Time     // nobody starts a request before this
+	spacing  time.Duration // minimum gap between request starts, 0 until a limit is hit
+	next     time.Time     // earliest start of the next request under spacing
+	holds    int
+	MaxSpace time.Duration // cap on spacing; 0 means 2s
+}
+
+// Hold makes every worker wait d from now, and widens the gap between requests.
+func (g *Gate) Hold(d time.Duration) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if t := time.Now().Add(d); t.After(g.until) {
+		g.until = t
+	}
+	max := g.MaxSpace
+	if max == 0 {
+		max = 2 * time.Second
+	}
+	switch {
+	case g.spacing == 0:
+		g.spacing = 100 * time.Millisecond
+	case g.spacing < max:
+		g.spacing *= 2
+	}
+	if g.spacing > max {
+		g.spacing = max
+	}
+	g.holds++
+}
+
+// Holds reports how many times the gate was held, for logs and tests.
+func (g *Gate) Holds() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.holds
+}
+
+// Wait blocks until this worker may start a request.
+func (g *Gate) Wait(ctx context.Context) error {
+	g.mu.Lock()
+	start := time.Now()
+	if g.until.After(start) {
+		start = g.until
+	}
+	if g.spacing > 0 {
+		if g.next.After(start) {
+			start = g.next
+		}
+		g.next = start.Add(g.spacing)
+	}
+	g.mu.Unlock()
+	d := time.Until(start)
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
