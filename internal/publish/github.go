@@ -78,7 +78,8 @@ type NotesRequest struct {
 }
 
 // UploadRequest describes one asset upload. The adapter opens Path itself, so that
-// every attempt streams the file from the start with an exact Content-Length.
+// every attempt streams the file from the start with an exact Content-Length, and
+// hashes what it sends so it can check the digest GitHub reports.
 type UploadRequest struct {
 	Path        string
 	Name        string
@@ -89,9 +90,8 @@ type UploadRequest struct {
 	Progress func(n int64)
 }
 
-// GitHub is what the publisher needs from the releases API. Every method makes its
-// own retries for transient failures, except UploadAsset: an upload that fails may
-// leave a broken asset behind, which the caller must clean before trying again.
+// GitHub is what the publisher needs from the releases API. Every method retries
+// transient failures itself (see internal/retry).
 type GitHub interface {
 	// ReleaseByTag returns the published release for tag, or an error matching
 	// ErrNotFound. GitHub never returns drafts here.
@@ -107,7 +107,10 @@ type GitHub interface {
 	GenerateNotes(ctx context.Context, r NotesRequest) (string, error)
 
 	ListAssets(ctx context.Context, releaseID int64) ([]*Asset, error)
-	// UploadAsset makes exactly one attempt, to the release's upload_url.
+	// UploadAsset streams a file to the release's upload_url. Before a retry it
+	// deletes the broken ("starter") asset a failed attempt can leave, and when a
+	// lost answer hid a complete upload, it returns that asset. It fails when the
+	// digest GitHub reports differs from the sha256 of the bytes sent.
 	UploadAsset(ctx context.Context, rel *Release, u UploadRequest) (*Asset, error)
 	// UpdateAsset renames an asset or changes its label; a nil pointer leaves it.
 	UpdateAsset(ctx context.Context, assetID int64, name, label *string) (*Asset, error)

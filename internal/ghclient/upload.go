@@ -1,0 +1,191 @@
+package ghclient
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/publish"
+	"github.com/releasekit/release-action/internal/retry"
+)
+
+// ErrDigestMismatch means GitHub stored other bytes than the ones read from disk.
+var ErrDigestMismatch = errors.New("digest mismatch")
+
+// UploadAsset streams u.Path to the release. The file is reopened for every attempt
+// (a request body cannot be replayed), and what a failed attempt left behind is
+// cleaned up before the next one: GitHub may keep an empty "starter" asset that
+// blocks the name after a 502 or a dropped connection.
+// https://docs.github.com/en/rest/releases/assets#upload-a-release-asset
+func (c *Client) UploadAsset(ctx context.Context, rel *publish.Release, u publish.UploadRequest) (*publish.Asset, error) {
+	target, err := c.uploadTarget(rel, u)
+	if err != nil {
+		return nil, err
+	}
+	for attempt := 1; ; attempt++ {
+		if err := c.gate.Wait(ctx); err != nil {
+			return nil, err
+		}
+		res, err := c.uploadOnce(ctx, target, u)
+		if err != nil {
+			return nil, err
+		}
+		if res.err == nil {
+			return c.verify(ctx, res, u)
+		}
+		if publish.IsAlreadyExists(res.err, "ReleaseAsset") {
+			return nil, res.err
+		}
+		if !c.backOff(ctx, attempt, res.err, res.answer) {
+			return nil, res.err
+		}
+		left, err := c.leftover(ctx, rel.ID, u.Name)
+		if err != nil {
+			return nil, fmt.Errorf("look for what the failed upload of %s left: %w", u.Name, err)
+		}
+		switch {
+		case left == nil:
+		case left.State == "uploaded" && res.sent == u.Size && left.Size == u.Size && left.SHA256() == res.sum:
+			// The upload went through; only the answer was lost.
+			return left, nil
+		case left.State != "uploaded":
+			c.logf("deleting broken asset %s (state %q) left by the failed upload", left.Name, left.State)
+			if err := c.DeleteAsset(ctx, left.ID); err != nil && !errors.Is(err, publish.ErrNotFound) {
+				return nil, fmt.Errorf("delete broken asset %s: %w", left.Name, err)
+			}
+		default:
+			return nil, fmt.Errorf("upload %s: another asset of that name appeared on the release meanwhile: %w", u.Name, res.err)
+		}
+	}
+}
+
+type uploadResult struct {
+	asset  *publish.Asset
+	sum    string // sha256 of the bytes read from disk
+	sent   int64
+	err    *publish.APIError
+	answer retry.Answer
+}
+
+func (c *Client) uploadOnce(ctx context.Context, target string, u publish.UploadRequest) (*uploadResult, error) {
+	f, err := os.Open(u.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() != u.Size {
+		return nil, fmt.Errorf("%s changed size while the action ran (%d bytes, was %d)", u.Path, st.Size(), u.Size)
+	}
+	body := &meter{r: f, h: sha256.New(), progress: u.Progress}
+	var rd io.Reader = body
+	if u.Size == 0 {
+		// A zero Content-Length with a non-nil body would be sent chunked, which
+		// GitHub refuses.
+		rd = http.NoBody
+	}
+	req, err := c.gh.NewUploadRequest(target, rd, u.Size, u.ContentType)
+	if err != nil {
+		return nil, err
+	}
+	resp, apiErr, ans := c.send(req.WithContext(ctx))
+	res := &uploadResult{sum: hex.EncodeToString(body.h.Sum(nil)), sent: body.n, err: apiErr, answer: ans}
+	if apiErr != nil {
+		return res, nil
+	}
+	defer resp.Body.Close()
+	var a publish.Asset
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
+		return nil, fmt.Errorf("upload %s: decode answer: %w", u.Name, err)
+	}
+	res.asset = &a
+	return res, nil
+}
+
+// verify checks that GitHub stored what was read from disk.
+func (c *Client) verify(ctx context.Context, res *uploadResult, u publish.UploadRequest) (*publish.Asset, error) {
+	a := res.asset
+	bad := ""
+	switch {
+	case res.sent != u.Size:
+		bad = fmt.Sprintf("sent %d bytes of %d", res.sent, u.Size)
+	case a.Size != u.Size:
+		bad = fmt.Sprintf("GitHub stored %d bytes of %d", a.Size, u.Size)
+	case a.SHA256() != "" && a.SHA256() != res.sum:
+		bad = fmt.Sprintf("GitHub reports sha256:%s, the file has sha256:%s", a.SHA256(), res.sum)
+	}
+	if bad == "" {
+		return a, nil
+	}
+	// Leave nothing wrong on the release; the caller will report the failure.
+	if err := c.DeleteAsset(ctx, a.ID); err != nil {
+		c.logf("could not delete mismatched asset %s: %v", a.Name, err)
+	}
+	return nil, fmt.Errorf("upload %s: %w: %s", u.Name, ErrDigestMismatch, bad)
+}
+
+// leftover finds the asset that an upload of name would have created.
+func (c *Client) leftover(ctx context.Context, releaseID int64, name string) (*publish.Asset, error) {
+	list, err := c.ListAssets(ctx, releaseID)
+	if err != nil {
+		return nil, err
+	}
+	stored := assets.GitHubName(name)
+	for _, a := range list {
+		if a.Name == stored {
+			return a, nil
+		}
+	}
+	return nil, nil
+}
+
+// uploadTarget expands the release's upload_url template (RFC 6570, "{?name,label}").
+func (c *Client) uploadTarget(rel *publish.Release, u publish.UploadRequest) (string, error) {
+	base, _, _ := strings.Cut(rel.UploadURL, "{")
+	if base == "" {
+		base = c.gh.UploadURL.String() + c.repoPath("releases/%d/assets", rel.ID)
+	}
+	t, err := url.Parse(base)
+	if err != nil {
+		return "", fmt.Errorf("release upload_url %q: %w", rel.UploadURL, err)
+	}
+	q := url.Values{"name": {u.Name}}
+	if u.Label != "" {
+		q.Set("label", u.Label)
+	}
+	t.RawQuery = q.Encode()
+	return t.String(), nil
+}
+
+// meter hashes and counts what the transport reads from the file.
+type meter struct {
+	r        io.Reader
+	h        hash.Hash
+	n        int64
+	progress func(int64)
+}
+
+func (m *meter) Read(p []byte) (int, error) {
+	n, err := m.r.Read(p)
+	if n > 0 {
+		m.h.Write(p[:n])
+		m.n += int64(n)
+		if m.progress != nil {
+			m.progress(int64(n))
+		}
+	}
+	return n, err
+}
