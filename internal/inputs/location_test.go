@@ -1,0 +1,110 @@
+package inputs
+
+import "testing"
+
+func TestLocation(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name                string
+		apiURL, serverURL   string
+		wantAPI, wantUpload string
+		wantServer          string
+	}{
+		{
+			name:       "github.com by default",
+			wantAPI:    "https://api.github.com",
+			wantUpload: "https://uploads.github.com",
+			wantServer: "https://github.com",
+		},
+		{
+			name:       "github.com explicit with trailing slash",
+			apiURL:     "https://api.github.com/",
+			serverURL:  "https://github.com/",
+			wantAPI:    "https://api.github.com",
+			wantUpload: "https://uploads.github.com",
+			wantServer: "https://github.com",
+		},
+		{
+			name:       "GitHub Enterprise Server",
+			apiURL:     "https://ghes.example.com/api/v3",
+			serverURL:  "https://ghes.example.com",
+			wantAPI:    "https://ghes.example.com/api/v3",
+			wantUpload: "https://ghes.example.com/api/uploads",
+			wantServer: "https://ghes.example.com",
+		},
+		{
+			name:       "GitHub Enterprise Server with port and trailing slashes",
+			apiURL:     "https://ghes.example.com:8443/api/v3//",
+			serverURL:  "https://ghes.example.com:8443",
+			wantAPI:    "https://ghes.example.com:8443/api/v3",
+			wantUpload: "https://ghes.example.com:8443/api/uploads",
+			wantServer: "https://ghes.example.com:8443",
+		},
+		{
+			name:       "GHE.com data residency",
+			apiURL:     "https://api.acme.ghe.com",
+			serverURL:  "https://acme.ghe.com",
+			wantAPI:    "https://api.acme.ghe.com",
+			wantUpload: "https://uploads.acme.ghe.com",
+			wantServer: "https://acme.ghe.com",
+		},
+		{
+			name:       "loopback emulator laid out like github.com",
+			apiURL:     "http://127.0.0.1:4567",
+			serverURL:  "http://127.0.0.1:4567",
+			wantAPI:    "http://127.0.0.1:4567",
+			wantUpload: "http://127.0.0.1:4567/uploads",
+			wantServer: "http://127.0.0.1:4567",
+		},
+		{
+			name:       "loopback emulator laid out like GHES",
+			apiURL:     "http://127.0.0.1:4567/api/v3",
+			serverURL:  "http://127.0.0.1:4567",
+			wantAPI:    "http://127.0.0.1:4567/api/v3",
+			wantUpload: "http://127.0.0.1:4567/api/uploads",
+			wantServer: "http://127.0.0.1:4567",
+		},
+		{
+			name:       "IPv6 loopback",
+			apiURL:     "http://[::1]:4567/",
+			wantAPI:    "http://[::1]:4567",
+			wantUpload: "http://[::1]:4567/uploads",
+			wantServer: "https://github.com",
+		},
+		{
+			name:       "localhost",
+			apiURL:     "http://localhost:8080",
+			wantAPI:    "http://localhost:8080",
+			wantUpload: "http://localhost:8080/uploads",
+			wantServer: "https://github.com",
+		},
+		{
+			name:       "other host",
+			apiURL:     "https://github.internal.example/some/path",
+			wantAPI:    "https://github.internal.example/some/path",
+			wantUpload: "https://github.internal.example/api/uploads",
+			wantServer: "https://github.com",
+		},
+		{
+			name:       "a ghe.com look-alike is not GHE.com",
+			apiURL:     "https://api.a.b.ghe.com",
+			wantAPI:    "https://api.a.b.ghe.com",
+			wantUpload: "https://api.a.b.ghe.com/api/uploads",
+			wantServer: "https://github.com",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			m := with(minimal(), "GITHUB_API_URL", tt.apiURL, "GITHUB_SERVER_URL", tt.serverURL)
+			c, err := Parse(env(m))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if c.APIURL != tt.wantAPI || c.UploadURL != tt.wantUpload || c.ServerURL != tt.wantServer {
+				t.Errorf("got API %q upload %q server %q\nwant API %q upload %q server %q",
+					c.APIURL, c.UploadURL, c.ServerURL, tt.wantAPI, tt.wantUpload, tt.wantServer)
+			}
+		})
+	}
+}

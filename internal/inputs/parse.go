@@ -1,0 +1,381 @@
+package inputs
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	githubactions "github.com/sethvargo/go-githubactions"
+)
+
+// Limits of the max_parallel input. More than a few concurrent uploads only
+// invites GitHub's secondary rate limits.
+const (
+	defaultMaxParallel = 4
+	maxMaxParallel     = 32
+)
+
+// Parse reads the action's inputs (INPUT_<NAME>, trimmed) and the runner's GITHUB_*
+// variables through getenv and validates all of them. Every problem is reported at
+// once, joined with errors.Join; each message names the input as the user writes it
+// in a workflow. The token's value never appears in an error.
+func Parse(getenv func(string) string) (*Config, error) {
+	p := &parser{
+		env: getenv,
+		act: githubactions.New(githubactions.WithGetenv(getenv)),
+	}
+	c := &Config{}
+
+	c.Token = p.token()
+	c.Owner, c.Repo = p.repository()
+	c.Tag = p.tag()
+
+	c.TargetCommitish = p.input("target_commitish")
+	c.Name = p.input("name")
+	c.Body = p.input("body")
+	c.BodyPath = p.input("body_path")
+	if c.Body != "" && c.BodyPath != "" {
+		p.fail(`inputs "body" and "body_path" are both set; use one of them`)
+	}
+
+	c.GenerateNotes = p.boolean("generate_release_notes", false)
+	c.PreviousTag = p.input("previous_tag")
+	if c.PreviousTag != "" {
+		if msg := checkRefName(c.PreviousTag); msg != "" {
+			p.fail("input %q: %s is not a valid tag name: %s", "previous_tag", quote(c.PreviousTag), msg)
+		}
+	}
+	c.NotesConfig = p.input("notes_config")
+	if !c.GenerateNotes {
+		// Silently ignoring these would leave the user wondering why the notes
+		// look the way they do.
+		for _, name := range []string{"previous_tag", "notes_config"} {
+			if p.input(name) != "" {
+				p.fail("input %q is only used with generate_release_notes: true", name)
+			}
+		}
+	}
+
+	c.Draft = p.boolean("draft", false)
+	c.Prerelease = p.optionalBool("prerelease")
+	c.MakeLatest = p.makeLatest()
+	if c.MakeLatest == "true" {
+		// GitHub never makes a draft or a prerelease the latest release.
+		if c.Draft {
+			p.fail(`input "make_latest": true conflicts with draft: true; a draft can never be the latest release`)
+		}
+		if c.Prerelease != nil && *c.Prerelease {
+			p.fail(`input "make_latest": true conflicts with prerelease: true; a prerelease can never be the latest release`)
+		}
+	}
+	c.DiscussionCategory = p.input("discussion_category")
+
+	files, err := SplitPatterns(p.input("files"))
+	if err != nil {
+		p.errs = append(p.errs, err)
+	}
+	c.Files = files
+	c.WorkingDirectory = p.workingDirectory()
+	c.FailOnUnmatched = p.boolean("fail_on_unmatched_files", true)
+	c.Overwrite = p.boolean("overwrite", true)
+	c.DeleteOther = p.boolean("delete_other_assets", false)
+	if c.DeleteOther && err == nil && !hasInclude(files) {
+		p.fail(`input "delete_other_assets": true with no "files" patterns would delete every asset of the release; list the files to keep in "files", or set delete_other_assets: false`)
+	}
+	c.MaxParallel = p.maxParallel()
+	c.Checksums = p.checksums()
+	c.DryRun = p.boolean("dry_run", false)
+
+	c.APIURL, c.UploadURL, c.ServerURL = p.location()
+
+	c.InActions = getenv("GITHUB_ACTIONS") == "true"
+	c.OutputPath = getenv("GITHUB_OUTPUT")
+	c.SummaryPath = getenv("GITHUB_STEP_SUMMARY")
+	if c.InActions && c.OutputPath == "" {
+		p.fail("GITHUB_OUTPUT is not set: the runner sets it for every step when GITHUB_ACTIONS is true, so the outputs would be lost")
+	}
+
+	if err := errors.Join(p.errs...); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parser collects the problems found while reading the environment.
+type parser struct {
+	env  func(string) string
+	act  *githubactions.Action
+	errs []error
+}
+
+func (p *parser) fail(format string, args ...any) {
+	p.errs = append(p.errs, fmt.Errorf(format, args...))
+}
+
+// input returns INPUT_<NAME>, trimmed.
+func (p *parser) input(name string) string { return p.act.GetInput(name) }
+
+func (p *parser) token() string {
+	// INPUT_TOKEN defaults to ${{ github.token }} in action.yml; the variables let
+	// the binary run from a terminal too.
+	t := p.input("token")
+	for _, v := range []string{"GITHUB_TOKEN", "GH_TOKEN"} {
+		if t != "" {
+			break
+		}
+		t = strings.TrimSpace(p.env(v))
+	}
+	if t == "" {
+		p.fail(`input "token" is empty; set it (the default is ${{ github.token }}), or set GITHUB_TOKEN or GH_TOKEN`)
+		return ""
+	}
+	// Never echo the value: only say what is wrong with it.
+	if strings.IndexFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
+		p.fail(`input "token" contains spaces or control characters; a token is a single word`)
+		return ""
+	}
+	return t
+}
+
+func (p *parser) repository() (owner, repo string) {
+	v, from := p.input("repository"), ""
+	if v == "" {
+		v, from = strings.TrimSpace(p.env("GITHUB_REPOSITORY")), " (from GITHUB_REPOSITORY)"
+	}
+	if v == "" {
+		p.fail(`input "repository" is empty; set it to owner/name, or set GITHUB_REPOSITORY`)
+		return "", ""
+	}
+	owner, repo, ok := strings.Cut(v, "/")
+	if !ok || strings.Contains(repo, "/") {
+		p.fail("input %q%s: %s is not of the form owner/name", "repository", from, quote(v))
+		return "", ""
+	}
+	bad := false
+	if msg := checkOwner(owner); msg != "" {
+		p.fail("input %q%s: owner %s %s", "repository", from, quote(owner), msg)
+		bad = true
+	}
+	if msg := checkRepo(repo); msg != "" {
+		p.fail("input %q%s: name %s %s", "repository", from, quote(repo), msg)
+		bad = true
+	}
+	if bad {
+		return "", ""
+	}
+	return owner, repo
+}
+
+// checkOwner returns what is wrong with a user or organisation name, or "".
+func checkOwner(s string) string {
+	switch {
+	case s == "":
+		return "is empty"
+	case len(s) > 39:
+		return "is longer than 39 characters"
+	case s[0] == '-' || s[len(s)-1] == '-':
+		return "starts or ends with -"
+	}
+	for _, r := range s {
+		if !isAlnum(r) && r != '-' {
+			return "may only hold letters, digits and -"
+		}
+	}
+	return ""
+}
+
+// checkRepo returns what is wrong with a repository name, or "".
+func checkRepo(s string) string {
+	switch {
+	case s == "":
+		return "is empty"
+	case len(s) > 100:
+		return "is longer than 100 characters"
+	case s == "." || s == "..":
+		return "is not a repository name"
+	}
+	for _, r := range s {
+		if !isAlnum(r) && r != '-' && r != '_' && r != '.' {
+			return "may only hold letters, digits, ., _ and -"
+		}
+	}
+	return ""
+}
+
+func isAlnum(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+}
+
+func (p *parser) tag() string {
+	v, from := p.input("tag"), ""
+	if v == "" {
+		ref := p.env("GITHUB_REF")
+		t, ok := strings.CutPrefix(ref, "refs/tags/")
+		if !ok {
+			if ref == "" {
+				p.fail(`input "tag" is empty; set it, or run the workflow on a tag push`)
+			} else {
+				p.fail(`input "tag" is empty and GITHUB_REF %s is not a tag; set "tag", or run the workflow on a tag push`, quote(ref))
+			}
+			return ""
+		}
+		v, from = t, " (from GITHUB_REF)"
+	}
+	if msg := checkRefName(v); msg != "" {
+		p.fail("input %q%s: %s is not a valid tag name: %s", "tag", from, quote(v), msg)
+		return ""
+	}
+	return v
+}
+
+// checkRefName returns why s cannot be a git tag name, or "". It follows
+// git-check-ref-format(1), applied to the part after refs/tags/.
+func checkRefName(s string) string {
+	switch {
+	case s == "":
+		return "it is empty"
+	case s == "@":
+		return `"@" alone is not allowed`
+	case strings.HasPrefix(s, "-"):
+		return "it starts with -"
+	case strings.HasPrefix(s, "/"):
+		return "it starts with /"
+	case strings.HasSuffix(s, "/"):
+		return "it ends with /"
+	case strings.HasSuffix(s, "."):
+		return "it ends with ."
+	case strings.Contains(s, ".."):
+		return "it contains .."
+	case strings.Contains(s, "@{"):
+		return "it contains @{"
+	case strings.Contains(s, "//"):
+		return "it contains //"
+	}
+	for _, r := range s {
+		if r <= ' ' || r == 0x7f {
+			return "it contains a space or a control character"
+		}
+		if strings.ContainsRune(`~^:?*[\`, r) {
+			return fmt.Sprintf("it contains %q; none of ~ ^ : ? * [ \\ is allowed", r)
+		}
+	}
+	for _, part := range strings.Split(s, "/") {
+		if strings.HasPrefix(part, ".") {
+			return "a path component starts with ."
+		}
+		if strings.HasSuffix(part, ".lock") {
+			return "a path component ends with .lock"
+		}
+	}
+	return ""
+}
+
+// boolean reads a true/false input; case does not matter.
+func (p *parser) boolean(name string, def bool) bool {
+	v := p.input(name)
+	if v == "" {
+		return def
+	}
+	b, ok := parseBool(v)
+	if !ok {
+		p.fail("input %q: %s is not a boolean; use true or false", name, quote(v))
+		return def
+	}
+	return b
+}
+
+// optionalBool is like boolean, but nil when the input is empty.
+func (p *parser) optionalBool(name string) *bool {
+	v := p.input(name)
+	if v == "" {
+		return nil
+	}
+	b, ok := parseBool(v)
+	if !ok {
+		p.fail("input %q: %s is not a boolean; use true or false, or leave it empty to keep the release's setting", name, quote(v))
+		return nil
+	}
+	return &b
+}
+
+func parseBool(v string) (value, ok bool) {
+	switch {
+	case strings.EqualFold(v, "true"):
+		return true, true
+	case strings.EqualFold(v, "false"):
+		return false, true
+	}
+	return false, false
+}
+
+func (p *parser) makeLatest() string {
+	v := p.input("make_latest")
+	switch l := strings.ToLower(v); l {
+	case "", "true", "false", "legacy":
+		return l
+	}
+	p.fail("input %q: %s is not one of true, false or legacy (or empty to let GitHub decide)", "make_latest", quote(v))
+	return ""
+}
+
+func (p *parser) workingDirectory() string {
+	v := p.input("working_directory")
+	if v == "" {
+		v = strings.TrimSpace(p.env("GITHUB_WORKSPACE"))
+	}
+	if v == "" {
+		return "."
+	}
+	if strings.ContainsRune(v, 0) {
+		p.fail("input %q: %s contains a NUL byte; use a directory path", "working_directory", quote(v))
+		return "."
+	}
+	return v
+}
+
+func (p *parser) maxParallel() int {
+	v := p.input("max_parallel")
+	if v == "" {
+		return defaultMaxParallel
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxMaxParallel {
+		p.fail("input %q: %s is not a whole number from 1 to %d", "max_parallel", quote(v), maxMaxParallel)
+		return defaultMaxParallel
+	}
+	return n
+}
+
+func (p *parser) checksums() string {
+	v := p.input("checksums")
+	switch {
+	case v == "":
+		return ""
+	case v == "." || v == "..":
+		p.fail("input %q: %s is not a file name; use a plain name such as SHA256SUMS", "checksums", quote(v))
+	case strings.ContainsAny(v, `/\`):
+		p.fail("input %q: %s contains a path separator; use a plain asset name such as SHA256SUMS", "checksums", quote(v))
+	case strings.IndexFunc(v, unicode.IsControl) >= 0:
+		p.fail("input %q: %s contains control characters; use a plain asset name such as SHA256SUMS", "checksums", quote(v))
+	default:
+		return v
+	}
+	return ""
+}
+
+// quote returns v quoted for an error message, shortened when it is long so that
+// one bad input cannot drown the others.
+func quote(v string) string {
+	const max = 80
+	if len(v) <= max {
+		return strconv.Quote(v)
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return strconv.Quote(v[:cut]) + "..."
+}

@@ -1,0 +1,114 @@
+package inputs
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+)
+
+// SplitPatterns parses the files input: entries separated by newlines or commas,
+// each trimmed, empty ones dropped.
+//
+//   - A comma inside braces belongs to the pattern, so "dist/*.{tar.gz,zip}" stays
+//     one entry; a backslash escapes the character after it, as in doublestar.
+//   - A leading "!" makes the entry an exclusion: files it matches are not uploaded.
+//   - "path#label" sets the asset's label. The entry is split at its LAST "#", so a
+//     file whose name holds "#" is written with a trailing "#" and no label:
+//     "notes#1.txt#". A "#" inside a character class is not special-cased.
+//   - An exclusion cannot have a label.
+//
+// Every glob is checked with doublestar.ValidatePattern. All problems are
+// returned together, each naming the files input.
+func SplitPatterns(s string) ([]Pattern, error) {
+	var (
+		pats []Pattern
+		errs []error
+	)
+	for _, entry := range splitEntries(s) {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		p, err := parsePattern(entry)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		pats = append(pats, p)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return pats, nil
+}
+
+// splitEntries splits at newlines, and at commas outside braces.
+func splitEntries(s string) []string {
+	var (
+		out   []string
+		depth int
+		start int
+	)
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			if i+1 < len(s) && s[i+1] != '\n' && s[i+1] != '\r' {
+				i++ // the escaped byte is part of the pattern
+			}
+		case '{':
+			depth++
+		case '}':
+			if depth > 0 {
+				depth--
+			}
+		case ',':
+			if depth > 0 {
+				continue
+			}
+			out = append(out, s[start:i])
+			start = i + 1
+		case '\n', '\r':
+			// A brace left open by one line must not swallow the next.
+			depth = 0
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+func parsePattern(entry string) (Pattern, error) {
+	var p Pattern
+	rest := entry
+	if r, ok := strings.CutPrefix(rest, "!"); ok {
+		p.Exclude = true
+		rest = strings.TrimSpace(r)
+	}
+	if i := strings.LastIndexByte(rest, '#'); i >= 0 {
+		p.Label = strings.TrimSpace(rest[i+1:])
+		rest = strings.TrimSpace(rest[:i])
+		if p.Exclude && p.Label != "" {
+			return Pattern{}, fmt.Errorf("input %q: %s excludes files and so cannot have a label; drop the #label", "files", quote(entry))
+		}
+	}
+	if rest == "" {
+		return Pattern{}, fmt.Errorf("input %q: %s has no path pattern; write path or path#label", "files", quote(entry))
+	}
+	if !doublestar.ValidatePattern(rest) {
+		return Pattern{}, fmt.Errorf("input %q: %s is not a valid glob (check its brackets, braces and escapes)", "files", quote(rest))
+	}
+	p.Glob = rest
+	return p, nil
+}
+
+// hasInclude reports whether any pattern selects files to upload.
+func hasInclude(pats []Pattern) bool {
+	for _, p := range pats {
+		if !p.Exclude {
+			return true
+		}
+	}
+	return false
+}

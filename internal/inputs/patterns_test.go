@@ -1,0 +1,96 @@
+package inputs
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestSplitPatterns(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   string
+		want []Pattern
+	}{
+		{"empty", "", nil},
+		{"only separators", " ,\n, \r\n ", nil},
+		{"newlines and commas", "a.txt\nb.txt, c.txt\r\nd.txt", []Pattern{{Glob: "a.txt"}, {Glob: "b.txt"}, {Glob: "c.txt"}, {Glob: "d.txt"}}},
+		{"comma inside braces", "dist/*.{tar.gz,zip},x", []Pattern{{Glob: "dist/*.{tar.gz,zip}"}, {Glob: "x"}}},
+		{"escaped comma", `a\,b,c`, []Pattern{{Glob: `a\,b`}, {Glob: "c"}}},
+		{"exclude", "  ! dist/*.sig ", []Pattern{{Glob: "dist/*.sig", Exclude: true}}},
+		{"label", "dist/app.tgz # The app ", []Pattern{{Glob: "dist/app.tgz", Label: "The app"}}},
+		{"label split at last #", "a#b#c", []Pattern{{Glob: "a#b", Label: "c"}}},
+		{"trailing # keeps a # in the name", "notes#1.txt#", []Pattern{{Glob: "notes#1.txt"}}},
+		{"exclude with empty label", "!x#", []Pattern{{Glob: "x", Exclude: true}}},
+		{"doublestar", "**/*.deb", []Pattern{{Glob: "**/*.deb"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := SplitPatterns(tt.in)
+			if err != nil {
+				t.Fatalf("SplitPatterns(%q): %v", tt.in, err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("SplitPatterns(%q)\n got %+v\nwant %+v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSplitPatternsErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{"bad class", "[a-", "not a valid glob"},
+		{"exclude with label", "!*.sig#sig", "cannot have a label"},
+		{"only a label", "#label", "no path pattern"},
+		{"only a bang", "!", "no path pattern"},
+		{"unclosed brace ends at the line", "a{b,c\nd,e", `"a{b,c" is not a valid glob`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := SplitPatterns("ok.txt\n" + tt.in)
+			if err == nil {
+				t.Fatalf("SplitPatterns(%q) = %+v, want an error", tt.in, got)
+			}
+			if msg := err.Error(); !strings.HasPrefix(msg, `input "files": `) || !strings.Contains(msg, tt.want) {
+				t.Errorf("error %q: want it to start with input \"files\" and contain %q", msg, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzSplitPatterns(f *testing.F) {
+	for _, s := range []string{"", "a,b", "dist/*.{a,b}#L", "!x", " # ", `a\,b`, "a#b#c", "[", "!a#b", "\\", "{,}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		pats, err := SplitPatterns(s)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), `input "files": `) {
+				t.Errorf("error %q does not name the input", err)
+			}
+			return
+		}
+		for _, p := range pats {
+			if p.Glob == "" {
+				t.Errorf("SplitPatterns(%q): empty glob in %+v", s, p)
+			}
+			if p.Glob != strings.TrimSpace(p.Glob) || p.Label != strings.TrimSpace(p.Label) {
+				t.Errorf("SplitPatterns(%q): untrimmed %+v", s, p)
+			}
+			if p.Exclude && p.Label != "" {
+				t.Errorf("SplitPatterns(%q): exclusion with a label %+v", s, p)
+			}
+			if strings.ContainsAny(p.Glob, "\r\n") || strings.ContainsAny(p.Label, "\r\n") {
+				t.Errorf("SplitPatterns(%q): newline kept in %+v", s, p)
+			}
+		}
+	})
+}
