@@ -126,3 +126,13 @@ func (c *Client) DownloadAsset(ctx context.Context, id int64) (io.ReadCloser, er
 		}
 	}
 }
+
+// LatestRelease gets the release marked latest.
+// https://docs.github.com/en/rest/releases/releases#get-the-latest-release
+func (c *Client) LatestRelease(ctx context.Context) (*publish.Release, error) {
+	var r publish.Release
+	if _, err := c.call(ctx, http.MethodGet, c.repoPath("releases/latest"), nil, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}

@@ -100,6 +100,8 @@ type GitHub interface {
 	// following pagination to the end.
 	ListReleases(ctx context.Context) ([]*Release, error)
 	GetRelease(ctx context.Context, id int64) (*Release, error)
+	// LatestRelease returns the release GitHub marks as latest, or ErrNotFound.
+	LatestRelease(ctx context.Context) (*Release, error)
 	CreateRelease(ctx context.Context, f ReleaseFields) (*Release, error)
 	UpdateRelease(ctx context.Context, id int64, f ReleaseFields) (*Release, error)
 	DeleteRelease(ctx context.Context, id int64) error

@@ -30,5 +30,6 @@ type Result struct {
 	Published bool // this run turned a draft into a published release
 	DryRun    bool
 	Assets    []AssetReport // sorted by name
+	Plan      []Step        // the asset plan of a dry run
 	Warnings  []string
 }

@@ -1,0 +1,293 @@
+package publish
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// executor carries out a plan against one release.
+type executor struct {
+	gh       GitHub
+	log      Logger
+	rel      *Release
+	parallel int
+	progress time.Duration // interval of progress lines; 0 disables them
+
+	mu       sync.Mutex
+	uploaded map[int64]bool // assets this run created, for failure cleanup
+
+	tmu    sync.Mutex
+	active []*transfer // uploads in flight, for progress lines
+}
+
+// outcome is the final state of one step.
+type outcome struct {
+	step   Step
+	asset  *Asset // the asset as it ends up (nil for delete)
+	action string
+}
+
+// run applies the steps. Uploads and replacements run up to parallel at once and
+// all of them are attempted even when one fails; deletions run only after every
+// upload succeeded, so a failed run never removes an asset.
+func (e *executor) run(ctx context.Context, steps []Step) ([]outcome, error) {
+	var (
+		mu   sync.Mutex
+		outs []outcome
+		errs []error
+	)
+	add := func(o outcome, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			errs = append(errs, err)
+			return
+		}
+		outs = append(outs, o)
+	}
+	stop := e.startProgress()
+	var g errgroup.Group
+	g.SetLimit(max(1, e.parallel))
+	var deletes []Step
+	for _, s := range steps {
+		if s.Op == OpDelete {
+			deletes = append(deletes, s)
+			continue
+		}
+		g.Go(func() error {
+			add(e.apply(ctx, s))
+			return nil
+		})
+	}
+	_ = g.Wait()
+	stop()
+	if len(errs) == 0 {
+		for _, s := range deletes {
+			g.Go(func() error {
+				err := e.gh.DeleteAsset(ctx, s.Remote.ID)
+				if errors.Is(err, ErrNotFound) {
+					err = nil // already gone: the goal is reached
+				}
+				if err != nil {
+					err = fmt.Errorf("delete asset %s: %w", s.Name, err)
+				}
+				add(outcome{step: s, asset: s.Remote, action: ActionDeleted}, err)
+				return nil
+			})
+		}
+		_ = g.Wait()
+	}
+	sort.Slice(outs, func(i, j int) bool { return outs[i].step.Name < outs[j].step.Name })
+	return outs, errors.Join(errs...)
+}
+
+func (e *executor) apply(ctx context.Context, s Step) (outcome, error) {
+	switch s.Op {
+	case OpKeep:
+		a := s.Remote
+		if s.Rename || s.Relabel {
+			var name, label *string
+			if s.Rename {
+				name = &s.Name
+			}
+			if s.Label != "" {
+				label = &s.Label
+			}
+			e.log.Infof("%s: same content; updating %s", s.Name, map[bool]string{true: "name and label", false: "label"}[s.Rename])
+			got, err := e.gh.UpdateAsset(ctx, a.ID, name, label)
+			if err != nil {
+				return outcome{}, fmt.Errorf("update asset %s: %w", a.Name, err)
+			}
+			a = got
+		}
+		return outcome{step: s, asset: a, action: ActionKept}, nil
+	case OpUpload:
+		a, err := e.upload(ctx, s, s.Name)
+		if IsAlreadyExists(err, "ReleaseAsset") {
+			// Another job uploaded the same name after we listed the assets.
+			return e.adoptRace(ctx, s, err)
+		}
+		if err != nil {
+			return outcome{}, err
+		}
+		return outcome{step: s, asset: a, action: ActionUploaded}, nil
+	case OpReplace:
+		a, err := e.replace(ctx, s)
+		if err != nil {
+			return outcome{}, err
+		}
+		return outcome{step: s, asset: a, action: ActionReplaced}, nil
+	}
+	return outcome{}, fmt.Errorf("step %s %s: unknown op", s.Op, s.Name)
+}
+
+// replace swaps an asset's content without a moment where a failure leaves the
+// release without it: the new file goes up under a temporary name, then the old
+// asset is deleted, then the new one takes the name. A broken old asset holds
+// nothing worth keeping and is deleted first.
+func (e *executor) replace(ctx context.Context, s Step) (*Asset, error) {
+	old := s.Remote
+	if old.State != "" && old.State != "uploaded" {
+		if err := e.gh.DeleteAsset(ctx, old.ID); err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, fmt.Errorf("delete broken asset %s: %w", old.Name, err)
+		}
+		return e.upload(ctx, s, s.Name)
+	}
+	tmp := TempName(s.Name, nonce())
+	a, err := e.upload(ctx, s, tmp)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.gh.DeleteAsset(ctx, old.ID); err != nil && !errors.Is(err, ErrNotFound) {
+		// The old asset stays; drop the new copy so the release is as it was.
+		if derr := e.gh.DeleteAsset(ctx, a.ID); derr != nil {
+			e.log.Warningf("could not remove the temporary asset %s: %v", tmp, derr)
+		}
+		return nil, fmt.Errorf("replace %s: delete the old asset: %w", old.Name, err)
+	}
+	name := s.Name
+	got, err := e.gh.UpdateAsset(ctx, a.ID, &name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("replace %s: the new content is on the release as %s, but renaming it failed (run again to finish): %w", s.Name, tmp, err)
+	}
+	return got, nil
+}
+
+// adoptRace handles a 422 for a name that appeared after planning.
+func (e *executor) adoptRace(ctx context.Context, s Step, cause error) (outcome, error) {
+	list, err := e.gh.ListAssets(ctx, e.rel.ID)
+	if err != nil {
+		return outcome{}, fmt.Errorf("upload %s: %w", s.Name, cause)
+	}
+	for _, a := range list {
+		if a.Name != s.Name {
+			continue
+		}
+		if s.Local.SHA256 == "" {
+			sum, _, herr := hashLocal(s.Local)
+			if herr != nil {
+				return outcome{}, herr
+			}
+			s.Local.SHA256 = sum
+		}
+		if sameContent(a, s.Local) {
+			return outcome{step: s, asset: a, action: ActionKept}, nil
+		}
+		return outcome{}, fmt.Errorf("upload %s: another run uploaded different content under this name at the same time; run again to converge: %w", s.Name, cause)
+	}
+	return outcome{}, fmt.Errorf("upload %s: %w", s.Name, cause)
+}
+
+func (e *executor) upload(ctx context.Context, s Step, name string) (*Asset, error) {
+	l := s.Local
+	t := e.track(name, l.Size)
+	defer t.done()
+	a, err := e.gh.UploadAsset(ctx, e.rel, UploadRequest{
+		Path: l.Path, Name: name, Label: s.Label, ContentType: l.ContentType, Size: l.Size,
+		Progress: t.add,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("upload %s: %w", l.Rel, err)
+	}
+	e.mu.Lock()
+	if e.uploaded == nil {
+		e.uploaded = map[int64]bool{}
+	}
+	e.uploaded[a.ID] = true
+	e.mu.Unlock()
+	e.log.Infof("uploaded %s (%s)", a.Name, humanBytes(a.Size))
+	return a, nil
+}
+
+func nonce() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// transfer is one upload in flight, for progress lines.
+type transfer struct {
+	e       *executor
+	name    string
+	total   int64
+	sent    atomic.Int64
+	started time.Time
+}
+
+func (e *executor) track(name string, total int64) *transfer {
+	t := &transfer{e: e, name: name, total: total, started: time.Now()}
+	e.tmu.Lock()
+	e.active = append(e.active, t)
+	e.tmu.Unlock()
+	return t
+}
+
+func (t *transfer) add(n int64) { t.sent.Add(n) }
+
+func (t *transfer) done() {
+	e := t.e
+	e.tmu.Lock()
+	defer e.tmu.Unlock()
+	for i, x := range e.active {
+		if x == t {
+			e.active = append(e.active[:i], e.active[i+1:]...)
+			break
+		}
+	}
+}
+
+// startProgress logs, every interval, one line per upload still running.
+func (e *executor) startProgress() (stop func()) {
+	if e.progress <= 0 {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(e.progress)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				e.tmu.Lock()
+				list := append([]*transfer(nil), e.active...)
+				e.tmu.Unlock()
+				for _, t := range list {
+					sent := t.sent.Load()
+					rate := float64(sent) / time.Since(t.started).Seconds()
+					e.log.Infof("%s: %s of %s (%s/s)", t.name, humanBytes(sent), humanBytes(t.total), humanBytes(int64(rate)))
+				}
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

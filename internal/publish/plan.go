@@ -1,0 +1,224 @@
+package publish
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/releasekit/release-action/internal/assets"
+)
+
+// Op is what a step does to the release.
+type Op string
+
+const (
+	OpKeep    Op = "keep"    // the asset already holds the file's content
+	OpUpload  Op = "upload"  // no asset of that name yet
+	OpReplace Op = "replace" // an asset of that name holds other content, or is broken
+	OpDelete  Op = "delete"  // an asset no pattern matched (delete_other_assets), or a leftover
+)
+
+// Local is a matched file, with its sha256 when the planner needs it.
+type Local struct {
+	assets.File
+	SHA256 string // hex; "" when not computed
+}
+
+// Step is one change (or non-change) the executor makes.
+type Step struct {
+	Op     Op     `json:"op"`
+	Name   string `json:"name"`             // the asset's name on the release when done
+	Label  string `json:"label,omitempty"`  // label to set; "" leaves the label alone
+	Path   string `json:"path,omitempty"`   // local file, relative to working_directory
+	Size   int64  `json:"size,omitempty"`   // local size
+	Reason string `json:"reason"`           // why, in words, for the log and the plan
+	Rename bool   `json:"rename,omitempty"` // keep: the asset exists under another name; rename it
+	// Relabel is set on a keep whose label differs from Label.
+	Relabel bool `json:"relabel,omitempty"`
+
+	Local  *Local `json:"-"`
+	Remote *Asset `json:"-"`
+	// RemoteID is Remote.ID, for the JSON plan.
+	RemoteID int64 `json:"remote_id,omitempty"`
+}
+
+// Changes reports whether the step changes the release.
+func (s Step) Changes() bool { return s.Op != OpKeep || s.Rename || s.Relabel }
+
+// PlanOptions are the inputs that shape a plan.
+type PlanOptions struct {
+	Overwrite   bool // replace an asset whose content differs
+	DeleteOther bool // delete assets no local file matched
+}
+
+// ErrOverwriteRefused is returned for an asset that differs while overwrite is false.
+var ErrOverwriteRefused = errors.New("overwrite is false")
+
+// tempPattern recognises the temporary names used while replacing an asset; one
+// that is still on the release was left by an interrupted run.
+var tempPattern = regexp.MustCompile(`^(.+)\.replacing-[0-9a-f]{8}$`)
+
+// TempName is the name a replacement is uploaded under before the old asset goes.
+// It survives GitHub's renaming unchanged.
+func TempName(stored, nonce string) string { return stored + ".replacing-" + nonce }
+
+// MakePlan decides, for every local file and remote asset, what to do. It is pure:
+// the caller supplies sha256 digests for local files whose size equals a
+// same-named asset's (the only case where content decides), and fills in the
+// Digest of remote assets GitHub reported none for, when it can.
+//
+// Matching: a local file matches the asset with its stored name (GitHub's renaming
+// applied). Failing that, it matches an asset whose label is the file's label and
+// whose name no local file claims: that asset is the file's previous version.
+func MakePlan(remote []*Asset, local []Local, opt PlanOptions) ([]Step, error) {
+	byName := map[string]*Asset{}
+	for _, a := range remote {
+		byName[a.Name] = a
+	}
+	claimed := map[int64]bool{}
+	for i := range local {
+		if a, ok := byName[local[i].StoredName]; ok {
+			claimed[a.ID] = true
+		}
+	}
+	byLabel := map[string][]*Asset{}
+	for _, a := range remote {
+		if a.Label != "" && !claimed[a.ID] && !tempPattern.MatchString(a.Name) {
+			byLabel[a.Label] = append(byLabel[a.Label], a)
+		}
+	}
+
+	var steps []Step
+	var errs []error
+	localNames := map[string]bool{}
+	for i := range local {
+		l := &local[i]
+		localNames[l.StoredName] = true
+		label := desiredLabel(l)
+		s := Step{Name: l.StoredName, Label: label, Path: l.Rel, Size: l.Size, Local: l}
+		r := byName[l.StoredName]
+		if r == nil {
+			if cands := byLabel[label]; label != "" && len(cands) == 1 && !claimed[cands[0].ID] {
+				r = cands[0]
+				claimed[r.ID] = true
+				s.Rename = true
+			}
+		}
+		s.Remote = r
+		if r != nil {
+			s.RemoteID = r.ID
+		}
+		switch {
+		case r == nil:
+			s.Op, s.Reason = OpUpload, "new asset"
+		case r.State != "" && r.State != "uploaded":
+			// A broken upload is no one's content: always replaced, whatever overwrite says.
+			s.Op, s.Reason, s.Rename = OpReplace, fmt.Sprintf("existing asset is broken (state %q)", r.State), false
+		case sameContent(r, l):
+			s.Op = OpKeep
+			s.Reason = "same size and sha256"
+			if s.Rename {
+				s.Reason += fmt.Sprintf(", stored as %s (matched by label)", r.Name)
+			}
+			s.Relabel = label != "" && label != r.Label
+		case !opt.Overwrite:
+			errs = append(errs, fmt.Errorf("asset %s: %w: the release holds other content under this name (%s); set overwrite: true to replace it", describe(r), ErrOverwriteRefused, l.Rel))
+			continue
+		default:
+			s.Op, s.Reason = OpReplace, contentReason(r, l)
+			if s.Rename {
+				s.Reason = fmt.Sprintf("previous version %s (matched by label %q)", r.Name, label)
+			}
+		}
+		steps = append(steps, s)
+	}
+
+	for _, a := range remote {
+		if claimed[a.ID] {
+			continue
+		}
+		if m := tempPattern.FindStringSubmatch(a.Name); m != nil && localNames[m[1]] {
+			steps = append(steps, Step{Op: OpDelete, Name: a.Name, Remote: a, RemoteID: a.ID, Reason: "left by an interrupted replacement"})
+			continue
+		}
+		if opt.DeleteOther {
+			steps = append(steps, Step{Op: OpDelete, Name: a.Name, Remote: a, RemoteID: a.ID, Reason: "matched by no pattern (delete_other_assets)"})
+		}
+	}
+	sort.SliceStable(steps, func(i, j int) bool {
+		if steps[i].Name != steps[j].Name {
+			return steps[i].Name < steps[j].Name
+		}
+		return steps[i].Op < steps[j].Op
+	})
+	return steps, errors.Join(errs...)
+}
+
+// desiredLabel is the user's label, or the original file name when GitHub will
+// store the file under another name, so people still see what they uploaded.
+func desiredLabel(l *Local) string {
+	if l.Label != "" {
+		return l.Label
+	}
+	if l.StoredName != l.Name {
+		return l.Name
+	}
+	return ""
+}
+
+func sameContent(r *Asset, l *Local) bool {
+	return r.Size == l.Size && r.SHA256() != "" && l.SHA256 != "" && r.SHA256() == l.SHA256
+}
+
+func contentReason(r *Asset, l *Local) string {
+	switch {
+	case r.Size != l.Size:
+		return fmt.Sprintf("content differs (%d bytes on the release, %d on disk)", r.Size, l.Size)
+	case r.SHA256() == "":
+		return "GitHub reports no digest for the existing asset"
+	default:
+		return "content differs (sha256)"
+	}
+}
+
+func describe(a *Asset) string {
+	return fmt.Sprintf("%s (id %d)", a.Name, a.ID)
+}
+
+// NeedsLocalDigest reports whether the planner must know l's sha256: only when an
+// asset it may match has the same size.
+func NeedsLocalDigest(remote []*Asset, l *Local) bool {
+	for _, a := range remote {
+		if (a.Name == l.StoredName || (a.Label != "" && a.Label == desiredLabel(l))) && a.Size == l.Size {
+			return true
+		}
+	}
+	return false
+}
+
+// FormatPlan renders steps as text for people, one line each.
+func FormatPlan(steps []Step) string {
+	if len(steps) == 0 {
+		return "no asset changes\n"
+	}
+	var b strings.Builder
+	for _, s := range steps {
+		op := string(s.Op)
+		if s.Op == OpKeep && s.Rename {
+			op = "rename"
+		} else if s.Op == OpKeep && s.Relabel {
+			op = "relabel"
+		}
+		fmt.Fprintf(&b, "%-8s %s", op, s.Name)
+		if s.Path != "" && s.Path != s.Name {
+			fmt.Fprintf(&b, " <- %s", s.Path)
+		}
+		if s.Label != "" {
+			fmt.Fprintf(&b, " [label %q]", s.Label)
+		}
+		fmt.Fprintf(&b, ": %s\n", s.Reason)
+	}
+	return b.String()
+}

@@ -1,0 +1,448 @@
+package publish
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/releasekit/release-action/internal/assets"
+)
+
+// Logger receives what the run does, line by line.
+type Logger interface {
+	Infof(format string, args ...any)
+	Warningf(format string, args ...any)
+	Group(title string)
+	EndGroup()
+}
+
+// Job is one run's request, with every input already validated and every local
+// file already found: nothing in it can fail for the user's input any more.
+type Job struct {
+	Tag             string
+	TargetCommitish string
+	Name            string // "" = the tag on create, unchanged on update
+	Body            string // the user's notes (body or the content of body_path)
+	BodySet         bool   // the user gave body or body_path
+	GenerateNotes   bool
+	PreviousTag     string
+	NotesConfig     string
+
+	Draft              bool
+	Prerelease         *bool
+	MakeLatest         string
+	DiscussionCategory string
+
+	Files       []assets.File
+	Overwrite   bool
+	DeleteOther bool
+	Checksums   string // asset name of the checksum list, "" = none
+	MaxParallel int
+	DryRun      bool
+}
+
+// Publisher runs jobs against GitHub.
+type Publisher struct {
+	GH  GitHub
+	Log Logger
+	// Progress is the interval between progress lines for running uploads;
+	// 0 means 5 seconds, a negative value turns them off.
+	Progress time.Duration
+	// TempDir holds generated files (the checksum list); "" = os.TempDir().
+	TempDir string
+}
+
+// Run creates or updates the release for j.Tag and converges its assets. The
+// release is built as a draft and published last. When Run fails after creating
+// a draft, it deletes that draft again, unless other runs' assets are on it.
+func (p *Publisher) Run(ctx context.Context, j *Job) (res *Result, err error) {
+	res = &Result{Tag: j.Tag, DryRun: j.DryRun}
+	r := &run{p: p, j: j, res: res}
+
+	p.Log.Group("Find the release for " + j.Tag)
+	rel, err := r.find(ctx)
+	p.Log.EndGroup()
+	if err != nil {
+		return res, err
+	}
+	local, err := r.locals()
+	if err != nil {
+		return res, err
+	}
+	if j.DryRun {
+		return res, r.dryRun(ctx, rel, local)
+	}
+
+	// An immutable release cannot take any asset change: find that out before
+	// changing anything at all.
+	if rel != nil && rel.Immutable && !rel.Draft {
+		if err := r.checkImmutable(ctx, rel, local); err != nil {
+			return res, err
+		}
+	}
+
+	if rel == nil {
+		p.Log.Group("Create the release")
+		rel, err = r.create(ctx)
+		p.Log.EndGroup()
+		if err != nil {
+			return res, err
+		}
+	}
+	defer func() {
+		if err != nil && res.Created {
+			r.cleanup(context.WithoutCancel(ctx), err)
+		}
+	}()
+	if rel, err = r.update(ctx, rel); err != nil {
+		return res, err
+	}
+	res.Release = rel
+
+	p.Log.Group(fmt.Sprintf("Assets of %s (%d files)", j.Tag, len(local)))
+	err = r.assets(ctx, rel, local)
+	p.Log.EndGroup()
+	if err != nil {
+		return res, err
+	}
+	if rel, err = r.publish(ctx, rel); err != nil {
+		return res, err
+	}
+	res.Release = rel
+	return res, nil
+}
+
+type run struct {
+	p   *Publisher
+	j   *Job
+	res *Result
+	ex  *executor
+}
+
+// find returns the release for the tag: the published one if there is one,
+// otherwise the draft chosen by pickDraft, otherwise nil.
+func (r *run) find(ctx context.Context) (*Release, error) {
+	gh, log := r.p.GH, r.p.Log
+	rel, err := gh.ReleaseByTag(ctx, r.j.Tag)
+	if err == nil {
+		log.Infof("found published release %d for %s", rel.ID, r.j.Tag)
+		return rel, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("look up release %s: %w", r.j.Tag, err)
+	}
+	// get-by-tag never returns drafts; only a listing shows them.
+	all, err := gh.ListReleases(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list releases: %w", err)
+	}
+	pub, drafts := forTag(all, r.j.Tag)
+	if pub != nil {
+		return pub, nil
+	}
+	if len(drafts) == 0 {
+		log.Infof("no release for %s yet", r.j.Tag)
+		return nil, nil
+	}
+	d := pickDraft(drafts)
+	if len(drafts) > 1 {
+		log.Warningf("%d drafts share the tag %s; using the oldest, id %d", len(drafts), r.j.Tag, d.ID)
+	} else {
+		log.Infof("found draft release %d for %s", d.ID, r.j.Tag)
+	}
+	return d, nil
+}
+
+// forTag splits releases with the tag into the published one and the drafts.
+func forTag(all []*Release, tag string) (pub *Release, drafts []*Release) {
+	for _, rel := range all {
+		if rel.TagName != tag {
+			continue
+		}
+		if rel.Draft {
+			drafts = append(drafts, rel)
+		} else if pub == nil {
+			pub = rel
+		}
+	}
+	return pub, drafts
+}
+
+// pickDraft is the one rule for several drafts sharing a tag: the oldest (lowest
+// id) wins. Every concurrent run applies the same rule to the same listing, so
+// they all settle on the same draft.
+func pickDraft(drafts []*Release) *Release {
+	best := drafts[0]
+	for _, d := range drafts[1:] {
+		if d.ID < best.ID {
+			best = d
+		}
+	}
+	return best
+}
+
+// create makes the release as a draft, then converges with other runs that may
+// have created one for the same tag at the same moment.
+func (r *run) create(ctx context.Context) (*Release, error) {
+	gh, j := r.p.GH, r.j
+	body, set, err := r.body(ctx)
+	if err != nil {
+		return nil, err
+	}
+	name := j.Name
+	if name == "" {
+		name = j.Tag
+	}
+	f := ReleaseFields{TagName: &j.Tag, Name: &name, Draft: ptr(true), Prerelease: ptr(false)}
+	if set {
+		f.Body = &body
+	}
+	if j.Prerelease != nil {
+		f.Prerelease = j.Prerelease
+	}
+	if j.TargetCommitish != "" {
+		f.TargetCommitish = &j.TargetCommitish
+	}
+	rel, err := gh.CreateRelease(ctx, f)
+	if IsAlreadyExists(err, "Release") {
+		// Published by someone else since we looked.
+		if rel, err = gh.ReleaseByTag(ctx, j.Tag); err == nil {
+			r.p.Log.Infof("release %s was published meanwhile; using it", j.Tag)
+			return rel, nil
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create release %s: %w", j.Tag, err)
+	}
+	r.res.Created = true
+	r.p.Log.Infof("created draft release %d for %s", rel.ID, j.Tag)
+
+	all, err := gh.ListReleases(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list releases: %w", err)
+	}
+	pub, drafts := forTag(all, j.Tag)
+	winner := pub
+	if winner == nil && len(drafts) > 0 {
+		winner = pickDraft(drafts)
+	}
+	if winner == nil || winner.ID == rel.ID {
+		return rel, nil
+	}
+	r.p.Log.Infof("another run created release %d for %s first; deleting ours (%d) and using it", winner.ID, j.Tag, rel.ID)
+	if err := gh.DeleteRelease(ctx, rel.ID); err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("delete duplicate draft %d: %w", rel.ID, err)
+	}
+	r.res.Created = false
+	return winner, nil
+}
+
+// body composes the notes. Generated notes are asked for fresh and written after
+// the user's own text, replacing the whole body, so a re-run never repeats them.
+func (r *run) body(ctx context.Context) (string, bool, error) {
+	j := r.j
+	if !j.GenerateNotes {
+		return j.Body, j.BodySet, nil
+	}
+	gen, err := r.p.GH.GenerateNotes(ctx, NotesRequest{
+		TagName: j.Tag, TargetCommitish: j.TargetCommitish,
+		PreviousTagName: j.PreviousTag, ConfigFilePath: j.NotesConfig,
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("generate release notes: %w", err)
+	}
+	user := strings.TrimRight(j.Body, "\n")
+	switch {
+	case user == "":
+		return gen, true, nil
+	case gen == "":
+		return user, true, nil
+	}
+	return user + "\n\n" + gen, true, nil
+}
+
+// update sends only the fields the user set that differ from the release.
+func (r *run) update(ctx context.Context, rel *Release) (*Release, error) {
+	j := r.j
+	var f ReleaseFields
+	changed := false
+	if j.Name != "" && j.Name != rel.Name {
+		f.Name, changed = &j.Name, true
+	}
+	if !r.res.Created {
+		body, set, err := r.body(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if set && body != rel.Body {
+			f.Body, changed = &body, true
+		}
+	}
+	if j.Prerelease != nil && *j.Prerelease != rel.Prerelease {
+		if rel.Immutable && !rel.Draft {
+			r.warn("release %s is immutable; prerelease stays %v", j.Tag, rel.Prerelease)
+		} else {
+			f.Prerelease, changed = j.Prerelease, true
+		}
+	}
+	if j.TargetCommitish != "" && rel.Draft && j.TargetCommitish != rel.TargetCommitish {
+		// Only a draft's tag may not exist yet; for a published release GitHub ignores it.
+		f.TargetCommitish, changed = &j.TargetCommitish, true
+	}
+	if !changed {
+		return rel, nil
+	}
+	got, err := r.p.GH.UpdateRelease(ctx, rel.ID, f)
+	if err != nil {
+		return nil, fmt.Errorf("update release %d: %w", rel.ID, err)
+	}
+	r.p.Log.Infof("updated release %d", rel.ID)
+	return got, nil
+}
+
+// publish turns the draft into a release, last, once every asset is in place.
+func (r *run) publish(ctx context.Context, rel *Release) (*Release, error) {
+	j := r.j
+	if j.Draft {
+		if !rel.Draft {
+			r.warn("release %s is already published; draft: true does not turn it back into a draft", j.Tag)
+		}
+		return rel, nil
+	}
+	f := ReleaseFields{}
+	if rel.Draft {
+		f.Draft = ptr(false)
+		if j.DiscussionCategory != "" {
+			f.DiscussionCategory = &j.DiscussionCategory
+		}
+	} else if j.MakeLatest == "true" {
+		// Already published: only ask again when it is not the latest yet.
+		latest, err := r.p.GH.LatestRelease(ctx)
+		if err == nil && latest.ID == rel.ID {
+			return rel, nil
+		}
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, fmt.Errorf("get latest release: %w", err)
+		}
+	} else {
+		return rel, nil
+	}
+	if j.MakeLatest != "" {
+		f.MakeLatest = &j.MakeLatest
+	}
+	got, err := r.p.GH.UpdateRelease(ctx, rel.ID, f)
+	if err != nil {
+		return nil, fmt.Errorf("publish release %d: %w", rel.ID, err)
+	}
+	if rel.Draft {
+		r.res.Published = true
+		r.p.Log.Infof("published release %s: %s", j.Tag, got.HTMLURL)
+	}
+	return got, nil
+}
+
+// cleanup removes the draft this run created when the run fails, so a failure
+// leaves nothing half-done behind. A draft that holds assets this run did not
+// upload is someone else's work too (a concurrent job adopted it) and stays.
+func (r *run) cleanup(ctx context.Context, cause error) {
+	rel := r.res.Release
+	if rel == nil || !rel.Draft {
+		return
+	}
+	gh := r.p.GH
+	list, err := gh.ListAssets(ctx, rel.ID)
+	if err != nil {
+		r.warn("could not check draft %d before removing it: %v", rel.ID, err)
+		return
+	}
+	for _, a := range list {
+		if r.ex == nil || !r.ex.uploaded[a.ID] {
+			r.warn("leaving draft %d in place: it holds %s, which this run did not upload", rel.ID, a.Name)
+			return
+		}
+	}
+	if err := gh.DeleteRelease(ctx, rel.ID); err != nil && !errors.Is(err, ErrNotFound) {
+		r.warn("could not remove draft %d after the failure: %v", rel.ID, err)
+		return
+	}
+	r.p.Log.Infof("removed draft release %d created by this failed run", rel.ID)
+}
+
+func (r *run) warn(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	r.res.Warnings = append(r.res.Warnings, msg)
+	r.p.Log.Warningf("%s", msg)
+}
+
+// locals wraps the matched files for planning.
+func (r *run) locals() ([]Local, error) {
+	out := make([]Local, len(r.j.Files))
+	for i, f := range r.j.Files {
+		out[i] = Local{File: f}
+	}
+	return out, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func (p *Publisher) progress() time.Duration {
+	switch {
+	case p.Progress == 0:
+		return 5 * time.Second
+	case p.Progress < 0:
+		return 0
+	}
+	return p.Progress
+}
+
+// hashLocal computes a local file's sha256.
+func hashLocal(l *Local) (string, int64, error) {
+	sum, n, err := assets.HashFile(l.Path)
+	if err != nil {
+		return "", 0, fmt.Errorf("read %s: %w", l.Rel, err)
+	}
+	return sum, n, nil
+}
+
+// tempFile writes generated content where the executor can upload it from.
+func (p *Publisher) tempFile(name string, content []byte) (string, error) {
+	dir, err := os.MkdirTemp(p.TempDir, "release-action-")
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, name)
+	return path, os.WriteFile(path, content, 0o644)
+}
+
+// hashRemote downloads an asset GitHub reports no digest for and hashes it.
+func hashRemote(ctx context.Context, gh GitHub, a *Asset) (string, error) {
+	rc, err := gh.DownloadAsset(ctx, a.ID)
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, rc); err != nil {
+		return "", fmt.Errorf("download asset %s: %w", a.Name, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// sortedReports orders reports by name, then action.
+func sortedReports(in []AssetReport) []AssetReport {
+	sort.Slice(in, func(i, k int) bool {
+		if in[i].Name != in[k].Name {
+			return in[i].Name < in[k].Name
+		}
+		return in[i].Action < in[k].Action
+	})
+	return in
+}
