@@ -1,0 +1,345 @@
+package emulator
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/releasekit/release-action/internal/assets"
+)
+
+// findAsset returns the route's asset in the route's repository or a 404; it must
+// hold s.mu.
+func (s *Server) findAsset(rt route) (*assetState, *apiError) {
+	repo, apiErr := s.findRepo(rt)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	a := s.assets[rt.id]
+	if !rt.idOK || a == nil || a.release.repo != repo {
+		return nil, errNotFound(routeDocs[rt.name])
+	}
+	return a, nil
+}
+
+// nameTaken reports whether another asset of rel already has name, whatever its state.
+func nameTaken(rel *releaseState, name string, except *assetState) bool {
+	for _, a := range rel.assets {
+		if a != except && a.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// listAssets serves GET /repos/{o}/{r}/releases/{id}/assets, oldest first.
+// https://docs.github.com/en/rest/releases/assets#list-release-assets
+func (s *Server) listAssets(w http.ResponseWriter, r *http.Request, rt route) {
+	s.mu.Lock()
+	rel, apiErr := s.findRelease(rt)
+	if apiErr != nil {
+		s.mu.Unlock()
+		writeError(w, apiErr)
+		return
+	}
+	lo, hi := s.page(w, r, len(rel.assets))
+	u := s.urlsFor(r.Host)
+	out := make([]Asset, 0, hi-lo)
+	for _, a := range rel.assets[lo:hi] {
+		out = append(out, s.renderAsset(u, a))
+	}
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, out)
+}
+
+// getAsset serves GET /repos/{o}/{r}/releases/assets/{id}: the JSON, or with
+// "Accept: application/octet-stream" the content (302 or 200, per RedirectDownloads).
+// https://docs.github.com/en/rest/releases/assets#get-a-release-asset
+func (s *Server) getAsset(w http.ResponseWriter, r *http.Request, rt route) {
+	s.mu.Lock()
+	a, apiErr := s.findAsset(rt)
+	if apiErr != nil {
+		s.mu.Unlock()
+		writeError(w, apiErr)
+		return
+	}
+	if rt.name != RouteDownloadAsset {
+		out := s.renderAsset(s.urlsFor(r.Host), a)
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, out)
+		return
+	}
+	if a.state != "uploaded" {
+		s.mu.Unlock()
+		writeError(w, errNotFound(routeDocs[rt.name]))
+		return
+	}
+	if s.opts.RedirectDownloads {
+		loc := s.renderAsset(s.urlsFor(r.Host), a).BrowserDownloadURL
+		s.mu.Unlock()
+		http.Redirect(w, r, loc, http.StatusFound)
+		return
+	}
+	s.serveContent(w, r, a) // unlocks
+}
+
+// browserDownload serves http://HOST/{o}/{r}/releases/download/{tag}/{name}; a
+// draft is reached through its "untagged-…" placeholder.
+func (s *Server) browserDownload(w http.ResponseWriter, r *http.Request, rt route) {
+	s.mu.Lock()
+	var found *assetState
+	if repo := s.repo(rt.owner, rt.repo); repo != nil {
+		for _, rel := range repo.releases {
+			if (rel.draft && rel.untagged() == rt.tag) || (!rel.draft && rel.tag == rt.tag) {
+				for _, a := range rel.assets {
+					if a.name == rt.assetName && a.state == "uploaded" {
+						found = a
+					}
+				}
+			}
+		}
+	}
+	if found == nil {
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, "Not Found")
+		return
+	}
+	s.serveContent(w, r, found) // unlocks
+}
+
+// serveContent writes an asset's bytes; it is called holding s.mu and releases it.
+func (s *Server) serveContent(w http.ResponseWriter, r *http.Request, a *assetState) {
+	if !a.kept {
+		s.mu.Unlock()
+		writeError(w, &apiError{
+			status:  http.StatusNotImplemented,
+			message: "emulator: content larger than MaxStoredBytes was not kept",
+		})
+		return
+	}
+	a.downloads++
+	content, name := a.content, a.name // content is never modified in place
+	s.mu.Unlock()
+	h := w.Header()
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Length", strconv.Itoa(len(content)))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(content)
+	}
+}
+
+// updateAsset serves PATCH /repos/{o}/{r}/releases/assets/{id}; a new name is
+// rewritten by assets.GitHubName like an upload's.
+// https://docs.github.com/en/rest/releases/assets#update-a-release-asset
+func (s *Server) updateAsset(w http.ResponseWriter, r *http.Request, rt route) {
+	doc := routeDocs[rt.name]
+	o, apiErr := readObject(r, doc, "ReleaseAsset")
+	var name, label string
+	var hasName, hasLabel bool
+	if apiErr == nil {
+		name, hasName, apiErr = o.str("name")
+	}
+	if apiErr == nil {
+		label, hasLabel, apiErr = o.str("label")
+	}
+	if apiErr == nil {
+		_, _, apiErr = o.str("state")
+	}
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, apiErr := s.findAsset(rt)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	newName, newLabel := a.name, a.label
+	if hasName {
+		if strings.TrimSpace(name) == "" {
+			writeError(w, errValidation(doc, fieldError{Resource: "ReleaseAsset", Code: "invalid", Field: "name"}))
+			return
+		}
+		newName = assets.GitHubName(name)
+	}
+	if hasLabel {
+		newLabel = label
+	}
+	if a.release.immutable && (newName != a.name || newLabel != a.label) {
+		writeError(w, errUnprocessable(doc, "Cannot update assets of an immutable release"))
+		return
+	}
+	if nameTaken(a.release, newName, a) {
+		writeError(w, errAlreadyExists(doc, "ReleaseAsset", "name"))
+		return
+	}
+	a.name, a.label = newName, newLabel
+	a.updated = s.now()
+	writeJSON(w, http.StatusOK, s.renderAsset(s.urlsFor(r.Host), a))
+}
+
+// deleteAsset serves DELETE /repos/{o}/{r}/releases/assets/{id}.
+// https://docs.github.com/en/rest/releases/assets#delete-a-release-asset
+func (s *Server) deleteAsset(w http.ResponseWriter, _ *http.Request, rt route) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, apiErr := s.findAsset(rt)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	if a.release.immutable {
+		writeError(w, errUnprocessable(routeDocs[rt.name], "Cannot delete assets of an immutable release"))
+		return
+	}
+	s.removeAsset(a)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// maxDrain bounds how much of a refused upload body is read so that the client sees
+// the answer instead of a broken pipe.
+const maxDrain = 1 << 30
+
+// drain discards the rest of a request body.
+func drain(r *http.Request) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, maxDrain))
+}
+
+// faultPart is how much of an upload body a FaultStarter or FaultDrop reads.
+func faultPart(contentLength int64) int64 {
+	return min(contentLength/2, 1<<20)
+}
+
+// uploadAsset serves POST {uploads}/repos/{o}/{r}/releases/{id}/assets?name=&label=.
+// The asset exists in state "starter" from the moment the body starts to stream and
+// becomes "uploaded" once all Content-Length bytes arrived; a body that ends early
+// leaves the starter behind, as GitHub does. It reports whether the connection was
+// dropped.
+// https://docs.github.com/en/rest/releases/assets#upload-a-release-asset
+func (s *Server) uploadAsset(w http.ResponseWriter, raw http.ResponseWriter, r *http.Request, rt route, fault *Fault) bool {
+	doc := routeDocs[rt.name]
+	q := r.URL.Query()
+	name, label, contentType := q.Get("name"), q.Get("label"), r.Header.Get("Content-Type")
+	switch {
+	case r.ContentLength < 0:
+		// A chunked body: refuse without reading it; net/http closes the connection.
+		writeError(w, &apiError{status: http.StatusBadRequest, message: "Content-Length header is required; chunked uploads are not supported", docURL: doc})
+		return false
+	case strings.TrimSpace(name) == "":
+		drain(r)
+		writeError(w, errMissingField(doc, "ReleaseAsset", "name"))
+		return false
+	case contentType == "":
+		drain(r)
+		writeError(w, &apiError{status: http.StatusBadRequest, message: "Content-Type header is required", docURL: doc})
+		return false
+	}
+
+	s.mu.Lock()
+	rel, apiErr := s.findRelease(rt)
+	stored := assets.GitHubName(name)
+	switch {
+	case apiErr != nil:
+	case rel.immutable:
+		apiErr = errUnprocessable(doc, "Cannot upload assets to an immutable release")
+	case nameTaken(rel, stored, nil):
+		apiErr = errAlreadyExists(doc, "ReleaseAsset", "name")
+	}
+	if apiErr != nil {
+		s.mu.Unlock()
+		drain(r)
+		writeError(w, apiErr)
+		return false
+	}
+	now := s.now()
+	a := &assetState{
+		id:          s.nextID(),
+		release:     rel,
+		name:        stored,
+		label:       label,
+		state:       "starter",
+		contentType: contentType,
+		created:     now,
+		updated:     now,
+	}
+	rel.assets = append(rel.assets, a)
+	s.assets[a.id] = a
+	s.mu.Unlock()
+
+	var body io.Reader = r.Body
+	if s.opts.UploadBytesPerSecond > 0 {
+		body = newThrottle(r.Context(), body, s.opts.UploadBytesPerSecond)
+	}
+
+	if fault != nil {
+		// Part of the bytes arrive, then the upstream fails: the starter stays.
+		_, _ = io.CopyN(io.Discard, body, faultPart(r.ContentLength))
+		if fault.Kind == FaultDrop {
+			return dropConnection(raw, w)
+		}
+		drain(r)
+		writeError(w, &apiError{status: http.StatusBadGateway, message: "Bad Gateway", docURL: doc})
+		return false
+	}
+
+	sink := newContentSink(r.ContentLength, s.opts.MaxStoredBytes)
+	n, err := io.Copy(sink, body)
+	if err != nil || n != r.ContentLength {
+		// The client went away or sent less than it announced: GitHub keeps a starter.
+		writeError(w, &apiError{status: http.StatusBadRequest, message: "upload ended before Content-Length bytes arrived", docURL: doc})
+		return false
+	}
+
+	s.mu.Lock()
+	if s.assets[a.id] != a {
+		// Deleted (with its release, perhaps) while the body streamed.
+		s.mu.Unlock()
+		writeError(w, errNotFound(doc))
+		return false
+	}
+	a.state = "uploaded"
+	a.size = n
+	a.sha256 = hex.EncodeToString(sink.h.Sum(nil))
+	a.content, a.kept = sink.buf, sink.keep
+	a.updated = s.now()
+	out := s.renderAsset(s.urlsFor(r.Host), a)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusCreated, out)
+	return false
+}
+
+// contentSink hashes everything written to it and keeps the bytes only when the
+// announced size fits the storage limit, so it never buffers more than that.
+type contentSink struct {
+	h    hash.Hash
+	buf  []byte
+	keep bool
+}
+
+func newContentSink(size, limit int64) *contentSink {
+	c := &contentSink{h: sha256.New(), keep: limit >= 0 && size <= limit}
+	if c.keep {
+		c.buf = make([]byte, 0, size)
+	}
+	return c
+}
+
+func (c *contentSink) Write(p []byte) (int, error) {
+	c.h.Write(p)
+	if c.keep {
+		c.buf = append(c.buf, p...)
+	}
+	return len(p), nil
+}

@@ -1,0 +1,19 @@
+// Package emulator is an in-process fake of GitHub's REST API for releases and
+// release assets, for tests, benchmarks and local demos.
+//
+// A Server is an http.Handler: mount it on httptest.NewServer (loopback only) and
+// point a real client at it. It follows GitHub's documentation and the platform
+// traps listed in the project's API notes: drafts are invisible to get-by-tag,
+// several drafts may share a tag, uploaded names are rewritten by
+// assets.GitHubName, a broken upload leaves a "starter" asset that blocks its
+// name, immutable releases refuse asset changes, and faults (5xx, dropped
+// connections, rate limits) can be injected per route.
+//
+// URL layout, for a server reached at http://HOST:
+//
+//	DotCom: API http://HOST/repos/...          uploads http://HOST/uploads/repos/...
+//	GHES:   API http://HOST/api/v3/repos/...   uploads http://HOST/api/uploads/repos/...
+//	both:   browser downloads http://HOST/OWNER/REPO/releases/download/TAG/NAME
+//
+// https://docs.github.com/en/rest/releases
+package emulator

@@ -1,0 +1,184 @@
+package emulator
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FaultKind is the kind of failure an injected Fault produces.
+type FaultKind int
+
+const (
+	// FaultStatus answers Fault.Status (with Fault.Body, if set) without doing the work.
+	FaultStatus FaultKind = iota
+	// FaultStarter, on an upload, reads part of the body, leaves a "starter" asset
+	// with the upload's name and answers 502, as GitHub does on an upstream failure.
+	// On other routes it is a plain 502.
+	// https://docs.github.com/en/rest/releases/assets#upload-a-release-asset
+	FaultStarter
+	// FaultDrop closes the connection without answering; on an upload it first reads
+	// part of the body and leaves a "starter" asset.
+	FaultDrop
+	// FaultSecondaryLimit answers 403 "You have exceeded a secondary rate limit",
+	// with Retry-After when Fault.RetryAfter is set.
+	// https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits
+	FaultSecondaryLimit
+	// FaultPrimaryLimit answers 403 with x-ratelimit-remaining: 0 and
+	// x-ratelimit-reset Fault.RetryAfter seconds from now.
+	// https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-primary-rate-limit
+	FaultPrimaryLimit
+)
+
+// String names the kind, for test output.
+func (k FaultKind) String() string {
+	switch k {
+	case FaultStatus:
+		return "status"
+	case FaultStarter:
+		return "starter"
+	case FaultDrop:
+		return "drop"
+	case FaultSecondaryLimit:
+		return "secondary-limit"
+	case FaultPrimaryLimit:
+		return "primary-limit"
+	}
+	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Fault is a failure to inject into matching requests. Faults are queued: a request
+// is owned by the oldest unspent fault whose Route and Method match it, which first
+// lets Skip requests through, then affects Times requests.
+type Fault struct {
+	Route      string    // route name as in Request.Route; "" matches any
+	Method     string    // HTTP method; "" matches any
+	Times      int       // how many matching requests it affects (0 means 1)
+	Skip       int       // matching requests to let through first
+	Kind       FaultKind // what happens
+	Status     int       // FaultStatus: the status to answer; limits: 403 if 0 (429 is allowed)
+	Body       string    // FaultStatus: the body (a GitHub JSON error when empty)
+	RetryAfter int       // limits: seconds until the client may retry (0 = no Retry-After)
+}
+
+type faultState struct {
+	f    Fault
+	skip int
+	left int
+}
+
+// Inject queues a fault.
+func (s *Server) Inject(f Fault) {
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &faultState{f: f, skip: f.Skip, left: f.Times})
+}
+
+// PendingFaults reports how many injected faults are not yet spent.
+func (s *Server) PendingFaults() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, fs := range s.faults {
+		if fs.left > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// takeFault returns the fault that affects this request, if any; it must hold s.mu.
+func (s *Server) takeFault(routeName, method string) *Fault {
+	for _, fs := range s.faults {
+		if fs.left <= 0 {
+			continue
+		}
+		if fs.f.Route != "" && fs.f.Route != routeName {
+			continue
+		}
+		if fs.f.Method != "" && !strings.EqualFold(fs.f.Method, method) {
+			continue
+		}
+		if fs.skip > 0 {
+			fs.skip--
+			return nil
+		}
+		fs.left--
+		f := fs.f
+		return &f
+	}
+	return nil
+}
+
+// answerFault answers a faulted request without doing its work; it reports whether
+// the connection was dropped.
+func (s *Server) answerFault(w http.ResponseWriter, raw http.ResponseWriter, f *Fault, doc string) bool {
+	switch f.Kind {
+	case FaultDrop:
+		return dropConnection(raw, w)
+	case FaultStarter:
+		writeError(w, &apiError{status: http.StatusBadGateway, message: "Bad Gateway", docURL: doc})
+	case FaultSecondaryLimit:
+		if f.RetryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+		}
+		writeError(w, &apiError{
+			status: limitStatus(f),
+			message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. " +
+				"If you reach out to GitHub Support for help, please include the request ID EMULATOR:0000.",
+			docURL: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+		})
+	case FaultPrimaryLimit:
+		writeError(w, &apiError{
+			status: limitStatus(f),
+			message: "API rate limit exceeded for installation ID 1. If you reach out to GitHub Support for help, " +
+				"please include the request ID EMULATOR:0000 and timestamp " + time.Now().UTC().Format("2006-01-02 15:04:05 UTC") + ".",
+			docURL: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits",
+		})
+	default: // FaultStatus
+		status := f.Status
+		if status == 0 {
+			status = http.StatusInternalServerError
+		}
+		if f.Body != "" {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(f.Body))
+			return false
+		}
+		msg := http.StatusText(status)
+		if status == http.StatusUnauthorized {
+			msg = "Bad credentials"
+		}
+		writeError(w, &apiError{status: status, message: msg, docURL: doc})
+	}
+	return false
+}
+
+func limitStatus(f *Fault) int {
+	if f.Status != 0 {
+		return f.Status
+	}
+	return http.StatusForbidden
+}
+
+// dropConnection closes the client connection without an answer. If the writer
+// cannot be hijacked (HTTP/2), it aborts the handler the way net/http allows.
+func dropConnection(raw http.ResponseWriter, w http.ResponseWriter) bool {
+	hj, ok := raw.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		writeError(w, &apiError{status: http.StatusInternalServerError, message: fmt.Sprintf("emulator: cannot drop connection: %v", err)})
+		return false
+	}
+	_ = conn.Close()
+	return true
+}

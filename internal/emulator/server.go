@@ -1,0 +1,485 @@
+package emulator
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Layout selects where the emulator serves the API and the uploads.
+// https://docs.github.com/en/enterprise-server@latest/rest/quickstart
+type Layout int
+
+const (
+	// DotCom serves the API at "/" and uploads at "/uploads/", like api.github.com and
+	// uploads.github.com folded onto one host.
+	DotCom Layout = iota
+	// GHES serves the API at "/api/v3/" and uploads at "/api/uploads/", like GitHub
+	// Enterprise Server.
+	GHES
+)
+
+// Options configures a Server.
+type Options struct {
+	// Layout chooses the URL prefixes (DotCom or GHES).
+	Layout Layout
+	// Token is the accepted "Authorization: Bearer|token X" value; "" accepts any
+	// non-empty credentials.
+	Token string
+	// ReadOnlyToken may read, but every write answers 403 "Resource not accessible by
+	// integration".
+	ReadOnlyToken string
+	// PerPageDefault is the page size when a list request has no per_page (30 if 0).
+	PerPageDefault int
+	// UploadBytesPerSecond caps how fast each upload body is read (0 = unlimited).
+	UploadBytesPerSecond int64
+	// MaxStoredBytes is the largest asset whose content is kept in memory (64 MiB if
+	// 0, none if negative); bigger uploads keep only their size and sha256.
+	MaxStoredBytes int64
+	// RedirectDownloads makes a download through the API answer 302 to the
+	// browser_download_url instead of 200 with the bytes.
+	RedirectDownloads bool
+	// Now, when set, replaces time.Now (useful for deterministic created_at ordering).
+	Now func() time.Time
+}
+
+// Request is one entry of the server's request log.
+type Request struct {
+	Method  string
+	Route   string // stable name such as "upload_asset"; "unknown" for unmatched paths
+	Path    string
+	Query   string
+	Status  int   // 0 when the connection was dropped without an answer
+	BytesIn int64 // request body bytes the server read
+}
+
+// Route names used in Request.Route, Counts and Fault.Route.
+const (
+	RouteListReleases    = "list_releases"
+	RouteGetRelease      = "get_release"
+	RouteGetReleaseByTag = "get_release_by_tag"
+	RouteGetLatest       = "get_latest"
+	RouteCreateRelease   = "create_release"
+	RouteUpdateRelease   = "update_release"
+	RouteDeleteRelease   = "delete_release"
+	RouteGenerateNotes   = "generate_notes"
+	RouteListAssets      = "list_assets"
+	RouteGetAsset        = "get_asset"
+	RouteDownloadAsset   = "download_asset"
+	RouteUpdateAsset     = "update_asset"
+	RouteDeleteAsset     = "delete_asset"
+	RouteUploadAsset     = "upload_asset"
+	RouteBrowserDownload = "browser_download"
+	RouteUnknown         = "unknown"
+)
+
+const (
+	docsRoot         = "https://docs.github.com/rest"
+	docsReleases     = "https://docs.github.com/rest/releases/releases"
+	docsAssets       = "https://docs.github.com/rest/releases/assets"
+	defaultMaxStored = 64 << 20
+	rateLimit        = 5000
+)
+
+var routeDocs = map[string]string{
+	RouteListReleases:    docsReleases + "#list-releases",
+	RouteGetRelease:      docsReleases + "#get-a-release",
+	RouteGetReleaseByTag: docsReleases + "#get-a-release-by-tag-name",
+	RouteGetLatest:       docsReleases + "#get-the-latest-release",
+	RouteCreateRelease:   docsReleases + "#create-a-release",
+	RouteUpdateRelease:   docsReleases + "#update-a-release",
+	RouteDeleteRelease:   docsReleases + "#delete-a-release",
+	RouteGenerateNotes:   docsReleases + "#generate-release-notes-content-for-a-release",
+	RouteListAssets:      docsAssets + "#list-release-assets",
+	RouteGetAsset:        docsAssets + "#get-a-release-asset",
+	RouteDownloadAsset:   docsAssets + "#get-a-release-asset",
+	RouteUpdateAsset:     docsAssets + "#update-a-release-asset",
+	RouteDeleteAsset:     docsAssets + "#delete-a-release-asset",
+	RouteUploadAsset:     docsAssets + "#upload-a-release-asset",
+}
+
+// Server is the emulated GitHub; it implements http.Handler and is safe for
+// concurrent use.
+type Server struct {
+	opts Options
+
+	mu        sync.Mutex
+	repos     map[string]*repoState // by lower-cased "owner/name"
+	assets    map[int64]*assetState
+	seq       int64 // one counter for release and asset IDs, so they never collide
+	log       []Request
+	faults    []*faultState
+	lastHost  string
+	rateUsed  int
+	rateReset time.Time
+}
+
+// New returns an empty server; add repositories with AddRepo.
+func New(opts Options) *Server {
+	if opts.PerPageDefault <= 0 {
+		opts.PerPageDefault = 30
+	}
+	if opts.PerPageDefault > 100 {
+		opts.PerPageDefault = 100
+	}
+	if opts.MaxStoredBytes == 0 {
+		opts.MaxStoredBytes = defaultMaxStored
+	}
+	return &Server{
+		opts:   opts,
+		repos:  map[string]*repoState{},
+		assets: map[int64]*assetState{},
+	}
+}
+
+// APIPrefix is the path under which the layout serves the REST API ("" or "/api/v3").
+func (l Layout) APIPrefix() string {
+	if l == GHES {
+		return "/api/v3"
+	}
+	return ""
+}
+
+// UploadPrefix is the path under which the layout serves uploads ("/uploads" or
+// "/api/uploads").
+func (l Layout) UploadPrefix() string {
+	if l == GHES {
+		return "/api/uploads"
+	}
+	return "/uploads"
+}
+
+// urls holds the absolute bases for one request's host.
+type urls struct {
+	api, upload, web string
+}
+
+func (s *Server) urlsFor(host string) urls {
+	if host == "" {
+		host = "localhost"
+	}
+	web := "http://" + host
+	return urls{api: web + s.opts.Layout.APIPrefix(), upload: web + s.opts.Layout.UploadPrefix(), web: web}
+}
+
+func (s *Server) now() time.Time {
+	t := time.Now()
+	if s.opts.Now != nil {
+		t = s.opts.Now()
+	}
+	return t.UTC().Truncate(time.Second)
+}
+
+// route is a request matched to an endpoint.
+type route struct {
+	name      string
+	owner     string
+	repo      string
+	id        int64 // release or asset ID, from the path
+	idOK      bool
+	tag       string
+	assetName string
+}
+
+// match maps a request to a route; unmatched requests get RouteUnknown.
+func (s *Server) match(r *http.Request) route {
+	unknown := route{name: RouteUnknown}
+	p := r.URL.EscapedPath()
+	api, upload := s.opts.Layout.APIPrefix()+"/", s.opts.Layout.UploadPrefix()+"/"
+	var space string
+	switch {
+	case strings.HasPrefix(p, upload):
+		space, p = "upload", p[len(upload):]
+	case strings.HasPrefix(p, api):
+		space, p = "api", p[len(api):]
+	}
+	segs := splitPath(p)
+	if space == "upload" {
+		if len(segs) == 6 && segs[0] == "repos" && segs[3] == "releases" && segs[5] == "assets" && r.Method == http.MethodPost {
+			rt := route{name: RouteUploadAsset, owner: segs[1], repo: segs[2]}
+			rt.id, rt.idOK = parseID(segs[4])
+			return rt
+		}
+		return unknown
+	}
+	if space == "api" && len(segs) >= 4 && segs[0] == "repos" && segs[3] == "releases" {
+		if rt, ok := matchAPI(r.Method, segs[1], segs[2], segs[4:]); ok {
+			if rt.name == RouteGetAsset && strings.Contains(r.Header.Get("Accept"), "application/octet-stream") {
+				rt.name = RouteDownloadAsset
+			}
+			return rt
+		}
+		return unknown
+	}
+	// Browser downloads live on the web host, outside the API prefix.
+	web := splitPath(r.URL.EscapedPath())
+	if len(web) >= 6 && web[2] == "releases" && web[3] == "download" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		return route{
+			name:      RouteBrowserDownload,
+			owner:     web[0],
+			repo:      web[1],
+			tag:       strings.Join(web[4:len(web)-1], "/"),
+			assetName: web[len(web)-1],
+		}
+	}
+	return unknown
+}
+
+func matchAPI(method, owner, repo string, rest []string) (route, bool) {
+	rt := route{owner: owner, repo: repo}
+	get, post, patch, del := method == http.MethodGet, method == http.MethodPost, method == http.MethodPatch, method == http.MethodDelete
+	switch {
+	case len(rest) == 0 && get:
+		rt.name = RouteListReleases
+	case len(rest) == 0 && post:
+		rt.name = RouteCreateRelease
+	case len(rest) == 1 && rest[0] == "latest" && get:
+		rt.name = RouteGetLatest
+	case len(rest) == 1 && rest[0] == "generate-notes" && post:
+		rt.name = RouteGenerateNotes
+	case len(rest) >= 2 && rest[0] == "tags" && get:
+		rt.name, rt.tag = RouteGetReleaseByTag, strings.Join(rest[1:], "/")
+	case len(rest) == 2 && rest[0] == "assets":
+		switch {
+		case get:
+			rt.name = RouteGetAsset
+		case patch:
+			rt.name = RouteUpdateAsset
+		case del:
+			rt.name = RouteDeleteAsset
+		default:
+			return rt, false
+		}
+		rt.id, rt.idOK = parseID(rest[1])
+	case len(rest) == 1:
+		switch {
+		case get:
+			rt.name = RouteGetRelease
+		case patch:
+			rt.name = RouteUpdateRelease
+		case del:
+			rt.name = RouteDeleteRelease
+		default:
+			return rt, false
+		}
+		rt.id, rt.idOK = parseID(rest[0])
+	case len(rest) == 2 && rest[1] == "assets" && get:
+		rt.name = RouteListAssets
+		rt.id, rt.idOK = parseID(rest[0])
+	default:
+		return rt, false
+	}
+	return rt, true
+}
+
+// splitPath splits an escaped path into unescaped segments, so that a tag sent as
+// "release%2Fv1" or as "release/v1" can both be recognised.
+func splitPath(p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return nil
+	}
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		if u, err := url.PathUnescape(s); err == nil {
+			parts[i] = u
+		}
+	}
+	return parts
+}
+
+func parseID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// recorder remembers the status a handler wrote.
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *recorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// countingBody counts the request body bytes the server consumed.
+type countingBody struct {
+	io.ReadCloser
+	n int64
+}
+
+func (c *countingBody) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// ServeHTTP answers one request the way GitHub's REST API would.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rt := s.match(r)
+	body := &countingBody{ReadCloser: r.Body}
+	r.Body = body
+	rec := &recorder{ResponseWriter: w}
+
+	s.mu.Lock()
+	s.lastHost = r.Host
+	fault := s.takeFault(rt.name, r.Method)
+	primary := fault != nil && fault.Kind == FaultPrimaryLimit
+	s.rateHeaders(w.Header(), primary, fault)
+	s.mu.Unlock()
+
+	// dropped stays true if serve panics with http.ErrAbortHandler.
+	dropped := true
+	defer func() {
+		status := rec.status
+		if dropped {
+			status = 0
+		}
+		s.mu.Lock()
+		s.log = append(s.log, Request{
+			Method:  r.Method,
+			Route:   rt.name,
+			Path:    r.URL.Path,
+			Query:   r.URL.RawQuery,
+			Status:  status,
+			BytesIn: body.n,
+		})
+		s.mu.Unlock()
+	}()
+	dropped = s.serve(rec, w, r, rt, fault)
+}
+
+// serve dispatches the request; it reports whether the connection was dropped.
+func (s *Server) serve(w *recorder, raw http.ResponseWriter, r *http.Request, rt route, fault *Fault) bool {
+	doc := routeDocs[rt.name]
+	if fault != nil && !(rt.name == RouteUploadAsset && (fault.Kind == FaultStarter || fault.Kind == FaultDrop)) {
+		return s.answerFault(w, raw, fault, doc)
+	}
+	if rt.name == RouteUnknown {
+		writeError(w, errNotFound(docsRoot))
+		return false
+	}
+	if rt.name == RouteBrowserDownload {
+		// The web host serves public downloads without API credentials.
+		s.browserDownload(w, r, rt)
+		return false
+	}
+	readOnly, ok := s.authorize(r)
+	if !ok {
+		writeError(w, &apiError{status: http.StatusUnauthorized, message: "Bad credentials", docURL: docsRoot})
+		return false
+	}
+	if readOnly && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		writeError(w, &apiError{status: http.StatusForbidden, message: "Resource not accessible by integration", docURL: doc})
+		return false
+	}
+	switch rt.name {
+	case RouteListReleases:
+		s.listReleases(w, r, rt)
+	case RouteGetRelease:
+		s.getRelease(w, r, rt)
+	case RouteGetReleaseByTag:
+		s.getReleaseByTag(w, r, rt)
+	case RouteGetLatest:
+		s.getLatest(w, r, rt)
+	case RouteCreateRelease:
+		s.createRelease(w, r, rt)
+	case RouteUpdateRelease:
+		s.updateRelease(w, r, rt)
+	case RouteDeleteRelease:
+		s.deleteRelease(w, r, rt)
+	case RouteGenerateNotes:
+		s.generateNotes(w, r, rt)
+	case RouteListAssets:
+		s.listAssets(w, r, rt)
+	case RouteGetAsset:
+		s.getAsset(w, r, rt)
+	case RouteUpdateAsset:
+		s.updateAsset(w, r, rt)
+	case RouteDeleteAsset:
+		s.deleteAsset(w, r, rt)
+	case RouteUploadAsset:
+		return s.uploadAsset(w, raw, r, rt, fault)
+	}
+	return false
+}
+
+// authorize checks the Authorization header ("Bearer X" or "token X").
+func (s *Server) authorize(r *http.Request) (readOnly, ok bool) {
+	scheme, cred, found := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	cred = strings.TrimSpace(cred)
+	if !found || cred == "" || (!strings.EqualFold(scheme, "bearer") && !strings.EqualFold(scheme, "token")) {
+		return false, false
+	}
+	if s.opts.ReadOnlyToken != "" && cred == s.opts.ReadOnlyToken {
+		return true, true
+	}
+	if s.opts.Token != "" && cred != s.opts.Token {
+		return false, false
+	}
+	return false, true
+}
+
+// rateHeaders sets GitHub's x-ratelimit-* headers; it must hold s.mu. The emulator
+// counts requests but never refuses them on its own: only injected faults do.
+// https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
+func (s *Server) rateHeaders(h http.Header, exhausted bool, f *Fault) {
+	now := time.Now()
+	if s.rateReset.IsZero() || !now.Before(s.rateReset) || s.rateUsed >= rateLimit {
+		s.rateReset = now.Add(time.Hour).Truncate(time.Second)
+		s.rateUsed = 0
+	}
+	s.rateUsed++
+	used, reset := s.rateUsed, s.rateReset
+	if exhausted {
+		used = rateLimit
+		reset = now.Add(time.Duration(f.RetryAfter) * time.Second)
+	}
+	h.Set("X-RateLimit-Limit", strconv.Itoa(rateLimit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(rateLimit-used))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
+	h.Set("X-RateLimit-Used", strconv.Itoa(used))
+	h.Set("X-RateLimit-Resource", "core")
+	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
+	h.Set("X-GitHub-Api-Version-Selected", "2022-11-28")
+}
+
+// ResetLog forgets the recorded requests.
+func (s *Server) ResetLog() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = nil
+}
+
+// Requests returns a copy of the request log, in the order requests finished.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.log...)
+}
+
+// Counts returns how many logged requests hit each route.
+func (s *Server) Counts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := map[string]int{}
+	for _, r := range s.log {
+		m[r.Route]++
+	}
+	return m
+}
