@@ -1,0 +1,211 @@
+package publish
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/releasekit/release-action/internal/assets"
+)
+
+const (
+	sumA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	sumB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+)
+
+func local(name, label string, size int64, sum string) Local {
+	return Local{File: assets.File{
+		Path: "/w/dist/" + name, Rel: "dist/" + name, Name: name,
+		StoredName: assets.GitHubName(name), Label: label, Size: size,
+	}, SHA256: sum}
+}
+
+func remote(id int64, name, label, state string, size int64, sum string) *Asset {
+	a := &Asset{ID: id, Name: name, Label: label, State: state, Size: size}
+	if sum != "" {
+		a.Digest = "sha256:" + sum
+	}
+	return a
+}
+
+// TestMakePlan covers every kind of existing asset against every option.
+func TestMakePlan(t *testing.T) {
+	t.Parallel()
+	type want struct {
+		op      Op // "" = no step for the file
+		rename  bool
+		relabel bool
+		label   string
+		err     bool
+	}
+	existing := []struct {
+		name   string
+		remote []*Asset
+		local  Local
+		// results indexed by [overwrite][deleteOther]
+		results [2][2]want
+	}{
+		{
+			name:    "none",
+			local:   local("app.tar.gz", "", 10, ""),
+			results: [2][2]want{{{op: OpUpload}, {op: OpUpload}}, {{op: OpUpload}, {op: OpUpload}}},
+		},
+		{
+			name:    "same content",
+			remote:  []*Asset{remote(1, "app.tar.gz", "", "uploaded", 10, sumA)},
+			local:   local("app.tar.gz", "", 10, sumA),
+			results: [2][2]want{{{op: OpKeep}, {op: OpKeep}}, {{op: OpKeep}, {op: OpKeep}}},
+		},
+		{
+			name:    "same size, different sha256",
+			remote:  []*Asset{remote(1, "app.tar.gz", "", "uploaded", 10, sumA)},
+			local:   local("app.tar.gz", "", 10, sumB),
+			results: [2][2]want{{{err: true}, {err: true}}, {{op: OpReplace}, {op: OpReplace}}},
+		},
+		{
+			name:    "different size",
+			remote:  []*Asset{remote(1, "app.tar.gz", "", "uploaded", 11, sumA)},
+			local:   local("app.tar.gz", "", 10, ""),
+			results: [2][2]want{{{err: true}, {err: true}}, {{op: OpReplace}, {op: OpReplace}}},
+		},
+		{
+			name:    "no digest on the release",
+			remote:  []*Asset{remote(1, "app.tar.gz", "", "uploaded", 10, "")},
+			local:   local("app.tar.gz", "", 10, sumA),
+			results: [2][2]want{{{err: true}, {err: true}}, {{op: OpReplace}, {op: OpReplace}}},
+		},
+		{
+			name:    "starter left by a failed upload",
+			remote:  []*Asset{remote(1, "app.tar.gz", "", "starter", 0, "")},
+			local:   local("app.tar.gz", "", 10, ""),
+			results: [2][2]want{{{op: OpReplace}, {op: OpReplace}}, {{op: OpReplace}, {op: OpReplace}}},
+		},
+		{
+			name:    "renamed by GitHub, same content",
+			remote:  []*Asset{remote(1, "my.app.tar.gz", "my app.tar.gz", "uploaded", 10, sumA)},
+			local:   local("my app.tar.gz", "", 10, sumA),
+			results: [2][2]want{{{op: OpKeep, label: "my app.tar.gz"}, {op: OpKeep, label: "my app.tar.gz"}}, {{op: OpKeep, label: "my app.tar.gz"}, {op: OpKeep, label: "my app.tar.gz"}}},
+		},
+		{
+			name:    "renamed by GitHub, no label yet",
+			remote:  []*Asset{remote(1, "my.app.tar.gz", "", "uploaded", 10, sumA)},
+			local:   local("my app.tar.gz", "", 10, sumA),
+			results: [2][2]want{{{op: OpKeep, relabel: true, label: "my app.tar.gz"}, {op: OpKeep, relabel: true, label: "my app.tar.gz"}}, {{op: OpKeep, relabel: true, label: "my app.tar.gz"}, {op: OpKeep, relabel: true, label: "my app.tar.gz"}}},
+		},
+		{
+			name:    "renamed by GitHub, content changed",
+			remote:  []*Asset{remote(1, "my.app.tar.gz", "my app.tar.gz", "uploaded", 10, sumA)},
+			local:   local("my app.tar.gz", "", 10, sumB),
+			results: [2][2]want{{{err: true}, {err: true}}, {{op: OpReplace, label: "my app.tar.gz"}, {op: OpReplace, label: "my app.tar.gz"}}},
+		},
+		{
+			name:    "label match, same content under an old name",
+			remote:  []*Asset{remote(1, "app-old.zip", "App", "uploaded", 10, sumA)},
+			local:   local("app-new.zip", "App", 10, sumA),
+			results: [2][2]want{{{op: OpKeep, rename: true, label: "App"}, {op: OpKeep, rename: true, label: "App"}}, {{op: OpKeep, rename: true, label: "App"}, {op: OpKeep, rename: true, label: "App"}}},
+		},
+		{
+			name:    "label match, new content",
+			remote:  []*Asset{remote(1, "app-1.0.zip", "App", "uploaded", 10, sumA)},
+			local:   local("app-1.1.zip", "App", 12, ""),
+			results: [2][2]want{{{err: true}, {err: true}}, {{op: OpReplace, rename: true, label: "App"}, {op: OpReplace, rename: true, label: "App"}}},
+		},
+		{
+			name:    "user label differs from the stored one",
+			remote:  []*Asset{remote(1, "app.zip", "old", "uploaded", 10, sumA)},
+			local:   local("app.zip", "new", 10, sumA),
+			results: [2][2]want{{{op: OpKeep, relabel: true, label: "new"}, {op: OpKeep, relabel: true, label: "new"}}, {{op: OpKeep, relabel: true, label: "new"}, {op: OpKeep, relabel: true, label: "new"}}},
+		},
+	}
+	for _, c := range existing {
+		for ow := 0; ow < 2; ow++ {
+			for del := 0; del < 2; del++ {
+				opt := PlanOptions{Overwrite: ow == 1, DeleteOther: del == 1}
+				w := c.results[ow][del]
+				t.Run(fmt.Sprintf("%s/overwrite=%v/delete_other=%v", c.name, opt.Overwrite, opt.DeleteOther), func(t *testing.T) {
+					t.Parallel()
+					// An unrelated asset of another job rides along in every case.
+					other := remote(99, "other-job.zip", "", "uploaded", 5, sumB)
+					rem := append(append([]*Asset{}, c.remote...), other)
+					steps, err := MakePlan(rem, []Local{c.local}, opt)
+					if w.err {
+						if !errors.Is(err, ErrOverwriteRefused) || !strings.Contains(err.Error(), "overwrite: true") {
+							t.Fatalf("err = %v, want ErrOverwriteRefused naming the input", err)
+						}
+						return
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					var got *Step
+					var deleted []string
+					for i := range steps {
+						switch {
+						case steps[i].Op == OpDelete:
+							deleted = append(deleted, steps[i].Name)
+						case steps[i].Local != nil:
+							got = &steps[i]
+						}
+					}
+					if got == nil || got.Op != w.op || got.Rename != w.rename || got.Relabel != w.relabel || got.Label != w.label {
+						t.Fatalf("step = %+v, want %+v", got, w)
+					}
+					if got.Name != c.local.StoredName {
+						t.Fatalf("step name = %q, want the stored name %q", got.Name, c.local.StoredName)
+					}
+					if got.Reason == "" {
+						t.Fatal("step has no reason")
+					}
+					wantDeleted := []string(nil)
+					if opt.DeleteOther {
+						wantDeleted = []string{"other-job.zip"}
+					}
+					if strings.Join(deleted, ",") != strings.Join(wantDeleted, ",") {
+						t.Fatalf("deleted %v, want %v", deleted, wantDeleted)
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestMakePlanLeftoverTemporaryAssetIsDeleted(t *testing.T) {
+	t.Parallel()
+	rem := []*Asset{
+		remote(1, "app.zip", "", "uploaded", 10, sumA),
+		remote(2, TempName("app.zip", "0123abcd"), "", "uploaded", 12, sumB),
+		remote(3, TempName("someone-else.zip", "0123abcd"), "", "uploaded", 12, sumB),
+	}
+	steps, err := MakePlan(rem, []Local{local("app.zip", "", 10, sumA)}, PlanOptions{Overwrite: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 2 || steps[0].Op != OpKeep || steps[1].Op != OpDelete || steps[1].RemoteID != 2 {
+		t.Fatalf("steps = %s", FormatPlan(steps))
+	}
+}
+
+func TestMakePlanIsSortedAndRendersAsJSON(t *testing.T) {
+	t.Parallel()
+	steps, err := MakePlan(nil, []Local{local("b.zip", "", 1, ""), local("a b.zip", "", 1, "")}, PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if steps[0].Name != "a.b.zip" || steps[1].Name != "b.zip" {
+		t.Fatalf("order: %s", FormatPlan(steps))
+	}
+	b, err := json.Marshal(steps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `[{"op":"upload","name":"a.b.zip","label":"a b.zip","path":"dist/a b.zip","size":1,"reason":"new asset"},{"op":"upload","name":"b.zip","path":"dist/b.zip","size":1,"reason":"new asset"}]`
+	if string(b) != want {
+		t.Fatalf("json:\n%s\nwant\n%s", b, want)
+	}
+	text := FormatPlan(steps)
+	if !strings.Contains(text, `upload   a.b.zip <- dist/a b.zip [label "a b.zip"]: new asset`) {
+		t.Fatalf("text plan:\n%s", text)
+	}
+}
