@@ -1,2 +1,3 @@
-// Package assets finds the local files to upload and predicts what GitHub will call them.
+// Package assets finds the local files to upload, predicts what GitHub will call them,
+// picks the content type they are sent with, and hashes them for checksum lists.
 package assets

@@ -1,0 +1,330 @@
+package assets
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/releasekit/release-action/internal/inputs"
+)
+
+// File is one local file to upload.
+type File struct {
+	Path        string // absolute; for a symbolic link, the link itself (not its target)
+	Rel         string // slash-separated path relative to the base directory, for messages
+	Name        string // base name sent to GitHub
+	StoredName  string // GitHubName(Name): the name the asset will have on the release
+	Label       string // from "path#label"; "" when none
+	Size        int64  // of the content that will be sent (a link's target)
+	ContentType string // ContentType(Name)
+}
+
+// Match resolves the files input against dir and returns the files to upload, sorted
+// by StoredName. Every problem found is reported, joined into one error; when there is
+// an error no files are returned.
+//
+// The rules:
+//   - Patterns are doublestar globs ("**" crosses directories) resolved against dir;
+//     absolute patterns and ".." work. Hidden files match like any other ("*" matches
+//     ".env"), so exclude them explicitly if they may be present.
+//   - Only regular files are returned. A symbolic link to a regular file counts as that
+//     file under the link's name. Wildcards never descend into a symbolically linked
+//     directory, so a link cycle cannot loop; a link written out before the first
+//     wildcard ("build/*" where build is a link) is followed, since the user named it.
+//     Broken links, directories, FIFOs and devices found by a wildcard are skipped.
+//   - A pattern without wildcards names one path. It is an error if that path is a
+//     directory, a broken link or not a regular file; if it does not exist, it is an
+//     error only with failOnUnmatched.
+//   - Exclude patterns ("!") apply whatever their position in the list. An exclude
+//     removes the files it matches and every file below a directory it matches, so
+//     "!dist/debug" equals "!dist/debug/**". Matching is on the path as written, without
+//     resolving links. Excludes never fail.
+//   - With failOnUnmatched, an include pattern that matched no file is an error (a file
+//     later removed by an exclude still counts as matched).
+//   - A file matched by several patterns is returned once. Labels do not depend on the
+//     order of patterns: a pattern without a label never clears one, and two different
+//     labels for one file are an error.
+//   - Two files that GitHub would store under the same name are an error naming both.
+//     Names are compared case-sensitively, as GitHub's API reports them; GitHub may still
+//     refuse names that differ only in case, which then surfaces as an upload error.
+//   - Every file must be readable (it is opened and closed again).
+func Match(dir string, patterns []inputs.Pattern, failOnUnmatched bool) ([]File, error) {
+	base, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("working directory %q: %w", dir, err)
+	}
+	m := &matcher{base: base, found: map[string]*candidate{}}
+	var excludes []string
+	for _, p := range patterns {
+		if p.Glob == "" {
+			m.fail(errors.New("empty pattern in files"))
+			continue
+		}
+		pat := m.absPattern(p.Glob)
+		if !doublestar.ValidatePattern(pat) {
+			m.fail(fmt.Errorf("pattern %q is malformed", p.Glob))
+			continue
+		}
+		if p.Exclude {
+			excludes = append(excludes, pat)
+			continue
+		}
+		before := len(m.errs)
+		n := m.include(p, pat)
+		// A pattern already reported (a directory, a broken link) needs no second error.
+		if n == 0 && failOnUnmatched && len(m.errs) == before {
+			m.fail(fmt.Errorf("pattern %q matched no file", p.Glob))
+		}
+	}
+
+	paths := make([]string, 0, len(m.found))
+	for p := range m.found {
+		if !excluded(filepath.ToSlash(p), excludes) {
+			paths = append(paths, p)
+		}
+	}
+	slices.Sort(paths)
+
+	files := make([]File, 0, len(paths))
+	for _, p := range paths {
+		f, err := m.file(p)
+		if err != nil {
+			m.fail(err)
+			continue
+		}
+		files = append(files, f)
+	}
+	m.checkNames(files)
+	if len(m.errs) > 0 {
+		return nil, errors.Join(m.errs...)
+	}
+	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.StoredName, b.StoredName) })
+	return files, nil
+}
+
+type matcher struct {
+	base  string
+	found map[string]*candidate // by absolute path
+	errs  []error
+}
+
+// candidate is a file matched by at least one include pattern.
+type candidate struct {
+	info   fs.FileInfo // of the content: a link's target
+	labels []patternLabel
+}
+
+type patternLabel struct{ pattern, label string }
+
+func (m *matcher) fail(err error) { m.errs = append(m.errs, err) }
+
+// absPattern makes pattern absolute and slash-separated. The base directory is escaped
+// so that a directory called "v[1]" is taken literally.
+func (m *matcher) absPattern(pattern string) string {
+	if !filepath.IsAbs(pattern) {
+		pattern = filepath.Join(escapeMeta(m.base), pattern)
+	}
+	return filepath.ToSlash(filepath.Clean(pattern))
+}
+
+// include adds the files that pat (the absolute form of p.Glob) matches and returns
+// how many it matched.
+func (m *matcher) include(p inputs.Pattern, pat string) int {
+	if !hasMeta(pat) {
+		return m.includeLiteral(p, filepath.FromSlash(unescapeMeta(pat)))
+	}
+	base, rest := doublestar.SplitPattern(pat)
+	// WithNoFollow keeps "**" out of linked directories (and out of link cycles).
+	// WithFailOnIOErrors makes an unreadable directory an error instead of a silent hole.
+	matches, err := doublestar.Glob(os.DirFS(filepath.FromSlash(base)), rest,
+		doublestar.WithFilesOnly(), doublestar.WithNoFollow(), doublestar.WithFailOnIOErrors())
+	if err != nil {
+		m.fail(fmt.Errorf("pattern %q: %w", p.Glob, err))
+		return 0
+	}
+	n := 0
+	for _, rel := range matches {
+		full := filepath.Join(filepath.FromSlash(base), filepath.FromSlash(rel))
+		info, err := os.Lstat(full)
+		if err != nil {
+			m.fail(fmt.Errorf("pattern %q: %w", p.Glob, err))
+			continue
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			// A wildcard skips what a link cannot stand in for: broken links and
+			// links to directories or special files.
+			if info, err = os.Stat(full); err != nil {
+				continue
+			}
+		}
+		if !info.Mode().IsRegular() {
+			continue
+		}
+		m.add(full, info, p)
+		n++
+	}
+	return n
+}
+
+// includeLiteral handles a pattern without wildcards: it names exactly one path, so
+// anything unusual about that path is worth an error.
+func (m *matcher) includeLiteral(p inputs.Pattern, full string) int {
+	info, err := os.Lstat(full)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0 // reported by the caller with failOnUnmatched
+	}
+	if err != nil {
+		m.fail(fmt.Errorf("pattern %q: %w", p.Glob, err))
+		return 0
+	}
+	if info.Mode()&fs.ModeSymlink != 0 {
+		info, err = os.Stat(full)
+		if errors.Is(err, fs.ErrNotExist) {
+			m.fail(fmt.Errorf("pattern %q: %s is a broken symbolic link", p.Glob, m.rel(full)))
+			return 0
+		}
+		if err != nil {
+			m.fail(fmt.Errorf("pattern %q: %w", p.Glob, err))
+			return 0
+		}
+	}
+	switch {
+	case info.IsDir():
+		d := strings.TrimSuffix(p.Glob, "/")
+		m.fail(fmt.Errorf("pattern %q is a directory; use %s/* or %s/**", p.Glob, d, d))
+		return 0
+	case !info.Mode().IsRegular():
+		m.fail(fmt.Errorf("pattern %q: %s is not a regular file (%s)", p.Glob, m.rel(full), info.Mode().Type()))
+		return 0
+	}
+	m.add(full, info, p)
+	return 1
+}
+
+func (m *matcher) add(full string, info fs.FileInfo, p inputs.Pattern) {
+	c := m.found[full]
+	if c == nil {
+		c = &candidate{info: info}
+		m.found[full] = c
+	}
+	c.labels = append(c.labels, patternLabel{pattern: p.Glob, label: p.Label})
+}
+
+// file builds the File for path, checking that it can be read and that its patterns
+// agree on a label.
+func (m *matcher) file(full string) (File, error) {
+	c := m.found[full]
+	rel := m.rel(full)
+	label, err := pickLabel(rel, c.labels)
+	if err != nil {
+		return File{}, err
+	}
+	// Reading happens much later, after the release exists; find out now. Only
+	// regular files get here, so Open cannot block as it would on a FIFO.
+	f, err := os.Open(full)
+	if err != nil {
+		return File{}, fmt.Errorf("%s is not readable: %w", rel, err)
+	}
+	f.Close()
+	name := filepath.Base(full)
+	return File{
+		Path:        full,
+		Rel:         rel,
+		Name:        name,
+		StoredName:  GitHubName(name),
+		Label:       label,
+		Size:        c.info.Size(),
+		ContentType: ContentType(name),
+	}, nil
+}
+
+// pickLabel returns the one non-empty label among labels, or an error naming the
+// patterns that disagree.
+func pickLabel(rel string, labels []patternLabel) (string, error) {
+	var label, from string
+	for _, l := range labels {
+		switch {
+		case l.label == "" || l.label == label:
+		case label == "":
+			label, from = l.label, l.pattern
+		default:
+			return "", fmt.Errorf("%s has two labels: %q from pattern %q and %q from pattern %q",
+				rel, label, from, l.label, l.pattern)
+		}
+	}
+	return label, nil
+}
+
+// checkNames reports files that GitHub would store under the same name: the second
+// upload would fail with already_exists, or replace the first.
+func (m *matcher) checkNames(files []File) {
+	byName := map[string][]string{}
+	var names []string
+	for _, f := range files {
+		if byName[f.StoredName] == nil {
+			names = append(names, f.StoredName)
+		}
+		byName[f.StoredName] = append(byName[f.StoredName], f.Rel)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if rels := byName[n]; len(rels) > 1 {
+			m.fail(fmt.Errorf("asset name %q would be used by %s; rename or exclude all but one",
+				n, strings.Join(rels, ", ")))
+		}
+	}
+}
+
+// rel returns full relative to the base directory, slash-separated.
+func (m *matcher) rel(full string) string {
+	r, err := filepath.Rel(m.base, full)
+	if err != nil {
+		r = full
+	}
+	return filepath.ToSlash(r)
+}
+
+// excluded reports whether any exclude pattern matches p or one of its directories.
+func excluded(p string, excludes []string) bool {
+	for _, ex := range excludes {
+		for q := p; ; q = path.Dir(q) {
+			if doublestar.MatchUnvalidated(ex, q) {
+				return true
+			}
+			if q == "/" || q == "." || path.Dir(q) == q {
+				break
+			}
+		}
+	}
+	return false
+}
+
+// hasMeta reports whether pattern has an unescaped wildcard, bracket or brace, the
+// characters doublestar treats specially.
+func hasMeta(pattern string) bool {
+	for i := 0; i < len(pattern); i++ {
+		switch pattern[i] {
+		case '\\':
+			i++
+		case '*', '?', '[', '{':
+			return true
+		}
+	}
+	return false
+}
+
+// These mirror doublestar's own escaping, which SplitPattern undoes.
+var (
+	metaEscaper   = strings.NewReplacer("*", `\*`, "?", `\?`, "[", `\[`, "]", `\]`, "{", `\{`, "}", `\}`)
+	metaUnescaper = strings.NewReplacer(`\*`, "*", `\?`, "?", `\[`, "[", `\]`, "]", `\{`, "{", `\}`, "}")
+)
+
+func escapeMeta(s string) string   { return metaEscaper.Replace(s) }
+func unescapeMeta(s string) string { return metaUnescaper.Replace(s) }
