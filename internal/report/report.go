@@ -1,0 +1,220 @@
+// Package report renders a publish.Result as the action's step outputs and as a
+// Markdown step summary.
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/releasekit/release-action/internal/actions"
+	"github.com/releasekit/release-action/internal/publish"
+)
+
+// Outputs returns the action's outputs, in a fixed order. The release's fields are
+// empty strings when there is no release yet (a dry run for a new tag). assets is a
+// compact JSON array of publish.AssetReport, "[]" when there are none.
+func Outputs(r *publish.Result) ([]actions.Output, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // "<" in a label should read as "<" in the workflow
+	assets := r.Assets
+	if assets == nil {
+		assets = []publish.AssetReport{}
+	}
+	if err := enc.Encode(assets); err != nil {
+		return nil, fmt.Errorf("encode assets output: %w", err)
+	}
+
+	var rel publish.Release
+	id := ""
+	if r.Release != nil {
+		rel = *r.Release
+		id = strconv.FormatInt(rel.ID, 10)
+	}
+	tag := r.Tag
+	if tag == "" {
+		tag = rel.TagName
+	}
+	return []actions.Output{
+		{Name: "id", Value: id},
+		{Name: "html_url", Value: rel.HTMLURL},
+		{Name: "upload_url", Value: rel.UploadURL},
+		{Name: "tarball_url", Value: rel.TarballURL},
+		{Name: "zipball_url", Value: rel.ZipballURL},
+		{Name: "tag", Value: tag},
+		{Name: "created", Value: strconv.FormatBool(r.Created)},
+		{Name: "assets", Value: strings.TrimSuffix(b.String(), "\n")},
+	}, nil
+}
+
+// Summary returns a Markdown step summary of r: the release, what this run did
+// to it, its warnings and a table of assets sorted by name.
+func Summary(r *publish.Result) string {
+	var b strings.Builder
+	writeHeading(&b, r)
+	b.WriteString(statusLine(r) + "\n\n")
+
+	if len(r.Warnings) > 0 {
+		b.WriteString("### Warnings\n\n")
+		for _, w := range r.Warnings {
+			b.WriteString("- " + escape(w) + "\n")
+		}
+		b.WriteString("\n")
+	}
+
+	b.WriteString("### Assets\n\n")
+	b.WriteString(counts(r) + "\n")
+	if len(r.Assets) == 0 {
+		return b.String()
+	}
+	assets := slices.Clone(r.Assets)
+	slices.SortStableFunc(assets, func(a, b publish.AssetReport) int { return strings.Compare(a.Name, b.Name) })
+	b.WriteString("\n| Name | Action | Size | Digest | Link |\n|---|---|--:|---|---|\n")
+	for _, a := range assets {
+		name := escape(a.Name)
+		if a.Label != "" {
+			name += " (" + escape(a.Label) + ")"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", name, escape(a.Action), humanSize(a.Size), digest(a.Digest), link(a))
+	}
+	return b.String()
+}
+
+func writeHeading(b *strings.Builder, r *publish.Result) {
+	title := r.Tag
+	if r.Release != nil {
+		if title == "" {
+			title = r.Release.TagName
+		}
+		if n := r.Release.Name; n != "" && n != title {
+			title = n + " (" + title + ")"
+		}
+	}
+	title = escape(title)
+	if r.Release != nil && r.Release.HTMLURL != "" {
+		title = "[" + title + "](" + escapeURL(r.Release.HTMLURL) + ")"
+	}
+	b.WriteString("## Release " + title + "\n\n")
+}
+
+func statusLine(r *publish.Result) string {
+	if r.DryRun {
+		s := "**Dry run: nothing was changed.** "
+		if r.Release == nil {
+			return s + "The release does not exist yet; this run would create it."
+		}
+		return s + "The release exists (" + state(r.Release) + ")."
+	}
+	if r.Release == nil {
+		return "No release."
+	}
+	var did string
+	switch {
+	case r.Created && r.Published:
+		did = "created and published by this run"
+	case r.Created:
+		did = "created by this run"
+	case r.Published:
+		did = "published by this run (it was a draft)"
+	default:
+		did = "updated by this run"
+	}
+	s := state(r.Release)
+	return strings.ToUpper(s[:1]) + s[1:] + ", " + did + "."
+}
+
+// state describes a release as draft, published, and whether it is a prerelease.
+func state(rel *publish.Release) string {
+	switch {
+	case rel.Draft && rel.Prerelease:
+		return "draft prerelease"
+	case rel.Draft:
+		return "draft"
+	case rel.Prerelease:
+		return "published prerelease"
+	default:
+		return "published release"
+	}
+}
+
+func counts(r *publish.Result) string {
+	n := map[string]int{}
+	for _, a := range r.Assets {
+		n[a.Action]++
+	}
+	s := fmt.Sprintf("%d uploaded, %d replaced, %d kept, %d deleted",
+		n[publish.ActionUploaded], n[publish.ActionReplaced], n[publish.ActionKept], n[publish.ActionDeleted])
+	if r.DryRun {
+		s = "Planned: " + s
+	}
+	return s
+}
+
+// humanSize is a size in binary units: "512 B", "4.0 KiB", "1.0 GiB".
+func humanSize(n int64) string {
+	if n < 1024 {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	f := float64(n)
+	units := []string{"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+	var u string
+	for _, u = range units {
+		f /= 1024
+		if f < 1024 {
+			break
+		}
+	}
+	// 1023.96 KiB would print as "1024.0 KiB"; say "1.0 MiB" instead.
+	if s := strconv.FormatFloat(f, 'f', 1, 64); s != "1024.0" || u == units[len(units)-1] {
+		return s + " " + u
+	}
+	return "1.0 " + units[slices.Index(units, u)+1]
+}
+
+// digest shows the first 12 hex digits of a sha256 digest; anything else as "-".
+func digest(d string) string {
+	hex, ok := strings.CutPrefix(d, "sha256:")
+	if !ok || len(hex) < 12 || strings.Trim(hex, "0123456789abcdefABCDEF") != "" {
+		return "-"
+	}
+	return "`" + strings.ToLower(hex[:12]) + "`"
+}
+
+func link(a publish.AssetReport) string {
+	if a.BrowserDownloadURL == "" || a.Action == publish.ActionDeleted {
+		return "-" // a deleted asset's link leads nowhere
+	}
+	return "[download](" + escapeURL(a.BrowserDownloadURL) + ")"
+}
+
+// escape makes text safe inside a heading, a list item or a table cell: control
+// characters become spaces, and characters Markdown would act on are
+// backslash-escaped. "|" is escaped too, which GitHub's tables honour even in
+// code spans, so a name cannot add columns.
+func escape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			b.WriteByte(' ')
+		case r < ' ' || r == 0x7f:
+			// dropped
+		case strings.ContainsRune("\\`*_[]<>|~#!&$", r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// escapeURL percent-encodes the characters that would end a Markdown link
+// destination or break a table row.
+func escapeURL(u string) string {
+	return strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E", "|", "%7C", "`", "%60", "\\", "%5C", "\n", "", "\r", "").Replace(u)
+}
