@@ -1,0 +1,194 @@
+// Package app runs the action: it reads the environment, checks every input and
+// local file, publishes, and writes the step outputs and summary. It is the one
+// place where an error becomes an annotation and an exit code.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/releasekit/release-action/internal/actions"
+	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/ghclient"
+	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/publish"
+	"github.com/releasekit/release-action/internal/report"
+	"github.com/releasekit/release-action/internal/retry"
+)
+
+// Version is set at build time with -ldflags "-X .../internal/app.Version=v1.2.3".
+var Version = "dev"
+
+// Env is what a run may read from outside: the environment, and its streams.
+type Env struct {
+	Getenv func(string) string
+	Stdout io.Writer
+	// Policy overrides the retry policy (tests shorten the waits); nil = default.
+	Policy *retry.Policy
+	// Progress overrides the interval of upload progress lines; 0 = default.
+	Progress time.Duration
+}
+
+// Run performs one publish and returns the process exit code.
+func Run(ctx context.Context, env Env) int {
+	log := actions.New(env.Stdout, env.Getenv)
+	// Mask before anything else can print: the token may arrive under any of these.
+	for _, k := range []string{"INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"} {
+		if v := strings.TrimSpace(env.Getenv(k)); v != "" {
+			log.Mask(v)
+		}
+	}
+	if err := run(ctx, env, log); err != nil {
+		for _, e := range flatten(err) {
+			log.Errorf("%s", e.Error())
+		}
+		return 1
+	}
+	return 0
+}
+
+func run(ctx context.Context, env Env, log *actions.Logger) error {
+	cfg, err := inputs.Parse(env.Getenv)
+	if err != nil {
+		return err
+	}
+	job, err := localJob(cfg, env.Getenv)
+	if err != nil {
+		return err
+	}
+	gh, err := ghclient.New(ghclient.Options{
+		Token: cfg.Token, APIURL: cfg.APIURL, UploadURL: cfg.UploadURL,
+		Owner: cfg.Owner, Repo: cfg.Repo, UserAgent: "release-action/" + Version,
+		Policy: env.Policy, Logf: log.Warningf,
+	})
+	if err != nil {
+		return err
+	}
+	pub := &publish.Publisher{GH: gh, Log: log, Progress: env.Progress}
+	res, err := pub.Run(ctx, job)
+	if err != nil {
+		return err
+	}
+	return writeResults(cfg, res, log, env.Stdout)
+}
+
+// localJob does every check that needs the disk, before any request: the notes
+// file, the working directory and the files patterns. All problems come together.
+func localJob(cfg *inputs.Config, getenv func(string) string) (*publish.Job, error) {
+	j := &publish.Job{
+		Tag: cfg.Tag, TargetCommitish: cfg.TargetCommitish, Name: cfg.Name,
+		Body: cfg.Body, BodySet: cfg.Body != "",
+		GenerateNotes: cfg.GenerateNotes, PreviousTag: cfg.PreviousTag, NotesConfig: cfg.NotesConfig,
+		Draft: cfg.Draft, Prerelease: cfg.Prerelease, MakeLatest: cfg.MakeLatest,
+		DiscussionCategory: cfg.DiscussionCategory,
+		Overwrite:          cfg.Overwrite, DeleteOther: cfg.DeleteOther, Checksums: cfg.Checksums,
+		MaxParallel: cfg.MaxParallel, DryRun: cfg.DryRun,
+	}
+	var errs []error
+	if cfg.BodyPath != "" {
+		p := cfg.BodyPath
+		if ws := getenv("GITHUB_WORKSPACE"); !filepath.IsAbs(p) && ws != "" {
+			p = filepath.Join(ws, p)
+		}
+		b, err := os.ReadFile(p)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("input \"body_path\": cannot read %s: %w", cfg.BodyPath, unwrapPath(err)))
+		default:
+			j.Body, j.BodySet = string(b), true
+		}
+	}
+	st, err := os.Stat(cfg.WorkingDirectory)
+	switch {
+	case err != nil:
+		errs = append(errs, fmt.Errorf("input \"working_directory\": %s: %w", cfg.WorkingDirectory, unwrapPath(err)))
+	case !st.IsDir():
+		errs = append(errs, fmt.Errorf("input \"working_directory\": %s is not a directory", cfg.WorkingDirectory))
+	case len(cfg.Files) > 0:
+		files, err := assets.Match(cfg.WorkingDirectory, cfg.Files, cfg.FailOnUnmatched)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("input \"files\": %w", err))
+		}
+		j.Files = files
+	}
+	if cfg.Checksums != "" {
+		stored := assets.GitHubName(cfg.Checksums)
+		for _, f := range j.Files {
+			if f.StoredName == stored {
+				errs = append(errs, fmt.Errorf("input \"checksums\": %s would have the same asset name as the matched file %s; pick another name", cfg.Checksums, f.Rel))
+			}
+		}
+	}
+	return j, errors.Join(errs...)
+}
+
+// writeResults writes the step outputs and the summary, or prints them when the
+// program runs outside a workflow.
+func writeResults(cfg *inputs.Config, res *publish.Result, log *actions.Logger, stdout io.Writer) error {
+	outs, err := report.Outputs(res)
+	if err != nil {
+		return err
+	}
+	if res.DryRun {
+		plan, err := json.Marshal(res.Plan)
+		if err != nil {
+			return err
+		}
+		if res.Plan == nil {
+			plan = []byte("[]")
+		}
+		outs = append(outs, actions.Output{Name: "plan", Value: string(plan)})
+	}
+	summary := report.Summary(res)
+	if cfg.OutputPath != "" {
+		if err := actions.WriteOutputs(cfg.OutputPath, outs); err != nil {
+			return err
+		}
+	}
+	if cfg.SummaryPath != "" {
+		if err := actions.AppendSummary(cfg.SummaryPath, summary); err != nil {
+			return err
+		}
+	}
+	if !cfg.InActions {
+		log.Group("Outputs")
+		for _, o := range outs {
+			fmt.Fprintf(stdout, "%s=%s\n", o.Name, o.Value)
+		}
+		log.EndGroup()
+	}
+	return nil
+}
+
+// flatten splits joined errors so each becomes its own annotation.
+func flatten(err error) []error {
+	var out []error
+	var walk func(error)
+	walk = func(e error) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		out = append(out, e)
+	}
+	walk(err)
+	return out
+}
+
+// unwrapPath drops the path an *fs.PathError repeats, since messages name it already.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
