@@ -117,7 +117,36 @@ func (p *Publisher) Run(ctx context.Context, j *Job) (res *Result, err error) {
 		return res, err
 	}
 	res.Release = rel
+	for _, a := range res.Assets {
+		res.Changed = res.Changed || a.Action != ActionKept
+	}
+	res.Changed = res.Changed || res.Created || res.Published
+	if res.Published {
+		// Download URLs of a draft's assets name "untagged-…"; the published
+		// release's assets have their final ones.
+		if err := r.refreshAssets(ctx, rel); err != nil {
+			r.warn("could not refresh the asset URLs after publishing: %v", err)
+		}
+	}
 	return res, nil
+}
+
+// refreshAssets re-reads the release's assets into the report.
+func (r *run) refreshAssets(ctx context.Context, rel *Release) error {
+	list, err := r.p.GH.ListAssets(ctx, rel.ID)
+	if err != nil {
+		return err
+	}
+	byID := map[int64]*Asset{}
+	for _, a := range list {
+		byID[a.ID] = a
+	}
+	for i, rep := range r.res.Assets {
+		if a := byID[rep.ID]; a != nil && rep.Action != ActionDeleted {
+			r.res.Assets[i].URL, r.res.Assets[i].BrowserDownloadURL = a.URL, a.BrowserDownloadURL
+		}
+	}
+	return nil
 }
 
 type run struct {
@@ -304,6 +333,7 @@ func (r *run) update(ctx context.Context, rel *Release) (*Release, error) {
 	if err != nil {
 		return nil, fmt.Errorf("update release %d: %w", rel.ID, err)
 	}
+	r.res.Changed = true
 	r.p.Log.Infof("updated release %d", rel.ID)
 	return got, nil
 }
@@ -342,6 +372,7 @@ func (r *run) publish(ctx context.Context, rel *Release) (*Release, error) {
 	if err != nil {
 		return nil, fmt.Errorf("publish release %d: %w", rel.ID, err)
 	}
+	r.res.Changed = true
 	if rel.Draft {
 		r.res.Published = true
 		r.p.Log.Infof("published release %s: %s", j.Tag, got.HTMLURL)

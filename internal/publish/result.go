@@ -28,6 +28,7 @@ type Result struct {
 	Tag       string
 	Created   bool // this run created the release
 	Published bool // this run turned a draft into a published release
+	Changed   bool // this run changed the release or its assets in any way
 	DryRun    bool
 	Assets    []AssetReport // sorted by name
 	Plan      []Step        // the asset plan of a dry run

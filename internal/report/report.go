@@ -120,8 +120,10 @@ func statusLine(r *publish.Result) string {
 		did = "created by this run"
 	case r.Published:
 		did = "published by this run (it was a draft)"
-	default:
+	case r.Changed:
 		did = "updated by this run"
+	default:
+		did = "already up to date: this run changed nothing"
 	}
 	s := state(r.Release)
 	return strings.ToUpper(s[:1]) + s[1:] + ", " + did + "."
