@@ -9,4 +9,8 @@ require (
 	golang.org/x/sync v0.24.0
 )
 
-require github.com/google/go-querystring v1.1.0 // indirect
+require (
+	github.com/getkin/kin-openapi v0.152.0 // indirect
+	github.com/google/go-querystring v1.1.0 // indirect
+	github.com/moby/buildkit v0.34.2 // indirect
+)
