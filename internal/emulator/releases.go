@@ -367,7 +367,7 @@ func (s *Server) deleteRelease(w http.ResponseWriter, _ *http.Request, rt route)
 	}
 	delete(repo.releases, rel.id)
 	if repo.latestID == rel.id {
-		repo.latestID = 0
+		repo.recomputeLatest()
 	}
 	w.WriteHeader(http.StatusNoContent)
 }

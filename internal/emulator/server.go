@@ -407,7 +407,7 @@ func (s *Server) serve(w *recorder, raw http.ResponseWriter, r *http.Request, rt
 		s.generateNotes(w, r, rt)
 	case RouteListAssets:
 		s.listAssets(w, r, rt)
-	case RouteGetAsset:
+	case RouteGetAsset, RouteDownloadAsset:
 		s.getAsset(w, r, rt)
 	case RouteUpdateAsset:
 		s.updateAsset(w, r, rt)
@@ -415,6 +415,8 @@ func (s *Server) serve(w *recorder, raw http.ResponseWriter, r *http.Request, rt
 		s.deleteAsset(w, r, rt)
 	case RouteUploadAsset:
 		return s.uploadAsset(w, raw, r, rt, fault)
+	default:
+		writeError(w, errNotFound(docsRoot))
 	}
 	return false
 }

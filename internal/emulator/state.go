@@ -319,17 +319,23 @@ func (r *repoState) applyLatest(rel *releaseState, makeLatest string, publishedN
 			r.latestID = rel.id
 		}
 	case "legacy":
-		r.latestID = 0
-		if l := r.legacyLatest(); l != nil {
-			r.latestID = l.id
-		}
+		r.recomputeLatest()
 	case "":
 		if publishedNow && rel.eligibleLatest() {
 			r.latestID = rel.id
 		}
 	}
 	if r.latestID == rel.id && !rel.eligibleLatest() {
-		r.latestID = 0
+		r.recomputeLatest()
+	}
+}
+
+// recomputeLatest pins the legacy pick as latest, as GitHub does when the latest
+// release is deleted or stops being eligible.
+func (r *repoState) recomputeLatest() {
+	r.latestID = 0
+	if l := r.legacyLatest(); l != nil {
+		r.latestID = l.id
 	}
 }
 
