@@ -83,7 +83,8 @@ func run(ctx context.Context, env Env, log *actions.Logger) error {
 // file, the working directory and the files patterns. All problems come together.
 func localJob(cfg *inputs.Config, getenv func(string) string) (*publish.Job, error) {
 	j := &publish.Job{
-		Tag: cfg.Tag, TargetCommitish: cfg.TargetCommitish, Name: cfg.Name,
+		Repository: cfg.Owner + "/" + cfg.Repo,
+		Tag:        cfg.Tag, TargetCommitish: cfg.TargetCommitish, Name: cfg.Name,
 		Body: cfg.Body, BodySet: cfg.Body != "",
 		GenerateNotes: cfg.GenerateNotes, PreviousTag: cfg.PreviousTag, NotesConfig: cfg.NotesConfig,
 		Draft: cfg.Draft, Prerelease: cfg.Prerelease, MakeLatest: cfg.MakeLatest,

@@ -2,12 +2,14 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,6 +29,8 @@ type harness struct {
 	t      *testing.T
 	emu    *emulator.Server
 	srv    *httptest.Server
+	// hook, when set, sees every request before the emulator does.
+	hook atomic.Pointer[func(*http.Request)]
 	apiURL string
 	ws     string // GITHUB_WORKSPACE
 	tmp    string
@@ -39,11 +43,17 @@ func newHarness(t *testing.T, opts emulator.Options) *harness {
 	}
 	emu := emulator.New(opts)
 	emu.AddRepo(testRepo, false)
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	h := &harness{t: t, emu: emu, srv: srv, apiURL: srv.URL, ws: t.TempDir(), tmp: t.TempDir()}
+	h := &harness{t: t, emu: emu, ws: t.TempDir(), tmp: t.TempDir()}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if f := h.hook.Load(); f != nil {
+			(*f)(r)
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(h.srv.Close)
+	h.apiURL = h.srv.URL
 	if opts.Layout == emulator.GHES {
-		h.apiURL = srv.URL + "/api/v3"
+		h.apiURL = h.srv.URL + "/api/v3"
 	}
 	return h
 }
@@ -79,11 +89,14 @@ func (r result) assets(t *testing.T) []publish.AssetReport {
 	return list
 }
 
-var runSeq sync.Mutex
-
 // run executes the action once with the base environment plus inputs (keys are
 // input names as in action.yml, or raw variable names when upper-case).
 func (h *harness) run(inputs map[string]string) result {
+	h.t.Helper()
+	return h.runCtx(h.t.Context(), inputs)
+}
+
+func (h *harness) runCtx(ctx context.Context, inputs map[string]string) result {
 	h.t.Helper()
 	dir, err := os.MkdirTemp(h.tmp, "run-")
 	if err != nil {
@@ -115,7 +128,7 @@ func (h *harness) run(inputs map[string]string) result {
 	}
 	var stdout bytes.Buffer
 	p := fastPolicy()
-	code := Run(h.t.Context(), Env{
+	code := Run(ctx, Env{
 		Getenv: func(k string) string { return env[k] },
 		Stdout: &stdout, Policy: &p, Progress: -1,
 	})

@@ -27,6 +27,7 @@ type Logger interface {
 // Job is one run's request, with every input already validated and every local
 // file already found: nothing in it can fail for the user's input any more.
 type Job struct {
+	Repository      string // "owner/name", for messages
 	Tag             string
 	TargetCommitish string
 	Name            string // "" = the tag on create, unchanged on update
@@ -170,6 +171,9 @@ func (r *run) find(ctx context.Context) (*Release, error) {
 	}
 	// get-by-tag never returns drafts; only a listing shows them.
 	all, err := gh.ListReleases(ctx)
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("repository %s does not exist, or the token cannot see it (input \"repository\"): %w", r.j.Repository, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list releases: %w", err)
 	}

@@ -1,0 +1,140 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/releasekit/release-action/internal/emulator"
+)
+
+// TestBadInput is the catalogue of bad input and hostile environments: each case
+// must fail with a message naming the problem, exit non-zero, and change nothing on
+// GitHub. Cases caught before the network must not send a single request.
+func TestBadInput(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		in      map[string]string
+		setup   func(h *harness)
+		want    []string // all must appear in one ::error:: line each
+		offline bool     // no request at all may be sent
+	}{
+		{name: "missing token", in: map[string]string{"INPUT_TOKEN": ""}, want: []string{`"token"`}, offline: true},
+		{name: "malformed repository", in: map[string]string{"repository": "octo"}, want: []string{`"repository"`, "owner/name"}, offline: true},
+		{name: "repository with three parts", in: map[string]string{"repository": "octo/demo/x"}, want: []string{`"repository"`}, offline: true},
+		{name: "tag with spaces", in: map[string]string{"tag": "v1 0"}, want: []string{`"tag"`}, offline: true},
+		{name: "tag with dot dot", in: map[string]string{"tag": "v1..0"}, want: []string{`"tag"`}, offline: true},
+		{name: "no tag on a branch", in: map[string]string{"tag": "", "GITHUB_REF": "refs/heads/main"}, want: []string{`"tag"`}, offline: true},
+		{name: "unknown make_latest", in: map[string]string{"make_latest": "maybe"}, want: []string{`"make_latest"`, "legacy"}, offline: true},
+		{name: "non-boolean draft", in: map[string]string{"draft": "yes"}, want: []string{`"draft"`, "true or false"}, offline: true},
+		{name: "non-boolean prerelease", in: map[string]string{"prerelease": "1"}, want: []string{`"prerelease"`}, offline: true},
+		{name: "non-boolean overwrite", in: map[string]string{"overwrite": "nah"}, want: []string{`"overwrite"`}, offline: true},
+		{name: "non-boolean fail_on_unmatched_files", in: map[string]string{"fail_on_unmatched_files": "maybe"}, want: []string{`"fail_on_unmatched_files"`}, offline: true},
+		{name: "max_parallel 0", in: map[string]string{"max_parallel": "0"}, want: []string{`"max_parallel"`}, offline: true},
+		{name: "max_parallel not a number", in: map[string]string{"max_parallel": "four"}, want: []string{`"max_parallel"`}, offline: true},
+		{name: "missing body_path", in: map[string]string{"body_path": "nope.md"}, want: []string{`"body_path"`, "nope.md"}, offline: true},
+		{name: "both body and body_path", in: map[string]string{"body": "x", "body_path": "notes.md"}, want: []string{`"body"`, `"body_path"`}, offline: true},
+		{name: "no match with fail_on_unmatched_files", in: map[string]string{"files": "dist/*.nothing"}, want: []string{`"files"`, "dist/*.nothing"}, offline: true},
+		{name: "missing working_directory", in: map[string]string{"working_directory": "/does/not/exist", "files": "*"}, want: []string{`"working_directory"`, "/does/not/exist"}, offline: true},
+		{name: "a directory as a file", in: map[string]string{"files": "dist"}, want: []string{`"files"`, "directory"}, offline: true},
+		{name: "a FIFO as a file", in: map[string]string{"files": "pipe"}, setup: func(h *harness) {
+			if err := syscall.Mkfifo(filepath.Join(h.ws, "pipe"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, want: []string{`"files"`, "pipe"}, offline: true},
+		{name: "a broken link as a file", in: map[string]string{"files": "gone.zip"}, setup: func(h *harness) {
+			if err := os.Symlink(filepath.Join(h.ws, "missing-target"), filepath.Join(h.ws, "gone.zip")); err != nil {
+				t.Fatal(err)
+			}
+		}, want: []string{`"files"`, "gone.zip"}, offline: true},
+		{name: "unreadable directory under a wildcard", in: map[string]string{"files": "locked/**"}, setup: func(h *harness) {
+			// Root reads any file, so unreadability comes from a directory loop
+			// that is not a directory: a link to itself.
+			if err := os.Symlink("locked", filepath.Join(h.ws, "locked")); err != nil {
+				t.Fatal(err)
+			}
+		}, want: []string{`"files"`, "locked"}, offline: true},
+		{name: "two files with one asset name", in: map[string]string{"files": "twins/*"}, setup: func(h *harness) {
+			h.write("twins/a b.txt", "1")
+			h.write("twins/a.b.txt", "2")
+		}, want: []string{`"files"`, "a.b.txt", "twins/a b.txt"}, offline: true},
+		{name: "invalid glob", in: map[string]string{"files": "dist/[abc"}, want: []string{`"files"`, "dist/[abc"}, offline: true},
+		{name: "exclude with a label", in: map[string]string{"files": "dist/*\n!dist/x#label"}, want: []string{`"files"`}, offline: true},
+		{name: "delete_other_assets without files", in: map[string]string{"delete_other_assets": "true", "files": ""}, want: []string{`"delete_other_assets"`}, offline: true},
+		{name: "checksums with a path", in: map[string]string{"checksums": "dir/SUMS"}, want: []string{`"checksums"`}, offline: true},
+		{name: "checksums named like an asset", in: map[string]string{"checksums": "app.zip", "files": "dist/*"}, want: []string{`"checksums"`, "dist/app.zip"}, offline: true},
+		{name: "GITHUB_OUTPUT unset", in: map[string]string{"GITHUB_OUTPUT": ""}, want: []string{"GITHUB_OUTPUT"}, offline: true},
+		{name: "invalid GITHUB_API_URL", in: map[string]string{"GITHUB_API_URL": "not a url"}, want: []string{"GITHUB_API_URL"}, offline: true},
+		{name: "GITHUB_API_URL with another scheme", in: map[string]string{"GITHUB_API_URL": "ftp://127.0.0.1/"}, want: []string{"GITHUB_API_URL"}, offline: true},
+		{name: "make_latest true on a draft", in: map[string]string{"make_latest": "true", "draft": "true"}, want: []string{`"make_latest"`}, offline: true},
+		{name: "wrong token answered 401", in: map[string]string{"INPUT_TOKEN": "ghs_wrong_token_value"}, want: []string{"401", "Bad credentials"}},
+		{name: "read-only token answered 403", in: map[string]string{"INPUT_TOKEN": "ghs_read_only_token"}, want: []string{"403"}},
+		{name: "repository that does not exist", in: map[string]string{"repository": "octo/nope"}, want: []string{"octo/nope", "does not exist"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, emulator.Options{ReadOnlyToken: "ghs_read_only_token"})
+			h.write("dist/app.zip", "zip")
+			h.write("notes.md", "notes")
+			if c.setup != nil {
+				c.setup(h)
+			}
+			in := map[string]string{"tag": "v1.0.0", "files": "dist/*"}
+			for k, v := range c.in {
+				in[k] = v
+			}
+			r := h.run(in)
+			if r.code == 0 {
+				t.Fatalf("exit 0, want a failure\n%s", r.stdout)
+			}
+			var errs []string
+			for _, l := range strings.Split(r.stdout, "\n") {
+				if strings.HasPrefix(l, "::error") {
+					errs = append(errs, l)
+				}
+			}
+			if len(errs) == 0 {
+				t.Fatalf("no ::error:: annotation\n%s", r.stdout)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(strings.Join(errs, "\n"), w) {
+					t.Errorf("errors do not mention %s:\n%s", w, strings.Join(errs, "\n"))
+				}
+			}
+			if n := h.writes(); n != 0 && c.offline {
+				t.Errorf("bad input sent %d write requests", n)
+			}
+			if n := len(h.emu.Requests()); c.offline && n != 0 {
+				t.Errorf("input caught locally, yet %d requests were sent", n)
+			}
+			if len(h.emu.Releases(testRepo)) != 0 {
+				t.Errorf("a release exists after a failed run")
+			}
+			if len(r.outputs) != 0 {
+				t.Errorf("a failed run wrote outputs: %v", r.outputs)
+			}
+		})
+	}
+}
+
+// TestBadInputReportsEveryProblemAtOnce: one run, several mistakes, all reported.
+func TestBadInputReportsEveryProblemAtOnce(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	r := h.run(map[string]string{"tag": "bad tag", "draft": "maybe", "max_parallel": "0", "make_latest": "sometimes", "files": "nothing/*"})
+	if r.code == 0 {
+		t.Fatal("exit 0")
+	}
+	for _, in := range []string{`"tag"`, `"draft"`, `"max_parallel"`, `"make_latest"`} {
+		if !strings.Contains(r.stdout, in) {
+			t.Errorf("problem with %s not reported:\n%s", in, r.stdout)
+		}
+	}
+	if n := len(h.emu.Requests()); n != 0 {
+		t.Fatalf("%d requests sent", n)
+	}
+}
