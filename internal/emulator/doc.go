@@ -15,5 +15,12 @@
 //	GHES:   API http://HOST/api/v3/repos/...   uploads http://HOST/api/uploads/repos/...
 //	both:   browser downloads http://HOST/OWNER/REPO/releases/download/TAG/NAME
 //
+// Things a client sees that a simpler fake would hide: an upload's asset exists in
+// state "starter" (blocking its name) from the moment its body starts to arrive, so
+// a concurrent list shows uploads in flight as starters; a read-only token gets 403
+// on every write; the rate-limit headers count requests but never run out unless a
+// fault says so. Faults are matched when a request arrives, before authentication
+// and validation, so a faulted request is spent even if it would have failed anyway.
+//
 // https://docs.github.com/en/rest/releases
 package emulator

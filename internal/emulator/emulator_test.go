@@ -213,6 +213,30 @@ func TestGetRelease(t *testing.T) {
 	}
 }
 
+func TestHeadRequests(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, emulator.Options{Token: token})
+	rel := e.emu.SeedRelease(repo, emulator.SeedRelease{TagName: "v1"})
+	e.emu.SeedAsset(repo, rel.ID, "a.txt", "", "", []byte("abc"))
+	tests := []struct {
+		name, url string
+		status    int
+	}{
+		{"release", e.api("/repos/" + repo + "/releases/" + itoa(rel.ID)), 200},
+		{"list", e.api("/repos/" + repo + "/releases"), 200},
+		{"browser download", e.srv.URL + "/" + repo + "/releases/download/v1/a.txt", 200},
+		{"missing", e.api("/repos/" + repo + "/releases/999"), 404},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if r := e.do("HEAD", tc.url, nil).want(t, tc.status); len(r.body) != 0 {
+				t.Errorf("HEAD answered a body: %q", r.body)
+			}
+		})
+	}
+}
+
 func TestLatestMissing(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, emulator.Options{Token: token})
@@ -787,6 +811,8 @@ func TestUploadLargerThanMaxStoredBytes(t *testing.T) {
 	if _, ok := e.emu.AssetContent(repo, a.ID); ok {
 		t.Error("content above MaxStoredBytes was kept")
 	}
+	// Downloading it fails loudly rather than serving wrong bytes.
+	e.do("GET", e.api("/repos/"+repo+"/releases/assets/"+itoa(a.ID)), nil, "Accept", "application/octet-stream").want(t, http.StatusNotImplemented)
 	small := decode[emulator.Asset](t, e.uploadBytes(rel.ID, "small.bin", big[:1000]).want(t, 201))
 	if got, ok := e.emu.AssetContent(repo, small.ID); !ok || len(got) != 1000 {
 		t.Errorf("content at the limit was not kept (ok=%v)", ok)

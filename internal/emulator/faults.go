@@ -51,7 +51,9 @@ func (k FaultKind) String() string {
 
 // Fault is a failure to inject into matching requests. Faults are queued: a request
 // is owned by the oldest unspent fault whose Route and Method match it, which first
-// lets Skip requests through, then affects Times requests.
+// lets Skip requests through, then affects Times requests. A fault is taken when the
+// request arrives, before authentication; FaultStarter and FaultDrop on an upload act
+// after the upload's own checks (an upload refused with 422 spends the fault).
 type Fault struct {
 	Route      string    // route name as in Request.Route; "" matches any
 	Method     string    // HTTP method; "" matches any

@@ -253,8 +253,6 @@ type errorJSON struct {
 	Status           string       `json:"status"`
 }
 
-func (e *apiError) Error() string { return fmt.Sprintf("%d %s", e.status, e.message) }
-
 func errNotFound(doc string) *apiError {
 	return &apiError{status: http.StatusNotFound, message: "Not Found", docURL: doc}
 }

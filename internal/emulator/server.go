@@ -231,7 +231,8 @@ func (s *Server) match(r *http.Request) route {
 
 func matchAPI(method, owner, repo string, rest []string) (route, bool) {
 	rt := route{owner: owner, repo: repo}
-	get, post, patch, del := method == http.MethodGet, method == http.MethodPost, method == http.MethodPatch, method == http.MethodDelete
+	get := method == http.MethodGet || method == http.MethodHead
+	post, patch, del := method == http.MethodPost, method == http.MethodPatch, method == http.MethodDelete
 	switch {
 	case len(rest) == 0 && get:
 		rt.name = RouteListReleases
