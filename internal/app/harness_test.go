@@ -26,11 +26,11 @@ const (
 // harness runs the real action, from environment variables to the output file,
 // against an emulator on loopback.
 type harness struct {
-	t      *testing.T
-	emu    *emulator.Server
-	srv    *httptest.Server
+	t   *testing.T
+	emu *emulator.Server
+	srv *httptest.Server
 	// hook, when set, sees every request before the emulator does.
-	hook atomic.Pointer[func(*http.Request)]
+	hook   atomic.Pointer[func(*http.Request)]
 	apiURL string
 	ws     string // GITHUB_WORKSPACE
 	tmp    string
