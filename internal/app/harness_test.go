@@ -98,6 +98,17 @@ func (h *harness) run(inputs map[string]string) result {
 
 func (h *harness) runCtx(ctx context.Context, inputs map[string]string) result {
 	h.t.Helper()
+	return h.runFull(ctx, inputs, -1)
+}
+
+// runWith runs with upload progress lines every interval.
+func (h *harness) runWith(inputs map[string]string, progress time.Duration) result {
+	h.t.Helper()
+	return h.runFull(h.t.Context(), inputs, progress)
+}
+
+func (h *harness) runFull(ctx context.Context, inputs map[string]string, progress time.Duration) result {
+	h.t.Helper()
 	dir, err := os.MkdirTemp(h.tmp, "run-")
 	if err != nil {
 		h.t.Fatal(err)
@@ -130,7 +141,7 @@ func (h *harness) runCtx(ctx context.Context, inputs map[string]string) result {
 	p := fastPolicy()
 	code := Run(ctx, Env{
 		Getenv: func(k string) string { return env[k] },
-		Stdout: &stdout, Policy: &p, Progress: -1,
+		Stdout: &stdout, Policy: &p, Progress: progress,
 	})
 	raw, _ := os.ReadFile(out)
 	s, _ := os.ReadFile(sum)

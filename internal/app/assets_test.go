@@ -1,0 +1,142 @@
+package app
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/releasekit/release-action/internal/emulator"
+)
+
+// TestReplacementNeverLosesTheOldAsset fails a replacement at each of its steps:
+// the release must still hold the asset, old or new, and a re-run must finish.
+func TestReplacementNeverLosesTheOldAsset(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		fault emulator.Fault
+		// what the release holds right after the failed run
+		want string
+	}{
+		{"upload of the new content fails", emulator.Fault{Route: emulator.RouteUploadAsset, Kind: emulator.FaultStatus, Status: 422}, "old content"},
+		{"deleting the old asset fails", emulator.Fault{Route: emulator.RouteDeleteAsset, Kind: emulator.FaultStatus, Status: 403}, "old content"},
+		{"renaming the new asset fails", emulator.Fault{Route: emulator.RouteUpdateAsset, Kind: emulator.FaultStatus, Status: 403}, "new content"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, emulator.Options{})
+			h.write("dist/app.zip", "old content")
+			in := map[string]string{"tag": "v1", "files": "dist/*"}
+			if r := h.run(in); r.code != 0 {
+				t.Fatalf("exit %d\n%s", r.code, r.stdout)
+			}
+			rel := h.only("v1")
+			h.write("dist/app.zip", "new content")
+			h.emu.Inject(c.fault)
+			if r := h.run(in); r.code == 0 {
+				t.Fatalf("the faulty run exited 0\n%s", r.stdout)
+			}
+			var holding []string
+			for name, v := range h.assetContents(rel.ID) {
+				if strings.HasSuffix(v, ":"+c.want) {
+					holding = append(holding, name)
+				}
+			}
+			if len(holding) != 1 {
+				t.Fatalf("after the failure the release holds %v; want %q under one name", keys(h.assetContents(rel.ID)), c.want)
+			}
+			r := h.run(in)
+			if r.code != 0 {
+				t.Fatalf("re-run: exit %d\n%s", r.code, r.stdout)
+			}
+			got := h.assetContents(rel.ID)
+			if len(got) != 1 || got["app.zip"] != "uploaded:new content" {
+				t.Fatalf("after the re-run: %v", got)
+			}
+		})
+	}
+}
+
+func TestDeleteOtherAssets(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	h.write("linux/app-linux.tar.gz", "linux")
+	h.write("mac/app-mac.zip", "mac")
+	for _, job := range []string{"linux/*", "mac/*"} {
+		if r := h.run(map[string]string{"tag": "v1", "files": job}); r.code != 0 {
+			t.Fatalf("job %s: exit %d\n%s", job, r.code, r.stdout)
+		}
+	}
+	rel := h.only("v1")
+	if n := len(h.assetContents(rel.ID)); n != 2 {
+		t.Fatalf("without delete_other_assets, matrix jobs must not remove each other's assets: %d assets", n)
+	}
+	r := h.run(map[string]string{"tag": "v1", "files": "mac/*", "delete_other_assets": "true"})
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+	got := h.assetContents(rel.ID)
+	if len(got) != 1 || got["app-mac.zip"] == "" {
+		t.Fatalf("with delete_other_assets: %v", keys(got))
+	}
+	var deleted int
+	for _, a := range r.assets(t) {
+		if a.Action == "deleted" && a.Name == "app-linux.tar.gz" {
+			deleted++
+		}
+	}
+	if deleted != 1 {
+		t.Fatalf("assets output does not report the deletion: %+v", r.assets(t))
+	}
+}
+
+func TestContentTypesAndLabels(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	h.write("dist/app.tar.gz", "t")
+	h.write("dist/app.deb", "d")
+	h.write("dist/app.sbom.json", "{}")
+	h.write("dist/notes (final).txt", "n")
+	r := h.run(map[string]string{"tag": "v1", "files": "dist/*.tar.gz#Linux tarball\ndist/*.deb, dist/*.json, dist/*.txt"})
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+	want := map[string][2]string{
+		"app.tar.gz":      {"application/gzip", "Linux tarball"},
+		"app.deb":         {"application/vnd.debian.binary-package", ""},
+		"app.sbom.json":   {"application/spdx+json", ""},
+		"notes.final.txt": {"text/plain", "notes (final).txt"},
+	}
+	for _, a := range h.emu.Assets(testRepo, h.only("v1").ID) {
+		w, ok := want[a.Name]
+		if !ok {
+			t.Fatalf("unexpected asset %s", a.Name)
+		}
+		if !strings.HasPrefix(a.ContentType, w[0]) || a.Label != w[1] {
+			t.Errorf("%s: content type %q label %q, want %q %q", a.Name, a.ContentType, a.Label, w[0], w[1])
+		}
+	}
+}
+
+func TestProgressLinesOnSlowUploads(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{UploadBytesPerSecond: 1 << 20})
+	h.write("dist/big.bin", strings.Repeat("x", 1<<20))
+	h.write("dist/other.bin", strings.Repeat("y", 1<<20))
+	env := map[string]string{"tag": "v1", "files": "dist/*"}
+	r := h.runWith(env, 200*time.Millisecond)
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+	var lines int
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.Contains(l, " of 1.0 MiB (") && strings.Contains(l, "/s)") {
+			lines++
+		}
+	}
+	// About a second each at 1 MiB/s, a line every 200ms: several lines.
+	if lines < 4 {
+		t.Fatalf("%d progress lines, want several:\n%s", lines, r.stdout)
+	}
+}
