@@ -189,7 +189,7 @@ func TestNextLink(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
 		`<https://api.github.com/repositories/1/releases?per_page=100&page=2>; rel="next", <https://api.github.com/repositories/1/releases?per_page=100&page=5>; rel="last"`: "https://api.github.com/repositories/1/releases?per_page=100&page=2",
-		`<https://api.github.com/x?page=1>; rel="prev", <https://api.github.com/x?page=1>; rel="first"`:                                                                   "",
+		`<https://api.github.com/x?page=1>; rel="prev", <https://api.github.com/x?page=1>; rel="first"`:                                                                      "",
 		``: "",
 	}
 	for h, want := range cases {
