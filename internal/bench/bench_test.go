@@ -1,0 +1,141 @@
+package bench
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/releasekit/release-action/internal/emulator"
+)
+
+// TestSmallScenario runs the small scenario's logic with the action in-process
+// and checks what it must prove: an identical re-run uploads and deletes nothing.
+// It asserts no timing.
+func TestSmallScenario(t *testing.T) {
+	var out strings.Builder
+	s := NewSuite(Config{Quick: true, Action: InProcess{}, Dir: t.TempDir(), Out: &out})
+	res := s.Run(context.Background(), "small")
+	t.Log(out.String())
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if len(res.Runs) != 2 {
+		t.Fatalf("%d runs, want 2", len(res.Runs))
+	}
+	first, again := res.Runs[0], res.Runs[1]
+	if first.Exit != 0 || again.Exit != 0 {
+		t.Fatalf("exit codes %d and %d, want 0 and 0", first.Exit, again.Exit)
+	}
+	if first.Uploads != 3 {
+		t.Errorf("first run made %d uploads, want 3", first.Uploads)
+	}
+	if again.Uploads != 0 || again.Counts[emulator.RouteUploadAsset] != 0 || again.UploadBytes != 0 {
+		t.Errorf("re-run uploaded: %d requests, %d bytes; want none", again.Uploads, again.UploadBytes)
+	}
+	if n := again.Counts[emulator.RouteDeleteAsset]; n != 0 {
+		t.Errorf("re-run made %d deletes, want 0", n)
+	}
+	if !res.Passed() {
+		t.Errorf("verdicts: %v", res.Verdicts)
+	}
+	var sum strings.Builder
+	WriteSummary(&sum, []*Result{res})
+	if !strings.Contains(sum.String(), "| small | re-run uploads | 0 | 0 | PASS |") {
+		t.Errorf("summary lacks the re-run verdict:\n%s", sum.String())
+	}
+}
+
+func TestUnknownScenario(t *testing.T) {
+	res := NewSuite(Config{Action: InProcess{}, Dir: t.TempDir()}).Run(context.Background(), "nope")
+	if res.Err == nil || res.Passed() {
+		t.Fatalf("unknown scenario passed: %+v", res)
+	}
+}
+
+func TestWriteRandomFile(t *testing.T) {
+	dir := t.TempDir()
+	hash := func(name string, size int64, seed uint64) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := WriteRandomFile(p, size, seed); err != nil {
+			t.Fatal(err)
+		}
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Size() != size {
+			t.Fatalf("%s: %d bytes, want %d", name, st.Size(), size)
+		}
+		h, err := hashFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	a, b, c := hash("a", 100_003, 1), hash("b", 100_003, 1), hash("c", 100_003, 2)
+	if a != b {
+		t.Error("the same seed gave different content")
+	}
+	if a == c {
+		t.Error("different seeds gave the same content")
+	}
+	hash("odd", 13, 3)
+}
+
+func TestMedian(t *testing.T) {
+	ms := func(v ...int) []time.Duration {
+		out := make([]time.Duration, len(v))
+		for i, x := range v {
+			out[i] = time.Duration(x) * time.Millisecond
+		}
+		return out
+	}
+	if got := median(ms(1, 2, 9)); got != 2*time.Millisecond {
+		t.Errorf("median(1,2,9) = %v", got)
+	}
+	if got := median(ms(1, 3, 5, 9)); got != 4*time.Millisecond {
+		t.Errorf("median(1,3,5,9) = %v", got)
+	}
+}
+
+// sink keeps the test's allocation alive while the child runs.
+var sink []byte
+
+// TestLauncherIsolatesPeakRSS checks why the launcher exists: a child started
+// from a process holding much memory must not report that memory as its own.
+func TestLauncherIsolatesPeakRSS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the launcher")
+	}
+	if _, err := os.Stat("/bin/true"); err != nil || runtime.GOOS != "linux" {
+		t.Skip("needs Linux and /bin/true")
+	}
+	ctx := context.Background()
+	root, err := ModuleRoot(ctx)
+	if err != nil {
+		t.Skip(err)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "launch")
+	if err := Build(ctx, root, "./cmd/bench/internal/launch", bin); err != nil {
+		t.Fatal(err)
+	}
+	sink = make([]byte, 128<<20)
+	for i := 0; i < len(sink); i += 4096 {
+		sink[i] = 1
+	}
+	l := &Launcher{Path: bin, Dir: dir}
+	floor, err := l.Floor(ctx)
+	runtime.KeepAlive(sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if floor <= 0 || floor >= 64<<20 {
+		t.Errorf("/bin/true through the launcher: peak RSS %d bytes; want above 0 and far below the 128 MiB this process holds", floor)
+	}
+}
