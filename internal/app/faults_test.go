@@ -337,3 +337,30 @@ func TestKilledRunIsFixedByRunningAgain(t *testing.T) {
 		})
 	}
 }
+
+// TestPublishedMeanwhileIsAdopted: a release for the tag is published between the
+// lookup and the create; GitHub answers 422 already_exists and the run uses it.
+func TestPublishedMeanwhileIsAdopted(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, emulator.Options{})
+	h.write("dist/app.zip", "zip")
+	var once sync.Once
+	var other emulator.Release
+	hook := func(r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/releases") {
+			once.Do(func() { other = h.emu.SeedRelease(testRepo, emulator.SeedRelease{TagName: "v1", Name: "theirs"}) })
+		}
+	}
+	h.hook.Store(&hook)
+	r := h.run(map[string]string{"tag": "v1", "files": "dist/*"})
+	if r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	}
+	rel := h.only("v1")
+	if rel.ID != other.ID || r.outputs["created"] != "false" {
+		t.Fatalf("release %d (want the one published meanwhile, %d), created=%s", rel.ID, other.ID, r.outputs["created"])
+	}
+	if got := h.assetContents(rel.ID); got["app.zip"] != "uploaded:zip" {
+		t.Fatalf("assets %v", got)
+	}
+}
