@@ -1,0 +1,532 @@
+package packaging
+
+import (
+	"fmt"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/publish"
+	"github.com/releasekit/release-action/internal/report"
+)
+
+// The public interface, as documented: every input in order with its default
+// ("" = none), and every output in order. action.yml must list exactly these.
+var (
+	wantInputs = []struct{ name, def string }{
+		{"token", "${{ github.token }}"},
+		{"repository", "${{ github.repository }}"},
+		{"tag", ""},
+		{"target_commitish", ""},
+		{"name", ""},
+		{"body", ""},
+		{"body_path", ""},
+		{"generate_release_notes", "false"},
+		{"previous_tag", ""},
+		{"notes_config", ""},
+		{"draft", "false"},
+		{"prerelease", ""},
+		{"make_latest", ""},
+		{"discussion_category", ""},
+		{"files", ""},
+		// Not ${{ github.workspace }}: that is the runner's path, which does not
+		// exist inside the container (the workspace is mounted at
+		// /github/workspace). Empty makes the program use GITHUB_WORKSPACE, which
+		// the runner sets to the container's path.
+		{"working_directory", ""},
+		{"fail_on_unmatched_files", "true"},
+		{"overwrite", "true"},
+		{"delete_other_assets", "false"},
+		{"max_parallel", "4"},
+		{"checksums", ""},
+		{"dry_run", "false"},
+	}
+	wantOutputs = []string{"id", "html_url", "upload_url", "tarball_url", "zipball_url", "tag", "created", "assets", "plan"}
+)
+
+func loadActionYAML(t *testing.T) *yamlNode {
+	t.Helper()
+	doc, err := parseYAMLSubset(readRepoFile(t, "action.yml"))
+	if err != nil {
+		t.Fatalf("action.yml: %v", err)
+	}
+	return doc
+}
+
+func TestActionYAMLListsEveryInput(t *testing.T) {
+	t.Parallel()
+	doc := loadActionYAML(t)
+	for _, key := range []string{"name", "description", "author"} {
+		if doc.get(key).text() == "" {
+			t.Errorf("action.yml: %s is empty", key)
+		}
+	}
+	if b := doc.get("branding"); b.get("icon").text() == "" || b.get("color").text() == "" {
+		t.Errorf("action.yml: branding needs icon and color")
+	}
+
+	ins := doc.get("inputs")
+	var names []string
+	for _, n := range wantInputs {
+		names = append(names, n.name)
+	}
+	if !slices.Equal(ins.keys, names) {
+		t.Fatalf("action.yml inputs:\n  %v\nwant, in this order:\n  %v", ins.keys, names)
+	}
+	for _, want := range wantInputs {
+		in := ins.get(want.name)
+		if strings.TrimSpace(in.get("description").text()) == "" {
+			t.Errorf("input %s: no description", want.name)
+		}
+		if r := in.get("required"); r != nil && r.text() != "false" {
+			t.Errorf("input %s: required is %q; every input is optional in action.yml, the program validates them", want.name, r.text())
+		}
+		if got := in.get("default").text(); got != want.def {
+			t.Errorf("input %s: default %q, want %q", want.name, got, want.def)
+		}
+		for _, k := range in.keys {
+			if k != "description" && k != "required" && k != "default" && k != "deprecationMessage" {
+				t.Errorf("input %s: unexpected key %q", want.name, k)
+			}
+		}
+	}
+}
+
+func TestActionYAMLListsEveryOutput(t *testing.T) {
+	t.Parallel()
+	outs := loadActionYAML(t).get("outputs")
+	if !slices.Equal(outs.keys, wantOutputs) {
+		t.Fatalf("action.yml outputs:\n  %v\nwant, in this order:\n  %v", outs.keys, wantOutputs)
+	}
+	for _, name := range outs.keys {
+		o := outs.get(name)
+		if strings.TrimSpace(o.get("description").text()) == "" {
+			t.Errorf("output %s: no description", name)
+		}
+		// A docker action's outputs come from GITHUB_OUTPUT; "value" is for
+		// composite actions only.
+		if !slices.Equal(o.keys, []string{"description"}) {
+			t.Errorf("output %s: keys %v, want only description", name, o.keys)
+		}
+	}
+
+	// The program writes report.Outputs, then plan in dry runs (internal/app).
+	written, err := report.Outputs(&publish.Result{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range written {
+		got = append(got, o.Name)
+	}
+	got = append(got, "plan")
+	if !slices.Equal(got, wantOutputs) {
+		t.Errorf("the program writes outputs %v; action.yml documents %v", got, wantOutputs)
+	}
+
+	// The assets output's description names every field of its JSON objects.
+	desc := outs.get("assets").get("description").text()
+	fields := reflect.TypeFor[publish.AssetReport]()
+	for i := range fields.NumField() {
+		tag, _, _ := strings.Cut(fields.Field(i).Tag.Get("json"), ",")
+		if !regexp.MustCompile(`\b` + regexp.QuoteMeta(tag) + `\b`).MatchString(desc) {
+			t.Errorf("output assets: description does not name the field %q", tag)
+		}
+	}
+}
+
+func TestActionYAMLRunsTheImage(t *testing.T) {
+	t.Parallel()
+	runs := loadActionYAML(t).get("runs")
+	if got := runs.get("using").text(); got != "docker" {
+		t.Errorf("runs.using %q, want docker", got)
+	}
+	// Dockerfile on branches; the prebuilt image, pinned, in released commits.
+	image := runs.get("image").text()
+	prebuilt := regexp.MustCompile(`^docker://ghcr\.io/[a-z0-9._-]+/[a-z0-9._-]+@sha256:[0-9a-f]{64}$`)
+	if image != "Dockerfile" && !prebuilt.MatchString(image) {
+		t.Errorf("runs.image %q: want Dockerfile, or docker://ghcr.io/owner/repo@sha256:<64 hex>", image)
+	}
+	// The token arrives as INPUT_TOKEN; as an argument it would show in the
+	// process list and in the runner's docker run line.
+	for _, k := range runs.keys {
+		if k != "using" && k != "image" {
+			t.Errorf("runs.%s: only using and image are expected (no args, no env, no entrypoint override)", k)
+		}
+	}
+}
+
+// TestActionYAMLInputsReachTheParser proves each documented input is read by
+// inputs.Parse: setting it changes the parsed Config, and setting it to its
+// documented default changes nothing.
+func TestActionYAMLInputsReachTheParser(t *testing.T) {
+	t.Parallel()
+	src, err := os.ReadFile("../inputs/parse.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// probe is a valid non-default value; with adds inputs it needs to be valid.
+	probes := map[string]struct {
+		probe string
+		with  map[string]string
+	}{
+		"token":                   {probe: "other-token"},
+		"repository":              {probe: "someone/else"},
+		"tag":                     {probe: "v2.0.0"},
+		"target_commitish":        {probe: "main"},
+		"name":                    {probe: "Release 2"},
+		"body":                    {probe: "notes"},
+		"body_path":               {probe: "NOTES.md"},
+		"generate_release_notes":  {probe: "true"},
+		"previous_tag":            {probe: "v0.9.0", with: map[string]string{"generate_release_notes": "true"}},
+		"notes_config":            {probe: ".github/release.yml", with: map[string]string{"generate_release_notes": "true"}},
+		"draft":                   {probe: "true"},
+		"prerelease":              {probe: "true"},
+		"make_latest":             {probe: "false"},
+		"discussion_category":     {probe: "Announcements"},
+		"files":                   {probe: "dist/*"},
+		"working_directory":       {probe: "/elsewhere"},
+		"fail_on_unmatched_files": {probe: "false"},
+		"overwrite":               {probe: "false"},
+		"delete_other_assets":     {probe: "true", with: map[string]string{"files": "dist/*"}},
+		"max_parallel":            {probe: "8"},
+		"checksums":               {probe: "SHA256SUMS"},
+		"dry_run":                 {probe: "true"},
+	}
+	for _, in := range wantInputs {
+		t.Run(in.name, func(t *testing.T) {
+			t.Parallel()
+			if !strings.Contains(string(src), strconv.Quote(in.name)) {
+				t.Errorf("internal/inputs/parse.go never names %q", in.name)
+			}
+			p, ok := probes[in.name]
+			if !ok {
+				t.Fatalf("no probe value for input %s; add one", in.name)
+			}
+			env := map[string]string{
+				"INPUT_TOKEN": "token", "GITHUB_REPOSITORY": "octo/demo",
+				"INPUT_TAG": "v1.0.0", "GITHUB_WORKSPACE": "/github/workspace",
+			}
+			for k, v := range p.with {
+				env[inputVar(k)] = v
+			}
+			base := mustParse(t, env, "")
+			env[inputVar(in.name)] = p.probe
+			if probed := mustParse(t, env, in.name+"="+p.probe); reflect.DeepEqual(base, probed) {
+				t.Errorf("setting %s=%q does not change the parsed config: the parser ignores the input", in.name, p.probe)
+			}
+			if in.def == "" || strings.Contains(in.def, "${{") {
+				return
+			}
+			env[inputVar(in.name)] = in.def
+			if got := mustParse(t, env, in.name+"="+in.def); !reflect.DeepEqual(base, got) {
+				t.Errorf("the documented default %s=%q is not the parser's default:\n got %+v\nwant %+v", in.name, in.def, got, base)
+			}
+		})
+	}
+}
+
+// inputVar is the variable the runner sets for an input.
+func inputVar(name string) string { return "INPUT_" + strings.ToUpper(name) }
+
+func mustParse(t *testing.T, env map[string]string, what string) *inputs.Config {
+	t.Helper()
+	cfg, err := inputs.Parse(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatalf("parse with %s: %v", what, err)
+	}
+	return cfg
+}
+
+// A yamlNode is a scalar or a mapping (keys in file order). It is what the small
+// reader below returns for the subset of YAML action.yml uses: block mappings,
+// plain, quoted and block (| >) scalars, comments. Sequences, flow collections,
+// anchors, tags and multi-line plain scalars are errors, so nothing is misread.
+type yamlNode struct {
+	scalar string
+	keys   []string
+	m      map[string]*yamlNode
+}
+
+// get returns the child named key, or nil; it is safe on a nil node.
+func (n *yamlNode) get(key string) *yamlNode {
+	if n == nil || n.m == nil {
+		return nil
+	}
+	return n.m[key]
+}
+
+// text returns a scalar's value; "" for nil or a mapping.
+func (n *yamlNode) text() string {
+	if n == nil {
+		return ""
+	}
+	return n.scalar
+}
+
+type yamlLine struct {
+	num    int
+	indent int
+	text   string // without indentation
+	raw    string
+}
+
+func parseYAMLSubset(src string) (*yamlNode, error) {
+	var lines []yamlLine
+	for i, raw := range strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n") {
+		text := strings.TrimLeft(raw, " ")
+		if strings.HasPrefix(text, "\t") {
+			return nil, fmt.Errorf("line %d: tab in indentation", i+1)
+		}
+		lines = append(lines, yamlLine{num: i + 1, indent: len(raw) - len(text), text: strings.TrimRight(text, " "), raw: raw})
+	}
+	r := &yamlReader{lines: lines}
+	r.skipBlank()
+	if r.i < len(r.lines) && r.lines[r.i].indent != 0 {
+		return nil, fmt.Errorf("line %d: the document must start at column 1", r.lines[r.i].num)
+	}
+	n, err := r.mapping(0)
+	if err != nil {
+		return nil, err
+	}
+	if r.skipBlank(); r.i < len(r.lines) {
+		return nil, fmt.Errorf("line %d: unexpected indentation", r.lines[r.i].num)
+	}
+	return n, nil
+}
+
+type yamlReader struct {
+	lines []yamlLine
+	i     int
+}
+
+// skipBlank moves past empty and comment-only lines.
+func (r *yamlReader) skipBlank() {
+	for r.i < len(r.lines) && (r.lines[r.i].text == "" || strings.HasPrefix(r.lines[r.i].text, "#")) {
+		r.i++
+	}
+}
+
+var yamlKeyRE = regexp.MustCompile(`^([A-Za-z0-9_][A-Za-z0-9_.-]*):(?:\s+(.*))?$`)
+
+// mapping reads keys at exactly indent until a line with less indentation.
+func (r *yamlReader) mapping(indent int) (*yamlNode, error) {
+	n := &yamlNode{m: map[string]*yamlNode{}}
+	for {
+		r.skipBlank()
+		if r.i >= len(r.lines) || r.lines[r.i].indent < indent {
+			return n, nil
+		}
+		l := r.lines[r.i]
+		if l.indent > indent {
+			return nil, fmt.Errorf("line %d: unexpected indentation", l.num)
+		}
+		m := yamlKeyRE.FindStringSubmatch(l.text)
+		if m == nil {
+			return nil, fmt.Errorf("line %d: %q is not a plain \"key:\" entry", l.num, l.text)
+		}
+		key, value := m[1], stripComment(m[2])
+		if _, dup := n.m[key]; dup {
+			return nil, fmt.Errorf("line %d: key %q repeated", l.num, key)
+		}
+		r.i++
+		var child *yamlNode
+		var err error
+		switch {
+		case value == "":
+			r.skipBlank()
+			if r.i < len(r.lines) && r.lines[r.i].indent > indent {
+				child, err = r.mapping(r.lines[r.i].indent)
+			} else {
+				child = &yamlNode{}
+			}
+		case value[0] == '|' || value[0] == '>':
+			child, err = r.block(indent, value, l.num)
+		default:
+			child, err = scalar(value, l.num)
+			if err == nil {
+				r.skipBlank()
+				if r.i < len(r.lines) && r.lines[r.i].indent > indent {
+					err = fmt.Errorf("line %d: a plain scalar continued on the next line; use a block scalar (>-)", r.lines[r.i].num)
+				}
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		n.keys = append(n.keys, key)
+		n.m[key] = child
+	}
+}
+
+// block reads a | or > scalar whose header is on the key's line.
+func (r *yamlReader) block(indent int, header string, num int) (*yamlNode, error) {
+	style, chomp := header[0], header[1:]
+	if chomp != "" && chomp != "-" {
+		return nil, fmt.Errorf("line %d: block scalar header %q; only |, |-, > and >- are supported", num, header)
+	}
+	var body []string
+	contentIndent := -1
+	for ; r.i < len(r.lines); r.i++ {
+		l := r.lines[r.i]
+		if l.text == "" {
+			body = append(body, "")
+			continue
+		}
+		if l.indent <= indent {
+			break
+		}
+		if contentIndent < 0 {
+			contentIndent = l.indent
+		}
+		if l.indent < contentIndent {
+			return nil, fmt.Errorf("line %d: less indented than the block scalar's first line", l.num)
+		}
+		body = append(body, l.raw[contentIndent:])
+	}
+	for len(body) > 0 && body[len(body)-1] == "" {
+		body = body[:len(body)-1]
+		r.i-- // leave trailing blank lines to the caller
+	}
+	var s string
+	if style == '|' {
+		s = strings.Join(body, "\n")
+	} else {
+		// Folded: a single line break becomes a space, a blank line a newline.
+		var b strings.Builder
+		for i, line := range body {
+			switch {
+			case i == 0:
+			case line == "" || body[i-1] == "":
+				if line == "" {
+					b.WriteString("\n")
+				}
+			default:
+				b.WriteString(" ")
+			}
+			b.WriteString(line)
+		}
+		s = b.String()
+	}
+	if chomp == "" && s != "" {
+		s += "\n"
+	}
+	return &yamlNode{scalar: s}, nil
+}
+
+// scalar reads a one-line plain or quoted scalar.
+func scalar(v string, num int) (*yamlNode, error) {
+	switch v[0] {
+	case '\'':
+		if len(v) < 2 || v[len(v)-1] != '\'' {
+			return nil, fmt.Errorf("line %d: unterminated single-quoted scalar", num)
+		}
+		return &yamlNode{scalar: strings.ReplaceAll(v[1:len(v)-1], "''", "'")}, nil
+	case '"':
+		s, err := strconv.Unquote(v)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: double-quoted scalar %s: %v", num, v, err)
+		}
+		return &yamlNode{scalar: s}, nil
+	case '[', '{', '&', '*', '!', '-', '@', '`', '%':
+		if v[0] == '-' && len(v) > 1 && v[1] != ' ' {
+			break // a plain scalar such as -1
+		}
+		return nil, fmt.Errorf("line %d: %q: flow collections, sequences, anchors, aliases and tags are not supported", num, v)
+	}
+	if strings.Contains(v, ": ") {
+		return nil, fmt.Errorf("line %d: %q: \": \" in a plain scalar; quote it or use a block scalar", num, v)
+	}
+	return &yamlNode{scalar: v}, nil
+}
+
+// stripComment removes a trailing " # comment" outside quotes.
+func stripComment(v string) string {
+	quote := byte(0)
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case quote == '\'' && c == '\'' && i+1 < len(v) && v[i+1] == '\'':
+			i++ // '' is an escaped quote
+		case quote == '"' && c == '\\':
+			i++ // the escaped character
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			if i == 0 {
+				quote = c
+			}
+		case c == '#' && i > 0 && (v[i-1] == ' ' || v[i-1] == '\t'):
+			return strings.TrimRight(v[:i], " \t")
+		}
+	}
+	return v
+}
+
+func TestParseYAMLSubset(t *testing.T) {
+	t.Parallel()
+	doc, err := parseYAMLSubset(`# comment
+a: plain value # trailing comment
+b: 'it''s # not a comment'
+c: "x\ty"
+d:
+  e: ${{ github.token }}
+
+  f: >-
+    one
+    two
+
+    three
+  g: |
+    l1
+      l2
+  h:
+i: last
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		node *yamlNode
+		want string
+	}{
+		{doc.get("a"), "plain value"},
+		{doc.get("b"), "it's # not a comment"},
+		{doc.get("c"), "x\ty"},
+		{doc.get("d").get("e"), "${{ github.token }}"},
+		{doc.get("d").get("f"), "one two\nthree"},
+		{doc.get("d").get("g"), "l1\n  l2\n"},
+		{doc.get("d").get("h"), ""},
+		{doc.get("i"), "last"},
+	} {
+		if tt.node == nil || tt.node.text() != tt.want {
+			t.Errorf("got %#v, want %q", tt.node, tt.want)
+		}
+	}
+	if got := doc.get("d").keys; !slices.Equal(got, []string{"e", "f", "g", "h"}) {
+		t.Errorf("keys of d: %v", got)
+	}
+
+	for _, bad := range []string{
+		"a:\n  - item\n",
+		"a: [1, 2]\n",
+		"a: &anchor x\n",
+		"a: one\n  two\n",
+		"a: 1\na: 2\n",
+		"a:\n\tb: 1\n",
+		"a: x: y\n",
+		" a: 1\n",
+		"a: |+\n  x\n",
+	} {
+		if _, err := parseYAMLSubset(bad); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+}

@@ -1,0 +1,7 @@
+// Package packaging holds no code, only tests: they check how the action is
+// packaged (the Dockerfile, action.yml) without Docker. The Dockerfile's rules
+// are checked on its text, the binary it builds is run in an empty chroot laid
+// out like the image, and action.yml is compared with the inputs the program
+// parses and the outputs it writes. docs/packaging.md explains why each rule
+// exists.
+package packaging
