@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/releasekit/release-action/internal/emulator"
@@ -178,7 +179,7 @@ func (s *Suite) huge(ctx context.Context, ss *Stages, res *Result) error {
 	if err != nil {
 		return err
 	}
-	rounds := 2
+	rounds := 3
 	if s.cfg.Quick {
 		rounds = 1
 	}
@@ -222,6 +223,11 @@ func (s *Suite) huge(ctx context.Context, ss *Stages, res *Result) error {
 	res.verdict("action time / plain copy time", ratio <= HugeMaxRatio,
 		fmt.Sprintf("%.2f (%s / %s, fastest of %d each)", ratio, fmtDur(bestAction.Wall), fmtDur(bestCopy.Wall), rounds),
 		fmt.Sprintf("<= %.1f", HugeMaxRatio))
+	var pairs []string
+	for i := range copies {
+		pairs = append(pairs, fmt.Sprintf("%.2f", actions[i].Wall.Seconds()/copies[i].Wall.Seconds()))
+	}
+	res.notef("action / plain copy, round by round: %s", strings.Join(pairs, ", "))
 	res.notef("throughput: action %s/s, plain copy %s/s", fmtMiB(int64(float64(size)/bestAction.Wall.Seconds())), fmtMiB(int64(float64(size)/bestCopy.Wall.Seconds())))
 	if bestAction.MaxRSS > 0 {
 		res.notef("CPU: action %s, plain copy %s (user+sys); the difference is mostly the action's streaming sha256",
