@@ -244,7 +244,7 @@ func (v *Validator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	v.Next.ServeHTTP(cw, r)
 	// A handler that drops the connection panics (http.ErrAbortHandler) and never
 	// gets here: there is no answer to validate.
-	v.checkResponse(ex, r, routed, cw)
+	v.checkResponse(ex, r, cw)
 	v.count(ex.op, "")
 }
 
@@ -326,7 +326,7 @@ func quoteOrRoot(p string) string {
 
 // checkRequest validates the request. A JSON body is read (up to MaxBody) and put
 // back for the server; an upload body is binary, possibly huge, and never read.
-func (v *Validator) checkRequest(ex *exchange, r *http.Request, routed *http.Request) {
+func (v *Validator) checkRequest(ex *exchange, r, routed *http.Request) {
 	opts := filterOptions()
 	if ex.op == OpUploadAsset {
 		// Explicitly: the body is the raw file. Its schema is {type: string,
@@ -385,7 +385,7 @@ func (v *Validator) checkUploadHeaders(ex *exchange, r *http.Request) {
 }
 
 // checkResponse validates what the handler wrote.
-func (v *Validator) checkResponse(ex *exchange, r *http.Request, routed *http.Request, cw *captureWriter) {
+func (v *Validator) checkResponse(ex *exchange, r *http.Request, cw *captureWriter) {
 	status := cw.status
 	if status == 0 {
 		status = http.StatusOK
