@@ -13,6 +13,7 @@ import (
 	"github.com/releasekit/release-action/internal/inputs"
 	"github.com/releasekit/release-action/internal/publish"
 	"github.com/releasekit/release-action/internal/report"
+	"gopkg.in/yaml.v3"
 )
 
 // The public interface, as documented: every input in order with its default
@@ -51,7 +52,7 @@ var (
 
 func loadActionYAML(t *testing.T) *yamlNode {
 	t.Helper()
-	doc, err := parseYAMLSubset(readRepoFile(t, "action.yml"))
+	doc, err := parseActionYAML(readRepoFile(t, "action.yml"))
 	if err != nil {
 		t.Fatalf("action.yml: %v", err)
 	}
@@ -243,10 +244,7 @@ func mustParse(t *testing.T, env map[string]string, what string) *inputs.Config 
 	return cfg
 }
 
-// A yamlNode is a scalar or a mapping (keys in file order). It is what the small
-// reader below returns for the subset of YAML action.yml uses: block mappings,
-// plain, quoted and block (| >) scalars, comments. Sequences, flow collections,
-// anchors, tags and multi-line plain scalars are errors, so nothing is misread.
+// A yamlNode is a scalar or a mapping whose keys keep their file order.
 type yamlNode struct {
 	scalar string
 	keys   []string
@@ -269,264 +267,38 @@ func (n *yamlNode) text() string {
 	return n.scalar
 }
 
-type yamlLine struct {
-	num    int
-	indent int
-	text   string // without indentation
-	raw    string
-}
-
-func parseYAMLSubset(src string) (*yamlNode, error) {
-	var lines []yamlLine
-	for i, raw := range strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n") {
-		text := strings.TrimLeft(raw, " ")
-		if strings.HasPrefix(text, "\t") {
-			return nil, fmt.Errorf("line %d: tab in indentation", i+1)
-		}
-		lines = append(lines, yamlLine{num: i + 1, indent: len(raw) - len(text), text: strings.TrimRight(text, " "), raw: raw})
-	}
-	r := &yamlReader{lines: lines}
-	r.skipBlank()
-	if r.i < len(r.lines) && r.lines[r.i].indent != 0 {
-		return nil, fmt.Errorf("line %d: the document must start at column 1", r.lines[r.i].num)
-	}
-	n, err := r.mapping(0)
-	if err != nil {
+// parseActionYAML reads action.yml into yamlNodes. action.yml has only mappings
+// and scalars; anything else (a sequence, an alias) is reported, not skipped.
+func parseActionYAML(src string) (*yamlNode, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
 		return nil, err
 	}
-	if r.skipBlank(); r.i < len(r.lines) {
-		return nil, fmt.Errorf("line %d: unexpected indentation", r.lines[r.i].num)
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
+		return nil, fmt.Errorf("not a single YAML document")
 	}
-	return n, nil
+	return fromYAML(doc.Content[0])
 }
 
-type yamlReader struct {
-	lines []yamlLine
-	i     int
-}
-
-// skipBlank moves past empty and comment-only lines.
-func (r *yamlReader) skipBlank() {
-	for r.i < len(r.lines) && (r.lines[r.i].text == "" || strings.HasPrefix(r.lines[r.i].text, "#")) {
-		r.i++
-	}
-}
-
-var yamlKeyRE = regexp.MustCompile(`^([A-Za-z0-9_][A-Za-z0-9_.-]*):(?:\s+(.*))?$`)
-
-// mapping reads keys at exactly indent until a line with less indentation.
-func (r *yamlReader) mapping(indent int) (*yamlNode, error) {
-	n := &yamlNode{m: map[string]*yamlNode{}}
-	for {
-		r.skipBlank()
-		if r.i >= len(r.lines) || r.lines[r.i].indent < indent {
-			return n, nil
-		}
-		l := r.lines[r.i]
-		if l.indent > indent {
-			return nil, fmt.Errorf("line %d: unexpected indentation", l.num)
-		}
-		m := yamlKeyRE.FindStringSubmatch(l.text)
-		if m == nil {
-			return nil, fmt.Errorf("line %d: %q is not a plain \"key:\" entry", l.num, l.text)
-		}
-		key, value := m[1], stripComment(m[2])
-		if _, dup := n.m[key]; dup {
-			return nil, fmt.Errorf("line %d: key %q repeated", l.num, key)
-		}
-		r.i++
-		var child *yamlNode
-		var err error
-		switch {
-		case value == "":
-			r.skipBlank()
-			if r.i < len(r.lines) && r.lines[r.i].indent > indent {
-				child, err = r.mapping(r.lines[r.i].indent)
-			} else {
-				child = &yamlNode{}
+func fromYAML(y *yaml.Node) (*yamlNode, error) {
+	switch y.Kind {
+	case yaml.ScalarNode:
+		return &yamlNode{scalar: y.Value}, nil
+	case yaml.MappingNode:
+		n := &yamlNode{m: map[string]*yamlNode{}}
+		for i := 0; i+1 < len(y.Content); i += 2 {
+			key := y.Content[i].Value
+			if _, dup := n.m[key]; dup {
+				return nil, fmt.Errorf("line %d: key %q repeated", y.Content[i].Line, key)
 			}
-		case value[0] == '|' || value[0] == '>':
-			child, err = r.block(indent, value, l.num)
-		default:
-			child, err = scalar(value, l.num)
-			if err == nil {
-				r.skipBlank()
-				if r.i < len(r.lines) && r.lines[r.i].indent > indent {
-					err = fmt.Errorf("line %d: a plain scalar continued on the next line; use a block scalar (>-)", r.lines[r.i].num)
-				}
+			child, err := fromYAML(y.Content[i+1])
+			if err != nil {
+				return nil, err
 			}
+			n.keys = append(n.keys, key)
+			n.m[key] = child
 		}
-		if err != nil {
-			return nil, err
-		}
-		n.keys = append(n.keys, key)
-		n.m[key] = child
+		return n, nil
 	}
-}
-
-// block reads a | or > scalar whose header is on the key's line.
-func (r *yamlReader) block(indent int, header string, num int) (*yamlNode, error) {
-	style, chomp := header[0], header[1:]
-	if chomp != "" && chomp != "-" {
-		return nil, fmt.Errorf("line %d: block scalar header %q; only |, |-, > and >- are supported", num, header)
-	}
-	var body []string
-	contentIndent := -1
-	for ; r.i < len(r.lines); r.i++ {
-		l := r.lines[r.i]
-		if l.text == "" {
-			body = append(body, "")
-			continue
-		}
-		if l.indent <= indent {
-			break
-		}
-		if contentIndent < 0 {
-			contentIndent = l.indent
-		}
-		if l.indent < contentIndent {
-			return nil, fmt.Errorf("line %d: less indented than the block scalar's first line", l.num)
-		}
-		body = append(body, l.raw[contentIndent:])
-	}
-	for len(body) > 0 && body[len(body)-1] == "" {
-		body = body[:len(body)-1]
-		r.i-- // leave trailing blank lines to the caller
-	}
-	var s string
-	if style == '|' {
-		s = strings.Join(body, "\n")
-	} else {
-		// Folded: a single line break becomes a space, a blank line a newline.
-		var b strings.Builder
-		for i, line := range body {
-			switch {
-			case i == 0:
-			case line == "" || body[i-1] == "":
-				if line == "" {
-					b.WriteString("\n")
-				}
-			default:
-				b.WriteString(" ")
-			}
-			b.WriteString(line)
-		}
-		s = b.String()
-	}
-	if chomp == "" && s != "" {
-		s += "\n"
-	}
-	return &yamlNode{scalar: s}, nil
-}
-
-// scalar reads a one-line plain or quoted scalar.
-func scalar(v string, num int) (*yamlNode, error) {
-	switch v[0] {
-	case '\'':
-		if len(v) < 2 || v[len(v)-1] != '\'' {
-			return nil, fmt.Errorf("line %d: unterminated single-quoted scalar", num)
-		}
-		return &yamlNode{scalar: strings.ReplaceAll(v[1:len(v)-1], "''", "'")}, nil
-	case '"':
-		s, err := strconv.Unquote(v)
-		if err != nil {
-			return nil, fmt.Errorf("line %d: double-quoted scalar %s: %v", num, v, err)
-		}
-		return &yamlNode{scalar: s}, nil
-	case '[', '{', '&', '*', '!', '-', '@', '`', '%':
-		if v[0] == '-' && len(v) > 1 && v[1] != ' ' {
-			break // a plain scalar such as -1
-		}
-		return nil, fmt.Errorf("line %d: %q: flow collections, sequences, anchors, aliases and tags are not supported", num, v)
-	}
-	if strings.Contains(v, ": ") {
-		return nil, fmt.Errorf("line %d: %q: \": \" in a plain scalar; quote it or use a block scalar", num, v)
-	}
-	return &yamlNode{scalar: v}, nil
-}
-
-// stripComment removes a trailing " # comment" outside quotes.
-func stripComment(v string) string {
-	quote := byte(0)
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		switch {
-		case quote == '\'' && c == '\'' && i+1 < len(v) && v[i+1] == '\'':
-			i++ // '' is an escaped quote
-		case quote == '"' && c == '\\':
-			i++ // the escaped character
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"':
-			if i == 0 {
-				quote = c
-			}
-		case c == '#' && i > 0 && (v[i-1] == ' ' || v[i-1] == '\t'):
-			return strings.TrimRight(v[:i], " \t")
-		}
-	}
-	return v
-}
-
-func TestParseYAMLSubset(t *testing.T) {
-	t.Parallel()
-	doc, err := parseYAMLSubset(`# comment
-a: plain value # trailing comment
-b: 'it''s # not a comment'
-c: "x\ty"
-d:
-  e: ${{ github.token }}
-
-  f: >-
-    one
-    two
-
-    three
-  g: |
-    l1
-      l2
-  h:
-i: last
-`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tt := range []struct {
-		node *yamlNode
-		want string
-	}{
-		{doc.get("a"), "plain value"},
-		{doc.get("b"), "it's # not a comment"},
-		{doc.get("c"), "x\ty"},
-		{doc.get("d").get("e"), "${{ github.token }}"},
-		{doc.get("d").get("f"), "one two\nthree"},
-		{doc.get("d").get("g"), "l1\n  l2\n"},
-		{doc.get("d").get("h"), ""},
-		{doc.get("i"), "last"},
-	} {
-		if tt.node == nil || tt.node.text() != tt.want {
-			t.Errorf("got %#v, want %q", tt.node, tt.want)
-		}
-	}
-	if got := doc.get("d").keys; !slices.Equal(got, []string{"e", "f", "g", "h"}) {
-		t.Errorf("keys of d: %v", got)
-	}
-
-	for _, bad := range []string{
-		"a:\n  - item\n",
-		"a: [1, 2]\n",
-		"a: &anchor x\n",
-		"a: one\n  two\n",
-		"a: 1\na: 2\n",
-		"a:\n\tb: 1\n",
-		"a: x: y\n",
-		" a: 1\n",
-		"a: |+\n  x\n",
-	} {
-		if _, err := parseYAMLSubset(bad); err == nil {
-			t.Errorf("accepted %q", bad)
-		}
-	}
+	return nil, fmt.Errorf("line %d: only mappings and scalars are expected in action.yml", y.Line)
 }

@@ -22,8 +22,9 @@ import (
 // misreading.
 //
 // BuildKit's own parser (github.com/moby/buildkit/frontend/dockerfile/parser)
-// would be the reference, but building it needs go.sum entries the module does
-// not have yet; see docs/packaging.md.
+// would be the reference, but the module does not require BuildKit, and its
+// parser needs further modules (github.com/pkg/errors, ...); see
+// docs/packaging.md.
 
 // instruction is one Dockerfile instruction, continuation lines joined.
 type instruction struct {
