@@ -1,9 +1,11 @@
 // Command release-action publishes a GitHub release for a tag with its assets,
-// idempotently: as a GitHub Action (container), or from a terminal.
+// idempotently: as a GitHub Action (container), or from a terminal with flags
+// named after the action's inputs.
 package main
 
 import (
 	"context"
+	_ "embed"
 	"os"
 	"os/signal"
 	"syscall"
@@ -11,9 +13,14 @@ import (
 	"github.com/releasekit/release-action/internal/app"
 )
 
+// actionYAML is the one list of inputs: it drives the flags and --help.
+//
+//go:embed action.yml
+var actionYAML []byte
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := app.Run(ctx, app.Env{Getenv: os.Getenv, Stdout: os.Stdout})
+	code := app.Main(ctx, os.Args[1:], actionYAML, app.Env{Getenv: os.Getenv, Stdout: os.Stdout})
 	stop()
 	os.Exit(code)
 }

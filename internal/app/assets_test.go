@@ -1,10 +1,11 @@
-package app
+package app_test
 
 import (
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/releasekit/release-action/internal/actiontest"
 	"github.com/releasekit/release-action/internal/emulator"
 )
 
@@ -25,32 +26,32 @@ func TestReplacementNeverLosesTheOldAsset(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, emulator.Options{})
-			h.write("dist/app.zip", "old content")
+			h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+			h.Write("dist/app.zip", "old content")
 			in := map[string]string{"tag": "v1", "files": "dist/*"}
-			if r := h.run(in); r.code != 0 {
-				t.Fatalf("exit %d\n%s", r.code, r.stdout)
+			if r := h.Run(in); r.Code != 0 {
+				t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 			}
-			rel := h.only("v1")
-			h.write("dist/app.zip", "new content")
-			h.emu.Inject(c.fault)
-			if r := h.run(in); r.code == 0 {
-				t.Fatalf("the faulty run exited 0\n%s", r.stdout)
+			rel := h.Only("v1")
+			h.Write("dist/app.zip", "new content")
+			h.Emu.Inject(c.fault)
+			if r := h.Run(in); r.Code == 0 {
+				t.Fatalf("the faulty run exited 0\n%s", r.Stdout)
 			}
 			var holding []string
-			for name, v := range h.assetContents(rel.ID) {
+			for name, v := range h.AssetContents(rel.ID) {
 				if strings.HasSuffix(v, ":"+c.want) {
 					holding = append(holding, name)
 				}
 			}
 			if len(holding) != 1 {
-				t.Fatalf("after the failure the release holds %v; want %q under one name", keys(h.assetContents(rel.ID)), c.want)
+				t.Fatalf("after the failure the release holds %v; want %q under one name", keys(h.AssetContents(rel.ID)), c.want)
 			}
-			r := h.run(in)
-			if r.code != 0 {
-				t.Fatalf("re-run: exit %d\n%s", r.code, r.stdout)
+			r := h.Run(in)
+			if r.Code != 0 {
+				t.Fatalf("re-run: exit %d\n%s", r.Code, r.Stdout)
 			}
-			got := h.assetContents(rel.ID)
+			got := h.AssetContents(rel.ID)
 			if len(got) != 1 || got["app.zip"] != "uploaded:new content" {
 				t.Fatalf("after the re-run: %v", got)
 			}
@@ -60,47 +61,47 @@ func TestReplacementNeverLosesTheOldAsset(t *testing.T) {
 
 func TestDeleteOtherAssets(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{})
-	h.write("linux/app-linux.tar.gz", "linux")
-	h.write("mac/app-mac.zip", "mac")
+	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+	h.Write("linux/app-linux.tar.gz", "linux")
+	h.Write("mac/app-mac.zip", "mac")
 	for _, job := range []string{"linux/*", "mac/*"} {
-		if r := h.run(map[string]string{"tag": "v1", "files": job}); r.code != 0 {
-			t.Fatalf("job %s: exit %d\n%s", job, r.code, r.stdout)
+		if r := h.Run(map[string]string{"tag": "v1", "files": job}); r.Code != 0 {
+			t.Fatalf("job %s: exit %d\n%s", job, r.Code, r.Stdout)
 		}
 	}
-	rel := h.only("v1")
-	if n := len(h.assetContents(rel.ID)); n != 2 {
+	rel := h.Only("v1")
+	if n := len(h.AssetContents(rel.ID)); n != 2 {
 		t.Fatalf("without delete_other_assets, matrix jobs must not remove each other's assets: %d assets", n)
 	}
-	r := h.run(map[string]string{"tag": "v1", "files": "mac/*", "delete_other_assets": "true"})
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	r := h.Run(map[string]string{"tag": "v1", "files": "mac/*", "delete_other_assets": "true"})
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 	}
-	got := h.assetContents(rel.ID)
+	got := h.AssetContents(rel.ID)
 	if len(got) != 1 || got["app-mac.zip"] == "" {
 		t.Fatalf("with delete_other_assets: %v", keys(got))
 	}
 	var deleted int
-	for _, a := range r.assets(t) {
+	for _, a := range r.Assets(t) {
 		if a.Action == "deleted" && a.Name == "app-linux.tar.gz" {
 			deleted++
 		}
 	}
 	if deleted != 1 {
-		t.Fatalf("assets output does not report the deletion: %+v", r.assets(t))
+		t.Fatalf("assets output does not report the deletion: %+v", r.Assets(t))
 	}
 }
 
 func TestContentTypesAndLabels(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{})
-	h.write("dist/app.tar.gz", "t")
-	h.write("dist/app.deb", "d")
-	h.write("dist/app.sbom.json", "{}")
-	h.write("dist/notes (final).txt", "n")
-	r := h.run(map[string]string{"tag": "v1", "files": "dist/*.tar.gz#Linux tarball\ndist/*.deb, dist/*.json, dist/*.txt"})
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+	h.Write("dist/app.tar.gz", "t")
+	h.Write("dist/app.deb", "d")
+	h.Write("dist/app.sbom.json", "{}")
+	h.Write("dist/notes (final).txt", "n")
+	r := h.Run(map[string]string{"tag": "v1", "files": "dist/*.tar.gz#Linux tarball\ndist/*.deb, dist/*.json, dist/*.txt"})
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 	}
 	want := map[string][2]string{
 		"app.tar.gz":      {"application/gzip", "Linux tarball"},
@@ -108,7 +109,7 @@ func TestContentTypesAndLabels(t *testing.T) {
 		"app.sbom.json":   {"application/spdx+json", ""},
 		"notes.final.txt": {"text/plain", "notes (final).txt"},
 	}
-	for _, a := range h.emu.Assets(testRepo, h.only("v1").ID) {
+	for _, a := range h.Emu.Assets(actiontest.Repo, h.Only("v1").ID) {
 		w, ok := want[a.Name]
 		if !ok {
 			t.Fatalf("unexpected asset %s", a.Name)
@@ -121,22 +122,22 @@ func TestContentTypesAndLabels(t *testing.T) {
 
 func TestProgressLinesOnSlowUploads(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{UploadBytesPerSecond: 1 << 20})
-	h.write("dist/big.bin", strings.Repeat("x", 1<<20))
-	h.write("dist/other.bin", strings.Repeat("y", 1<<20))
+	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{UploadBytesPerSecond: 1 << 20}})
+	h.Write("dist/big.bin", strings.Repeat("x", 1<<20))
+	h.Write("dist/other.bin", strings.Repeat("y", 1<<20))
 	env := map[string]string{"tag": "v1", "files": "dist/*"}
-	r := h.runWith(env, 200*time.Millisecond)
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	r := h.RunFull(t.Context(), env, 200*time.Millisecond)
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 	}
 	var lines int
-	for _, l := range strings.Split(r.stdout, "\n") {
+	for _, l := range strings.Split(r.Stdout, "\n") {
 		if strings.Contains(l, " of 1.0 MiB (") && strings.Contains(l, "/s)") {
 			lines++
 		}
 	}
 	// About a second each at 1 MiB/s, a line every 200ms: several lines.
 	if lines < 4 {
-		t.Fatalf("%d progress lines, want several:\n%s", lines, r.stdout)
+		t.Fatalf("%d progress lines, want several:\n%s", lines, r.Stdout)
 	}
 }

@@ -1,4 +1,4 @@
-package app
+package app_test
 
 import (
 	"os"
@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/releasekit/release-action/internal/actiontest"
 	"github.com/releasekit/release-action/internal/emulator"
 )
 
@@ -18,7 +19,7 @@ func TestBadInput(t *testing.T) {
 	cases := []struct {
 		name    string
 		in      map[string]string
-		setup   func(h *harness)
+		setup   func(h *actiontest.Harness)
 		want    []string // all must appear in one ::error:: line each
 		offline bool     // no request at all may be sent
 	}{
@@ -40,26 +41,26 @@ func TestBadInput(t *testing.T) {
 		{name: "no match with fail_on_unmatched_files", in: map[string]string{"files": "dist/*.nothing"}, want: []string{`"files"`, "dist/*.nothing"}, offline: true},
 		{name: "missing working_directory", in: map[string]string{"working_directory": "/does/not/exist", "files": "*"}, want: []string{`"working_directory"`, "/does/not/exist"}, offline: true},
 		{name: "a directory as a file", in: map[string]string{"files": "dist"}, want: []string{`"files"`, "directory"}, offline: true},
-		{name: "a FIFO as a file", in: map[string]string{"files": "pipe"}, setup: func(h *harness) {
-			if err := syscall.Mkfifo(filepath.Join(h.ws, "pipe"), 0o644); err != nil {
+		{name: "a FIFO as a file", in: map[string]string{"files": "pipe"}, setup: func(h *actiontest.Harness) {
+			if err := syscall.Mkfifo(filepath.Join(h.WS, "pipe"), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}, want: []string{`"files"`, "pipe"}, offline: true},
-		{name: "a broken link as a file", in: map[string]string{"files": "gone.zip"}, setup: func(h *harness) {
-			if err := os.Symlink(filepath.Join(h.ws, "missing-target"), filepath.Join(h.ws, "gone.zip")); err != nil {
+		{name: "a broken link as a file", in: map[string]string{"files": "gone.zip"}, setup: func(h *actiontest.Harness) {
+			if err := os.Symlink(filepath.Join(h.WS, "missing-target"), filepath.Join(h.WS, "gone.zip")); err != nil {
 				t.Fatal(err)
 			}
 		}, want: []string{`"files"`, "gone.zip"}, offline: true},
-		{name: "unreadable directory under a wildcard", in: map[string]string{"files": "locked/**"}, setup: func(h *harness) {
+		{name: "unreadable directory under a wildcard", in: map[string]string{"files": "locked/**"}, setup: func(h *actiontest.Harness) {
 			// Root reads any file, so unreadability comes from a directory loop
 			// that is not a directory: a link to itself.
-			if err := os.Symlink("locked", filepath.Join(h.ws, "locked")); err != nil {
+			if err := os.Symlink("locked", filepath.Join(h.WS, "locked")); err != nil {
 				t.Fatal(err)
 			}
 		}, want: []string{`"files"`, "locked"}, offline: true},
-		{name: "two files with one asset name", in: map[string]string{"files": "twins/*"}, setup: func(h *harness) {
-			h.write("twins/a b.txt", "1")
-			h.write("twins/a.b.txt", "2")
+		{name: "two files with one asset name", in: map[string]string{"files": "twins/*"}, setup: func(h *actiontest.Harness) {
+			h.Write("twins/a b.txt", "1")
+			h.Write("twins/a.b.txt", "2")
 		}, want: []string{`"files"`, "a.b.txt", "twins/a b.txt"}, offline: true},
 		{name: "invalid glob", in: map[string]string{"files": "dist/[abc"}, want: []string{`"files"`, "dist/[abc"}, offline: true},
 		{name: "exclude with a label", in: map[string]string{"files": "dist/*\n!dist/x#label"}, want: []string{`"files"`}, offline: true},
@@ -77,9 +78,9 @@ func TestBadInput(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, emulator.Options{ReadOnlyToken: "ghs_read_only_token"})
-			h.write("dist/app.zip", "zip")
-			h.write("notes.md", "notes")
+			h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{ReadOnlyToken: "ghs_read_only_token"}})
+			h.Write("dist/app.zip", "zip")
+			h.Write("notes.md", "notes")
 			if c.setup != nil {
 				c.setup(h)
 			}
@@ -87,35 +88,35 @@ func TestBadInput(t *testing.T) {
 			for k, v := range c.in {
 				in[k] = v
 			}
-			r := h.run(in)
-			if r.code == 0 {
-				t.Fatalf("exit 0, want a failure\n%s", r.stdout)
+			r := h.Run(in)
+			if r.Code == 0 {
+				t.Fatalf("exit 0, want a failure\n%s", r.Stdout)
 			}
 			var errs []string
-			for _, l := range strings.Split(r.stdout, "\n") {
+			for _, l := range strings.Split(r.Stdout, "\n") {
 				if strings.HasPrefix(l, "::error") {
 					errs = append(errs, l)
 				}
 			}
 			if len(errs) == 0 {
-				t.Fatalf("no ::error:: annotation\n%s", r.stdout)
+				t.Fatalf("no ::error:: annotation\n%s", r.Stdout)
 			}
 			for _, w := range c.want {
 				if !strings.Contains(strings.Join(errs, "\n"), w) {
 					t.Errorf("errors do not mention %s:\n%s", w, strings.Join(errs, "\n"))
 				}
 			}
-			if n := h.writes(); n != 0 && c.offline {
+			if n := h.Writes(); n != 0 && c.offline {
 				t.Errorf("bad input sent %d write requests", n)
 			}
-			if n := len(h.emu.Requests()); c.offline && n != 0 {
+			if n := len(h.Emu.Requests()); c.offline && n != 0 {
 				t.Errorf("input caught locally, yet %d requests were sent", n)
 			}
-			if len(h.emu.Releases(testRepo)) != 0 {
+			if len(h.Emu.Releases(actiontest.Repo)) != 0 {
 				t.Errorf("a release exists after a failed run")
 			}
-			if len(r.outputs) != 0 {
-				t.Errorf("a failed run wrote outputs: %v", r.outputs)
+			if len(r.Outputs) != 0 {
+				t.Errorf("a failed run wrote outputs: %v", r.Outputs)
 			}
 		})
 	}
@@ -124,17 +125,17 @@ func TestBadInput(t *testing.T) {
 // TestBadInputReportsEveryProblemAtOnce: one run, several mistakes, all reported.
 func TestBadInputReportsEveryProblemAtOnce(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{})
-	r := h.run(map[string]string{"tag": "bad tag", "draft": "maybe", "max_parallel": "0", "make_latest": "sometimes", "files": "nothing/*"})
-	if r.code == 0 {
+	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+	r := h.Run(map[string]string{"tag": "bad tag", "draft": "maybe", "max_parallel": "0", "make_latest": "sometimes", "files": "nothing/*"})
+	if r.Code == 0 {
 		t.Fatal("exit 0")
 	}
 	for _, in := range []string{`"tag"`, `"draft"`, `"max_parallel"`, `"make_latest"`} {
-		if !strings.Contains(r.stdout, in) {
-			t.Errorf("problem with %s not reported:\n%s", in, r.stdout)
+		if !strings.Contains(r.Stdout, in) {
+			t.Errorf("problem with %s not reported:\n%s", in, r.Stdout)
 		}
 	}
-	if n := len(h.emu.Requests()); n != 0 {
+	if n := len(h.Emu.Requests()); n != 0 {
 		t.Fatalf("%d requests sent", n)
 	}
 }

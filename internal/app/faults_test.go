@@ -1,4 +1,4 @@
-package app
+package app_test
 
 import (
 	"context"
@@ -9,21 +9,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/releasekit/release-action/internal/actiontest"
 	"github.com/releasekit/release-action/internal/emulator"
 )
-
-// count returns how many requests hit route.
-func (h *harness) count(route string) int { return h.emu.Counts()[route] }
 
 func TestRetriesTransientFailures(t *testing.T) {
 	t.Parallel()
 	// The same run without faults, for the number of requests per route.
-	base := newHarness(t, emulator.Options{})
-	base.write("dist/app.zip", "zip")
-	if r := base.run(map[string]string{"tag": "v1", "files": "dist/*"}); r.code != 0 {
-		t.Fatalf("baseline: exit %d\n%s", r.code, r.stdout)
+	base := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+	base.Write("dist/app.zip", "zip")
+	if r := base.Run(map[string]string{"tag": "v1", "files": "dist/*"}); r.Code != 0 {
+		t.Fatalf("baseline: exit %d\n%s", r.Code, r.Stdout)
 	}
-	baseline := base.emu.Counts()
+	baseline := base.Emu.Counts()
 	cases := []struct {
 		name  string
 		fault emulator.Fault
@@ -40,25 +38,25 @@ func TestRetriesTransientFailures(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, emulator.Options{})
-			h.write("dist/app.zip", "zip")
-			h.emu.Inject(c.fault)
+			h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+			h.Write("dist/app.zip", "zip")
+			h.Emu.Inject(c.fault)
 			start := time.Now()
-			r := h.run(map[string]string{"tag": "v1", "files": "dist/*"})
-			if r.code != 0 {
-				t.Fatalf("exit %d\n%s", r.code, r.stdout)
+			r := h.Run(map[string]string{"tag": "v1", "files": "dist/*"})
+			if r.Code != 0 {
+				t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 			}
-			if got, want := h.count(c.route), baseline[c.route]+c.extra; got != want {
+			if got, want := h.Count(c.route), baseline[c.route]+c.extra; got != want {
 				t.Fatalf("%s called %d times, want %d", c.route, got, want)
 			}
-			if rel := h.only("v1"); rel.Draft || len(h.assetContents(rel.ID)) != 1 {
+			if rel := h.Only("v1"); rel.Draft || len(h.AssetContents(rel.ID)) != 1 {
 				t.Fatalf("release not complete: %+v", rel)
 			}
 			if c.fault.RetryAfter > 0 && time.Since(start) < time.Duration(c.fault.RetryAfter)*time.Second {
 				t.Fatalf("run took %v; GitHub asked to wait %ds", time.Since(start), c.fault.RetryAfter)
 			}
-			if !strings.Contains(r.stdout, "retrying") {
-				t.Fatalf("the retry was not logged:\n%s", r.stdout)
+			if !strings.Contains(r.Stdout, "retrying") {
+				t.Fatalf("the retry was not logged:\n%s", r.Stdout)
 			}
 		})
 	}
@@ -69,13 +67,13 @@ func TestDoesNotRetryClientErrors(t *testing.T) {
 	for _, status := range []int{400, 403, 404, 422} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, emulator.Options{})
-			h.emu.Inject(emulator.Fault{Route: emulator.RouteCreateRelease, Kind: emulator.FaultStatus, Status: status, Times: 10})
-			r := h.run(map[string]string{"tag": "v1"})
-			if r.code == 0 {
+			h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+			h.Emu.Inject(emulator.Fault{Route: emulator.RouteCreateRelease, Kind: emulator.FaultStatus, Status: status, Times: 10})
+			r := h.Run(map[string]string{"tag": "v1"})
+			if r.Code == 0 {
 				t.Fatal("exit 0")
 			}
-			if n := h.count(emulator.RouteCreateRelease); n != 1 {
+			if n := h.Count(emulator.RouteCreateRelease); n != 1 {
 				t.Fatalf("a %d was sent %d times; it must not be retried", status, n)
 			}
 		})
@@ -84,17 +82,17 @@ func TestDoesNotRetryClientErrors(t *testing.T) {
 
 func TestGivesUpAfterBoundedRetries(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{})
-	h.emu.Inject(emulator.Fault{Route: emulator.RouteListReleases, Kind: emulator.FaultStatus, Status: 503, Times: 100})
-	r := h.run(map[string]string{"tag": "v1"})
-	if r.code == 0 {
+	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+	h.Emu.Inject(emulator.Fault{Route: emulator.RouteListReleases, Kind: emulator.FaultStatus, Status: 503, Times: 100})
+	r := h.Run(map[string]string{"tag": "v1"})
+	if r.Code == 0 {
 		t.Fatal("exit 0")
 	}
-	if n, want := h.count(emulator.RouteListReleases), fastPolicy().MaxAttempts; n != want {
+	if n, want := h.Count(emulator.RouteListReleases), actiontest.FastPolicy().MaxAttempts; n != want {
 		t.Fatalf("%d attempts, want %d", n, want)
 	}
-	if !strings.Contains(r.stdout, "giving up after") {
-		t.Fatalf("error does not say it gave up:\n%s", r.stdout)
+	if !strings.Contains(r.Stdout, "giving up after") {
+		t.Fatalf("error does not say it gave up:\n%s", r.Stdout)
 	}
 }
 
@@ -103,22 +101,22 @@ func TestBrokenUploadsAreCleanedAndRetried(t *testing.T) {
 	for _, kind := range []emulator.FaultKind{emulator.FaultStarter, emulator.FaultDrop} {
 		t.Run(kind.String(), func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, emulator.Options{})
-			h.write("dist/app.tar.gz", strings.Repeat("payload ", 4096))
-			h.emu.Inject(emulator.Fault{Route: emulator.RouteUploadAsset, Kind: kind, Times: 2})
-			r := h.run(map[string]string{"tag": "v1", "files": "dist/*"})
-			if r.code != 0 {
-				t.Fatalf("exit %d\n%s", r.code, r.stdout)
+			h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+			h.Write("dist/app.tar.gz", strings.Repeat("payload ", 4096))
+			h.Emu.Inject(emulator.Fault{Route: emulator.RouteUploadAsset, Kind: kind, Times: 2})
+			r := h.Run(map[string]string{"tag": "v1", "files": "dist/*"})
+			if r.Code != 0 {
+				t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 			}
-			rel := h.only("v1")
-			got := h.assetContents(rel.ID)
+			rel := h.Only("v1")
+			got := h.AssetContents(rel.ID)
 			if len(got) != 1 || got["app.tar.gz"] != "uploaded:"+strings.Repeat("payload ", 4096) {
 				t.Fatalf("assets after broken uploads: %d, states %v", len(got), keys(got))
 			}
-			if n := h.count(emulator.RouteUploadAsset); n != 3 {
+			if n := h.Count(emulator.RouteUploadAsset); n != 3 {
 				t.Fatalf("%d upload attempts, want 3", n)
 			}
-			if n := h.count(emulator.RouteDeleteAsset); n != 2 {
+			if n := h.Count(emulator.RouteDeleteAsset); n != 2 {
 				t.Fatalf("%d deletes, want 2 (one per starter left)", n)
 			}
 		})
@@ -137,11 +135,11 @@ func keys(m map[string]string) []string {
 // secondary limit: no request of any worker may start before the wait is over.
 func TestRateLimitHoldsEveryWorker(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{})
+	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
 	for i := range 150 {
-		h.write(fmt.Sprintf("dist/file-%03d.txt", i), fmt.Sprintf("content %d", i))
+		h.Write(fmt.Sprintf("dist/file-%03d.txt", i), fmt.Sprintf("content %d", i))
 	}
-	h.emu.Inject(emulator.Fault{Route: emulator.RouteUploadAsset, Kind: emulator.FaultSecondaryLimit, RetryAfter: 1, Skip: 20})
+	h.Emu.Inject(emulator.Fault{Route: emulator.RouteUploadAsset, Kind: emulator.FaultSecondaryLimit, RetryAfter: 1, Skip: 20})
 	var mu sync.Mutex
 	var starts []time.Time
 	var limitAt time.Time
@@ -158,12 +156,12 @@ func TestRateLimitHoldsEveryWorker(t *testing.T) {
 		}
 		starts = append(starts, now)
 	}
-	h.hook.Store(&hook)
-	r := h.run(map[string]string{"tag": "v1", "files": "dist/*", "max_parallel": "8"})
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	h.Hook.Store(&hook)
+	r := h.Run(map[string]string{"tag": "v1", "files": "dist/*", "max_parallel": "8"})
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 	}
-	if n := len(h.emu.Assets(testRepo, h.only("v1").ID)); n != 150 {
+	if n := len(h.Emu.Assets(actiontest.Repo, h.Only("v1").ID)); n != 150 {
 		t.Fatalf("%d assets, want 150", n)
 	}
 	mu.Lock()
@@ -191,39 +189,39 @@ func TestMatrixRunsConverge(t *testing.T) {
 	for _, draft := range []bool{true, false} {
 		t.Run(fmt.Sprintf("draft=%v", draft), func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, emulator.Options{})
+			h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
 			for i := range 6 {
-				h.write(fmt.Sprintf("job%d/app-%d.zip", i, i), fmt.Sprintf("build of job %d", i))
+				h.Write(fmt.Sprintf("job%d/app-%d.zip", i, i), fmt.Sprintf("build of job %d", i))
 			}
 			var wg sync.WaitGroup
-			results := make([]result, 6)
+			results := make([]actiontest.Result, 6)
 			gate := make(chan struct{})
 			for i := range 6 {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
 					<-gate
-					results[i] = h.run(map[string]string{"tag": "v1", "files": fmt.Sprintf("job%d/*", i), "draft": fmt.Sprint(draft)})
+					results[i] = h.Run(map[string]string{"tag": "v1", "files": fmt.Sprintf("job%d/*", i), "draft": fmt.Sprint(draft)})
 				}()
 			}
 			close(gate)
 			wg.Wait()
 			for i, r := range results {
-				if r.code != 0 {
-					t.Fatalf("job %d: exit %d\n%s", i, r.code, r.stdout)
+				if r.Code != 0 {
+					t.Fatalf("job %d: exit %d\n%s", i, r.Code, r.Stdout)
 				}
 			}
 			if draft {
 				// The final job publishes.
-				if r := h.run(map[string]string{"tag": "v1", "draft": "false"}); r.code != 0 {
-					t.Fatalf("publishing job: exit %d\n%s", r.code, r.stdout)
+				if r := h.Run(map[string]string{"tag": "v1", "draft": "false"}); r.Code != 0 {
+					t.Fatalf("publishing job: exit %d\n%s", r.Code, r.Stdout)
 				}
 			}
-			rel := h.only("v1") // exactly one release, no leftover drafts
+			rel := h.Only("v1") // exactly one release, no leftover drafts
 			if rel.Draft {
 				t.Fatal("release still a draft after the publishing run")
 			}
-			got := h.assetContents(rel.ID)
+			got := h.AssetContents(rel.ID)
 			if len(got) != 6 {
 				t.Fatalf("release holds %d assets, want 6: %v", len(got), keys(got))
 			}
@@ -234,11 +232,11 @@ func TestMatrixRunsConverge(t *testing.T) {
 			}
 			created := 0
 			for _, r := range results {
-				if r.outputs["created"] == "true" {
+				if r.Outputs["created"] == "true" {
 					created++
 				}
-				if r.outputs["id"] != fmt.Sprint(rel.ID) {
-					t.Fatalf("a job reported release %s, the release is %d", r.outputs["id"], rel.ID)
+				if r.Outputs["id"] != fmt.Sprint(rel.ID) {
+					t.Fatalf("a job reported release %s, the release is %d", r.Outputs["id"], rel.ID)
 				}
 			}
 			if created != 1 {
@@ -252,27 +250,27 @@ func TestMatrixRunsConverge(t *testing.T) {
 // leaves nothing behind; a run that found an existing release never deletes it.
 func TestFailedRunRemovesItsDraft(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{})
-	h.write("dist/a.zip", "a")
-	h.write("dist/b.zip", "b")
-	h.emu.Inject(emulator.Fault{Route: emulator.RouteUploadAsset, Kind: emulator.FaultStatus, Status: 422, Skip: 1})
-	r := h.run(map[string]string{"tag": "v1", "files": "dist/*", "max_parallel": "1"})
-	if r.code == 0 {
+	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+	h.Write("dist/a.zip", "a")
+	h.Write("dist/b.zip", "b")
+	h.Emu.Inject(emulator.Fault{Route: emulator.RouteUploadAsset, Kind: emulator.FaultStatus, Status: 422, Skip: 1})
+	r := h.Run(map[string]string{"tag": "v1", "files": "dist/*", "max_parallel": "1"})
+	if r.Code == 0 {
 		t.Fatal("exit 0")
 	}
-	if n := len(h.emu.Releases(testRepo)); n != 0 {
+	if n := len(h.Emu.Releases(actiontest.Repo)); n != 0 {
 		t.Fatalf("%d releases left after the failed run", n)
 	}
-	if !strings.Contains(r.stdout, "removed draft release") {
-		t.Fatalf("cleanup not logged:\n%s", r.stdout)
+	if !strings.Contains(r.Stdout, "removed draft release") {
+		t.Fatalf("cleanup not logged:\n%s", r.Stdout)
 	}
 
-	pre := h.emu.SeedRelease(testRepo, emulator.SeedRelease{TagName: "v2", Draft: true})
-	h.emu.Inject(emulator.Fault{Route: emulator.RouteUploadAsset, Kind: emulator.FaultStatus, Status: 422})
-	if r := h.run(map[string]string{"tag": "v2", "files": "dist/a.zip"}); r.code == 0 {
+	pre := h.Emu.SeedRelease(actiontest.Repo, emulator.SeedRelease{TagName: "v2", Draft: true})
+	h.Emu.Inject(emulator.Fault{Route: emulator.RouteUploadAsset, Kind: emulator.FaultStatus, Status: 422})
+	if r := h.Run(map[string]string{"tag": "v2", "files": "dist/a.zip"}); r.Code == 0 {
 		t.Fatal("exit 0")
 	}
-	if rs := h.releasesFor("v2"); len(rs) != 1 || rs[0].ID != pre.ID {
+	if rs := h.ReleasesFor("v2"); len(rs) != 1 || rs[0].ID != pre.ID {
 		t.Fatalf("a failed run touched a draft it did not create: %+v", rs)
 	}
 }
@@ -284,9 +282,9 @@ func TestKilledRunIsFixedByRunningAgain(t *testing.T) {
 	for _, after := range []int{1, 3, 5, 7} {
 		t.Run(fmt.Sprintf("killed-after-%d-writes", after), func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, emulator.Options{})
+			h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
 			for i := range 4 {
-				h.write(fmt.Sprintf("dist/f%d.bin", i), strings.Repeat(fmt.Sprint(i), 1000))
+				h.Write(fmt.Sprintf("dist/f%d.bin", i), strings.Repeat(fmt.Sprint(i), 1000))
 			}
 			ctx, cancel := context.WithCancel(t.Context())
 			var mu sync.Mutex
@@ -302,10 +300,10 @@ func TestKilledRunIsFixedByRunningAgain(t *testing.T) {
 					cancel()
 				}
 			}
-			h.hook.Store(&hook)
-			first := h.runCtx(ctx, map[string]string{"tag": "v1", "files": "dist/*", "max_parallel": "2"})
-			h.hook.Store(nil)
-			if first.code == 0 && after < 6 {
+			h.Hook.Store(&hook)
+			first := h.RunCtx(ctx, map[string]string{"tag": "v1", "files": "dist/*", "max_parallel": "2"})
+			h.Hook.Store(nil)
+			if first.Code == 0 && after < 6 {
 				t.Fatalf("the killed run exited 0 after %d writes", after)
 			}
 			// A killed process's last requests may still be in GitHub's hands; a
@@ -315,17 +313,17 @@ func TestKilledRunIsFixedByRunningAgain(t *testing.T) {
 				mu.Lock()
 				n := arrived
 				mu.Unlock()
-				if len(h.emu.Requests()) >= n || time.Now().After(deadline) {
+				if len(h.Emu.Requests()) >= n || time.Now().After(deadline) {
 					break
 				}
 				time.Sleep(5 * time.Millisecond)
 			}
-			r := h.run(map[string]string{"tag": "v1", "files": "dist/*"})
-			if r.code != 0 {
-				t.Fatalf("re-run: exit %d\n%s", r.code, r.stdout)
+			r := h.Run(map[string]string{"tag": "v1", "files": "dist/*"})
+			if r.Code != 0 {
+				t.Fatalf("re-run: exit %d\n%s", r.Code, r.Stdout)
 			}
-			rel := h.only("v1")
-			got := h.assetContents(rel.ID)
+			rel := h.Only("v1")
+			got := h.AssetContents(rel.ID)
 			if rel.Draft || len(got) != 4 {
 				t.Fatalf("after the re-run: draft %v, assets %v", rel.Draft, keys(got))
 			}
@@ -342,25 +340,27 @@ func TestKilledRunIsFixedByRunningAgain(t *testing.T) {
 // lookup and the create; GitHub answers 422 already_exists and the run uses it.
 func TestPublishedMeanwhileIsAdopted(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{})
-	h.write("dist/app.zip", "zip")
+	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+	h.Write("dist/app.zip", "zip")
 	var once sync.Once
 	var other emulator.Release
 	hook := func(r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/releases") {
-			once.Do(func() { other = h.emu.SeedRelease(testRepo, emulator.SeedRelease{TagName: "v1", Name: "theirs"}) })
+			once.Do(func() {
+				other = h.Emu.SeedRelease(actiontest.Repo, emulator.SeedRelease{TagName: "v1", Name: "theirs"})
+			})
 		}
 	}
-	h.hook.Store(&hook)
-	r := h.run(map[string]string{"tag": "v1", "files": "dist/*"})
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	h.Hook.Store(&hook)
+	r := h.Run(map[string]string{"tag": "v1", "files": "dist/*"})
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 	}
-	rel := h.only("v1")
-	if rel.ID != other.ID || r.outputs["created"] != "false" {
-		t.Fatalf("release %d (want the one published meanwhile, %d), created=%s", rel.ID, other.ID, r.outputs["created"])
+	rel := h.Only("v1")
+	if rel.ID != other.ID || r.Outputs["created"] != "false" {
+		t.Fatalf("release %d (want the one published meanwhile, %d), created=%s", rel.ID, other.ID, r.Outputs["created"])
 	}
-	if got := h.assetContents(rel.ID); got["app.zip"] != "uploaded:zip" {
+	if got := h.AssetContents(rel.ID); got["app.zip"] != "uploaded:zip" {
 		t.Fatalf("assets %v", got)
 	}
 }

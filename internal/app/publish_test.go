@@ -1,4 +1,4 @@
-package app
+package app_test
 
 import (
 	"fmt"
@@ -7,13 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/releasekit/release-action/internal/actiontest"
 	"github.com/releasekit/release-action/internal/emulator"
 )
 
-func threeFiles(h *harness) {
-	h.write("dist/app-linux-amd64.tar.gz", "linux build")
-	h.write("dist/app-darwin-arm64.zip", "mac build")
-	h.write("dist/app windows.exe", "windows build")
+func threeFiles(h *actiontest.Harness) {
+	h.Write("dist/app-linux-amd64.tar.gz", "linux build")
+	h.Write("dist/app-darwin-arm64.zip", "mac build")
+	h.Write("dist/app windows.exe", "windows build")
 }
 
 func TestPublishCreatesReleaseWithThreeAssets(t *testing.T) {
@@ -21,13 +22,13 @@ func TestPublishCreatesReleaseWithThreeAssets(t *testing.T) {
 	for _, layout := range []emulator.Layout{emulator.DotCom, emulator.GHES} {
 		t.Run(map[emulator.Layout]string{emulator.DotCom: "github.com", emulator.GHES: "ghes"}[layout], func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, emulator.Options{Layout: layout})
+			h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{Layout: layout}})
 			threeFiles(h)
-			r := h.run(map[string]string{"tag": "v1.0.0", "files": "dist/*", "body": "First release."})
-			if r.code != 0 {
-				t.Fatalf("exit %d\n%s", r.code, r.stdout)
+			r := h.Run(map[string]string{"tag": "v1.0.0", "files": "dist/*", "body": "First release."})
+			if r.Code != 0 {
+				t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 			}
-			rel := h.only("v1.0.0")
+			rel := h.Only("v1.0.0")
 			if rel.Draft || rel.Name != "v1.0.0" || rel.Body != "First release." {
 				t.Fatalf("release = draft %v name %q body %q", rel.Draft, rel.Name, rel.Body)
 			}
@@ -36,16 +37,16 @@ func TestPublishCreatesReleaseWithThreeAssets(t *testing.T) {
 				"app-darwin-arm64.zip":   "uploaded:mac build",
 				"app.windows.exe":        "uploaded:windows build",
 			}
-			if got := h.assetContents(rel.ID); !maps.Equal(got, want) {
+			if got := h.AssetContents(rel.ID); !maps.Equal(got, want) {
 				t.Fatalf("assets = %v, want %v", got, want)
 			}
-			if r.outputs["id"] != fmt.Sprint(rel.ID) || r.outputs["created"] != "true" || r.outputs["tag"] != "v1.0.0" {
-				t.Fatalf("outputs = %v", r.outputs)
+			if r.Outputs["id"] != fmt.Sprint(rel.ID) || r.Outputs["created"] != "true" || r.Outputs["tag"] != "v1.0.0" {
+				t.Fatalf("outputs = %v", r.Outputs)
 			}
-			if r.outputs["html_url"] != rel.HTMLURL || !strings.Contains(r.outputs["upload_url"], "/releases/") {
-				t.Fatalf("html_url %q (release has %q), upload_url %q", r.outputs["html_url"], rel.HTMLURL, r.outputs["upload_url"])
+			if r.Outputs["html_url"] != rel.HTMLURL || !strings.Contains(r.Outputs["upload_url"], "/releases/") {
+				t.Fatalf("html_url %q (release has %q), upload_url %q", r.Outputs["html_url"], rel.HTMLURL, r.Outputs["upload_url"])
 			}
-			list := r.assets(t)
+			list := r.Assets(t)
 			if len(list) != 3 {
 				t.Fatalf("assets output has %d entries: %+v", len(list), list)
 			}
@@ -57,12 +58,12 @@ func TestPublishCreatesReleaseWithThreeAssets(t *testing.T) {
 					t.Fatalf("renamed asset should carry the original name as label, got %q", a.Label)
 				}
 			}
-			if !strings.Contains(r.summary, rel.HTMLURL) || !strings.Contains(r.summary, "app-linux-amd64.tar.gz") {
-				t.Fatalf("summary lacks the release link or an asset:\n%s", r.summary)
+			if !strings.Contains(r.Summary, rel.HTMLURL) || !strings.Contains(r.Summary, "app-linux-amd64.tar.gz") {
+				t.Fatalf("summary lacks the release link or an asset:\n%s", r.Summary)
 			}
 			// Published last: exactly one PATCH, after every upload.
 			var order []string
-			for _, q := range h.emu.Requests() {
+			for _, q := range h.Emu.Requests() {
 				if q.Method != "GET" {
 					order = append(order, q.Route)
 				}
@@ -71,7 +72,7 @@ func TestPublishCreatesReleaseWithThreeAssets(t *testing.T) {
 				t.Fatalf("write order %v: want create first and the publishing update last", order)
 			}
 			if layout == emulator.GHES {
-				for _, q := range h.emu.Requests() {
+				for _, q := range h.Emu.Requests() {
 					if !strings.HasPrefix(q.Path, "/api/v3/") && !strings.HasPrefix(q.Path, "/api/uploads/") {
 						t.Fatalf("GHES request outside /api/v3 and /api/uploads: %s %s", q.Method, q.Path)
 					}
@@ -86,33 +87,33 @@ func TestPublishRerunIsIdempotent(t *testing.T) {
 	for _, layout := range []emulator.Layout{emulator.DotCom, emulator.GHES} {
 		t.Run(fmt.Sprint(layout), func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, emulator.Options{Layout: layout})
+			h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{Layout: layout}})
 			threeFiles(h)
 			in := map[string]string{"tag": "v1.0.0", "files": "dist/*", "body": "Notes", "checksums": "SHA256SUMS"}
-			if r := h.run(in); r.code != 0 {
-				t.Fatalf("first run: exit %d\n%s", r.code, r.stdout)
+			if r := h.Run(in); r.Code != 0 {
+				t.Fatalf("first run: exit %d\n%s", r.Code, r.Stdout)
 			}
-			rel := h.only("v1.0.0")
-			before := h.emu.Assets(testRepo, rel.ID)
-			h.emu.ResetLog()
-			r := h.run(in)
-			if r.code != 0 {
-				t.Fatalf("second run: exit %d\n%s", r.code, r.stdout)
+			rel := h.Only("v1.0.0")
+			before := h.Emu.Assets(actiontest.Repo, rel.ID)
+			h.Emu.ResetLog()
+			r := h.Run(in)
+			if r.Code != 0 {
+				t.Fatalf("second run: exit %d\n%s", r.Code, r.Stdout)
 			}
-			if got := h.only("v1.0.0"); got.ID != rel.ID || got.Draft {
+			if got := h.Only("v1.0.0"); got.ID != rel.ID || got.Draft {
 				t.Fatalf("second run changed the release: %+v", got)
 			}
-			after := h.emu.Assets(testRepo, rel.ID)
+			after := h.Emu.Assets(actiontest.Repo, rel.ID)
 			if len(after) != 4 || fmt.Sprint(ids(after)) != fmt.Sprint(ids(before)) {
 				t.Fatalf("assets before %v after %v", ids(before), ids(after))
 			}
-			if n := h.writes(); n != 0 {
-				t.Fatalf("identical re-run made %d writes: %+v", n, h.emu.Requests())
+			if n := h.Writes(); n != 0 {
+				t.Fatalf("identical re-run made %d writes: %+v", n, h.Emu.Requests())
 			}
-			if r.outputs["created"] != "false" {
-				t.Fatalf("created = %q on a re-run", r.outputs["created"])
+			if r.Outputs["created"] != "false" {
+				t.Fatalf("created = %q on a re-run", r.Outputs["created"])
 			}
-			for _, a := range r.assets(t) {
+			for _, a := range r.Assets(t) {
 				if a.Action != "kept" {
 					t.Fatalf("asset %s action %s on an identical re-run", a.Name, a.Action)
 				}
@@ -138,32 +139,32 @@ func TestPublishReusesDraftBehindNewerReleases(t *testing.T) {
 		layout := c.layout
 		t.Run(fmt.Sprintf("layout%d/%d-newer", c.layout, c.newer), func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t, emulator.Options{Layout: layout})
+			h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{Layout: layout}})
 			base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-			draft := h.emu.SeedRelease(testRepo, emulator.SeedRelease{TagName: "v0.9.0", Name: "Drafted by release-drafter", Body: "drafted notes", Draft: true, CreatedAt: base})
+			draft := h.Emu.SeedRelease(actiontest.Repo, emulator.SeedRelease{TagName: "v0.9.0", Name: "Drafted by release-drafter", Body: "drafted notes", Draft: true, CreatedAt: base})
 			for i := 1; i <= c.newer; i++ {
-				h.emu.SeedRelease(testRepo, emulator.SeedRelease{TagName: fmt.Sprintf("v1.%d.0", i), CreatedAt: base.Add(time.Duration(i) * time.Hour)})
+				h.Emu.SeedRelease(actiontest.Repo, emulator.SeedRelease{TagName: fmt.Sprintf("v1.%d.0", i), CreatedAt: base.Add(time.Duration(i) * time.Hour)})
 			}
-			h.write("dist/app.zip", "zip")
-			r := h.run(map[string]string{"tag": "v0.9.0", "files": "dist/*", "make_latest": "false"})
-			if r.code != 0 {
-				t.Fatalf("exit %d\n%s", r.code, r.stdout)
+			h.Write("dist/app.zip", "zip")
+			r := h.Run(map[string]string{"tag": "v0.9.0", "files": "dist/*", "make_latest": "false"})
+			if r.Code != 0 {
+				t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 			}
-			if n := h.emu.Counts()[emulator.RouteCreateRelease]; n != 0 {
+			if n := h.Emu.Counts()[emulator.RouteCreateRelease]; n != 0 {
 				t.Fatalf("created %d releases; the draft should have been reused", n)
 			}
 			// The client asks for 100 a page: behind 130 releases the draft is on page 2.
-			if n, want := h.emu.Counts()[emulator.RouteListReleases], 1+c.newer/100; n != want {
+			if n, want := h.Emu.Counts()[emulator.RouteListReleases], 1+c.newer/100; n != want {
 				t.Fatalf("listed %d pages, want %d", n, want)
 			}
-			rel := h.only("v0.9.0")
+			rel := h.Only("v0.9.0")
 			if rel.ID != draft.ID || rel.Draft || rel.Name != "Drafted by release-drafter" || rel.Body != "drafted notes" {
 				t.Fatalf("release = %+v; want the draft published with its name and notes untouched", rel)
 			}
-			if r.outputs["created"] != "false" || r.outputs["id"] != fmt.Sprint(draft.ID) {
-				t.Fatalf("outputs %v", r.outputs)
+			if r.Outputs["created"] != "false" || r.Outputs["id"] != fmt.Sprint(draft.ID) {
+				t.Fatalf("outputs %v", r.Outputs)
 			}
-			if got := h.assetContents(rel.ID); got["app.zip"] != "uploaded:zip" {
+			if got := h.AssetContents(rel.ID); got["app.zip"] != "uploaded:zip" {
 				t.Fatalf("assets %v", got)
 			}
 		})
@@ -172,48 +173,48 @@ func TestPublishReusesDraftBehindNewerReleases(t *testing.T) {
 
 func TestPublishDraftTrueKeepsDraftAndNeverUnpublishes(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{})
-	h.write("a.txt", "a")
-	if r := h.run(map[string]string{"tag": "v2", "files": "a.txt", "draft": "true"}); r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+	h.Write("a.txt", "a")
+	if r := h.Run(map[string]string{"tag": "v2", "files": "a.txt", "draft": "true"}); r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 	}
-	if rel := h.only("v2"); !rel.Draft {
+	if rel := h.Only("v2"); !rel.Draft {
 		t.Fatal("draft: true published the release")
 	}
-	if r := h.run(map[string]string{"tag": "v2", "files": "a.txt"}); r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	if r := h.Run(map[string]string{"tag": "v2", "files": "a.txt"}); r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 	}
-	if rel := h.only("v2"); rel.Draft {
+	if rel := h.Only("v2"); rel.Draft {
 		t.Fatal("draft: false left the draft unpublished")
 	}
-	r := h.run(map[string]string{"tag": "v2", "files": "a.txt", "draft": "true"})
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	r := h.Run(map[string]string{"tag": "v2", "files": "a.txt", "draft": "true"})
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 	}
-	if rel := h.only("v2"); rel.Draft {
+	if rel := h.Only("v2"); rel.Draft {
 		t.Fatal("draft: true turned a published release back into a draft")
 	}
-	if !strings.Contains(r.stdout, "::warning::") || !strings.Contains(r.stdout, "already published") {
-		t.Fatalf("no warning about draft: true on a published release:\n%s", r.stdout)
+	if !strings.Contains(r.Stdout, "::warning::") || !strings.Contains(r.Stdout, "already published") {
+		t.Fatalf("no warning about draft: true on a published release:\n%s", r.Stdout)
 	}
 }
 
 func TestPublishUpdatesOnlyFieldsTheUserSet(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{})
-	h.emu.SeedRelease(testRepo, emulator.SeedRelease{TagName: "v3", Name: "Three", Body: "old notes", Prerelease: true})
-	r := h.run(map[string]string{"tag": "v3", "body": "new notes"})
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+	h.Emu.SeedRelease(actiontest.Repo, emulator.SeedRelease{TagName: "v3", Name: "Three", Body: "old notes", Prerelease: true})
+	r := h.Run(map[string]string{"tag": "v3", "body": "new notes"})
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 	}
-	rel := h.only("v3")
+	rel := h.Only("v3")
 	if rel.Name != "Three" || rel.Body != "new notes" || !rel.Prerelease {
 		t.Fatalf("release = name %q body %q prerelease %v", rel.Name, rel.Body, rel.Prerelease)
 	}
-	if r := h.run(map[string]string{"tag": "v3", "prerelease": "false", "name": "Three!"}); r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	if r := h.Run(map[string]string{"tag": "v3", "prerelease": "false", "name": "Three!"}); r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 	}
-	rel = h.only("v3")
+	rel = h.Only("v3")
 	if rel.Name != "Three!" || rel.Body != "new notes" || rel.Prerelease {
 		t.Fatalf("release = name %q body %q prerelease %v", rel.Name, rel.Body, rel.Prerelease)
 	}
@@ -221,14 +222,14 @@ func TestPublishUpdatesOnlyFieldsTheUserSet(t *testing.T) {
 
 func TestGeneratedNotesAreNeverRepeated(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{})
+	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
 	in := map[string]string{"tag": "v4", "body": "Highlights: speed.", "generate_release_notes": "true", "previous_tag": "v3"}
 	for i := 0; i < 2; i++ {
-		if r := h.run(in); r.code != 0 {
-			t.Fatalf("run %d: exit %d\n%s", i, r.code, r.stdout)
+		if r := h.Run(in); r.Code != 0 {
+			t.Fatalf("run %d: exit %d\n%s", i, r.Code, r.Stdout)
 		}
 	}
-	body := h.only("v4").Body
+	body := h.Only("v4").Body
 	if !strings.HasPrefix(body, "Highlights: speed.\n\n") {
 		t.Fatalf("the user's notes should come first:\n%s", body)
 	}
@@ -242,53 +243,53 @@ func TestGeneratedNotesAreNeverRepeated(t *testing.T) {
 
 func TestReplacesAssetWithNewContent(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{})
-	h.write("dist/app.zip", "version one")
-	if r := h.run(map[string]string{"tag": "v5", "files": "dist/app.zip"}); r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+	h.Write("dist/app.zip", "version one")
+	if r := h.Run(map[string]string{"tag": "v5", "files": "dist/app.zip"}); r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 	}
-	h.write("dist/app.zip", "version two, longer")
-	r := h.run(map[string]string{"tag": "v5", "files": "dist/app.zip"})
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	h.Write("dist/app.zip", "version two, longer")
+	r := h.Run(map[string]string{"tag": "v5", "files": "dist/app.zip"})
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 	}
-	rel := h.only("v5")
-	if got := h.assetContents(rel.ID); len(got) != 1 || got["app.zip"] != "uploaded:version two, longer" {
+	rel := h.Only("v5")
+	if got := h.AssetContents(rel.ID); len(got) != 1 || got["app.zip"] != "uploaded:version two, longer" {
 		t.Fatalf("assets %v", got)
 	}
-	if a := r.assets(t); len(a) != 1 || a[0].Action != "replaced" {
+	if a := r.Assets(t); len(a) != 1 || a[0].Action != "replaced" {
 		t.Fatalf("assets output %+v", a)
 	}
 	// overwrite: false refuses, and changes nothing.
-	h.write("dist/app.zip", "version three")
-	h.emu.ResetLog()
-	r = h.run(map[string]string{"tag": "v5", "files": "dist/app.zip", "overwrite": "false"})
-	if r.code == 0 || !strings.Contains(r.stdout, "overwrite") {
-		t.Fatalf("overwrite: false should fail naming the input; exit %d\n%s", r.code, r.stdout)
+	h.Write("dist/app.zip", "version three")
+	h.Emu.ResetLog()
+	r = h.Run(map[string]string{"tag": "v5", "files": "dist/app.zip", "overwrite": "false"})
+	if r.Code == 0 || !strings.Contains(r.Stdout, "overwrite") {
+		t.Fatalf("overwrite: false should fail naming the input; exit %d\n%s", r.Code, r.Stdout)
 	}
-	if n := h.writes(); n != 0 {
+	if n := h.Writes(); n != 0 {
 		t.Fatalf("a refused overwrite made %d writes", n)
 	}
 }
 
 func TestDryRunChangesNothingAndPrintsPlan(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, emulator.Options{})
+	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
 	threeFiles(h)
-	r := h.run(map[string]string{"tag": "v6", "files": "dist/*", "dry_run": "true"})
-	if r.code != 0 {
-		t.Fatalf("exit %d\n%s", r.code, r.stdout)
+	r := h.Run(map[string]string{"tag": "v6", "files": "dist/*", "dry_run": "true"})
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
 	}
-	if n := h.writes(); n != 0 {
+	if n := h.Writes(); n != 0 {
 		t.Fatalf("dry run made %d writes", n)
 	}
-	if len(h.releasesFor("v6")) != 0 {
+	if len(h.ReleasesFor("v6")) != 0 {
 		t.Fatal("dry run created a release")
 	}
-	if !strings.Contains(r.stdout, "upload   app.windows.exe <- dist/app windows.exe") {
-		t.Fatalf("dry run log lacks the readable plan:\n%s", r.stdout)
+	if !strings.Contains(r.Stdout, "upload   app.windows.exe <- dist/app windows.exe") {
+		t.Fatalf("dry run log lacks the readable plan:\n%s", r.Stdout)
 	}
-	if !strings.Contains(r.outputs["plan"], `"op":"upload"`) {
-		t.Fatalf("plan output = %q", r.outputs["plan"])
+	if !strings.Contains(r.Outputs["plan"], `"op":"upload"`) {
+		t.Fatalf("plan output = %q", r.Outputs["plan"])
 	}
 }

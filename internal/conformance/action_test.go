@@ -16,9 +16,9 @@ func TestActionTrafficConforms(t *testing.T) {
 		t.Run(d.name, func(t *testing.T) {
 			t.Parallel()
 			r := newRig(t, d.name, emulator.Options{Layout: d.layout})
-			r.write("dist/app-linux-amd64.tar.gz", "linux build")
-			r.write("dist/app-darwin-arm64.zip", "mac build")
-			r.write("dist/app windows.exe", "windows build")
+			r.Write("dist/app-linux-amd64.tar.gz", "linux build")
+			r.Write("dist/app-darwin-arm64.zip", "mac build")
+			r.Write("dist/app windows.exe", "windows build")
 			create := map[string]string{
 				"tag": "v1.0.0", "files": "dist/*", "body": "Highlights.",
 				"generate_release_notes": "true", "checksums": "SHA256SUMS",
@@ -26,7 +26,7 @@ func TestActionTrafficConforms(t *testing.T) {
 
 			// A new release: three files, generated notes, a checksum list.
 			r.run(create)
-			rels := r.emu.Releases(testRepo)
+			rels := r.Emu.Releases(testRepo)
 			if len(rels) != 1 || rels[0].Draft || len(rels[0].Assets) != 4 || !strings.Contains(rels[0].Body, "Highlights.") {
 				t.Fatalf("after the first run: %+v", rels)
 			}
@@ -42,18 +42,18 @@ func TestActionTrafficConforms(t *testing.T) {
 
 			// New content for one file replaces that asset (and the checksum
 			// list): uploaded under a temporary name, old one deleted, renamed.
-			r.write("dist/app-darwin-arm64.zip", "mac build, fixed")
+			r.Write("dist/app-darwin-arm64.zip", "mac build, fixed")
 			r.run(create)
 			r.expectWrites("replace", "repos/delete-release-asset", "repos/upload-release-asset", "repos/update-release-asset")
 
 			// A draft for another tag is found by listing (get-by-tag never
 			// returns drafts); an asset a broken upload left ("starter") is
 			// listed, deleted and uploaded again.
-			draft := r.emu.SeedRelease(testRepo, emulator.SeedRelease{TagName: "v2.0.0", Name: "Drafted", Body: "draft notes", Draft: true})
-			r.emu.SeedAsset(testRepo, draft.ID, "app.zip", "", "starter", nil)
-			r.write("two/app.zip", "two")
+			draft := r.Emu.SeedRelease(testRepo, emulator.SeedRelease{TagName: "v2.0.0", Name: "Drafted", Body: "draft notes", Draft: true})
+			r.Emu.SeedAsset(testRepo, draft.ID, "app.zip", "", "starter", nil)
+			r.Write("two/app.zip", "two")
 			r.run(map[string]string{"tag": "v2.0.0", "files": "two/app.zip", "make_latest": "legacy"})
-			got := r.emu.Assets(testRepo, draft.ID)
+			got := r.Emu.Assets(testRepo, draft.ID)
 			if len(got) != 1 || got[0].State != "uploaded" || got[0].Size != 3 {
 				t.Errorf("draft's assets after the run: %+v", got)
 			}
@@ -68,18 +68,18 @@ func TestActionTrafficConforms(t *testing.T) {
 			}
 
 			// delete_other_assets removes what is not in files.
-			r.emu.SeedAsset(testRepo, rel.ID, "stale.txt", "old", "", []byte("stale"))
+			r.Emu.SeedAsset(testRepo, rel.ID, "stale.txt", "old", "", []byte("stale"))
 			r.since()
 			r.run(map[string]string{"tag": "v1.0.0", "files": "dist/*", "checksums": "SHA256SUMS", "delete_other_assets": "true"})
 			r.expectWrites("delete_other_assets", "repos/delete-release-asset")
-			for _, a := range r.emu.Assets(testRepo, rel.ID) {
+			for _, a := range r.Emu.Assets(testRepo, rel.ID) {
 				if a.Name == "stale.txt" {
 					t.Errorf("stale.txt survived delete_other_assets")
 				}
 			}
 
 			// A dry run reads and writes nothing.
-			r.write("dist/new.txt", "new")
+			r.Write("dist/new.txt", "new")
 			out := r.run(map[string]string{"tag": "v3.0.0", "files": "dist/*", "dry_run": "true"})
 			r.expectWrites("dry run")
 			if !strings.Contains(out, "plan") {

@@ -32,12 +32,12 @@ func clientCalls(t *testing.T, r *rig, redirect bool) {
 	ctx := t.Context()
 	c := r.client()
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	v1 := r.emu.SeedRelease(testRepo, emulator.SeedRelease{TagName: "v1.0.0", Name: "One", Body: "notes", CreatedAt: base})
+	v1 := r.Emu.SeedRelease(testRepo, emulator.SeedRelease{TagName: "v1.0.0", Name: "One", Body: "notes", CreatedAt: base})
 	// Enough newer releases for the listing to take two pages (Link header).
 	for i := 1; i <= 105; i++ {
-		r.emu.SeedRelease(testRepo, emulator.SeedRelease{TagName: fmt.Sprintf("v0.%d.0", i), CreatedAt: base.Add(-time.Duration(i) * time.Hour), MakeLatest: "false"})
+		r.Emu.SeedRelease(testRepo, emulator.SeedRelease{TagName: fmt.Sprintf("v0.%d.0", i), CreatedAt: base.Add(-time.Duration(i) * time.Hour), MakeLatest: "false"})
 	}
-	bin := r.emu.SeedAsset(testRepo, v1.ID, "app.bin", "", "", []byte("binary content"))
+	bin := r.Emu.SeedAsset(testRepo, v1.ID, "app.bin", "", "", []byte("binary content"))
 
 	latest, err := c.LatestRelease(ctx)
 	if err != nil || latest.ID != v1.ID || latest.TagName != "v1.0.0" {

@@ -1,112 +1,67 @@
 package conformance
 
 import (
-	"bytes"
 	"maps"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/releasekit/release-action/internal/app"
+	"github.com/releasekit/release-action/internal/actiontest"
 	"github.com/releasekit/release-action/internal/emulator"
 	"github.com/releasekit/release-action/internal/ghclient"
 	"github.com/releasekit/release-action/internal/retry"
 )
 
 const (
-	testRepo  = "octo/demo"
+	testRepo  = actiontest.Repo
 	testOwner = "octo"
 	testName  = "demo"
-	testToken = "ghs_conformance_token_0123456789"
+	testToken = actiontest.Token
 )
 
-// rig is the emulator behind the validator, on loopback.
+// rig runs the action against the emulator behind the validator, on loopback.
 type rig struct {
-	t      *testing.T
-	spec   *Spec
-	emu    *emulator.Server
-	val    *Validator
-	srv    *httptest.Server
-	apiURL string
-	ws     string
-	seen   map[string]int // operations validated when mark was last called
+	*actiontest.Harness
+	t    *testing.T
+	spec *Spec
+	val  *Validator
+	seen map[string]int // operations validated when mark was last called
 }
 
-// newRig serves the emulator, laid out as layout, behind a validator for the
+// newRig serves the emulator, laid out as opts says, behind a validator for the
 // description; the test fails at the end if any violation was recorded.
 func newRig(t *testing.T, desc string, opts emulator.Options) *rig {
 	t.Helper()
 	spec := mustSpec(t, desc)
-	if opts.Token == "" {
-		opts.Token = testToken
-	}
-	emu := emulator.New(opts)
-	emu.AddRepo(testRepo, false)
-	val := NewValidator(spec, Layout{APIPrefix: opts.Layout.APIPrefix(), UploadPrefix: opts.Layout.UploadPrefix()}, emu)
-	srv := httptest.NewServer(val)
-	t.Cleanup(srv.Close)
-	r := &rig{t: t, spec: spec, emu: emu, val: val, srv: srv, apiURL: srv.URL + opts.Layout.APIPrefix(), ws: t.TempDir(), seen: map[string]int{}}
+	r := &rig{t: t, spec: spec, seen: map[string]int{}}
+	r.Harness = actiontest.New(t, actiontest.Config{Emulator: opts, Wrap: func(next http.Handler) http.Handler {
+		r.val = NewValidator(spec, Layout{APIPrefix: opts.Layout.APIPrefix(), UploadPrefix: opts.Layout.UploadPrefix()}, next)
+		return r.val
+	}})
 	t.Cleanup(func() {
-		if vs := val.Violations(); len(vs) > 0 {
+		if vs := r.val.Violations(); len(vs) > 0 {
 			t.Errorf("%d violations of GitHub's %s description (%s %s):\n%s", len(vs), desc, OpenAPIPackage, spec.Version, Report(vs))
 		}
 	})
 	return r
 }
 
-// write creates a file under the workspace.
-func (r *rig) write(rel, content string) {
-	r.t.Helper()
-	p := filepath.Join(r.ws, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		r.t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		r.t.Fatal(err)
-	}
-}
-
-// run executes the real action once with the inputs (names as in action.yml).
+// run executes the real action once and returns the GITHUB_OUTPUT file.
 func (r *rig) run(inputs map[string]string) string {
 	r.t.Helper()
-	out := filepath.Join(r.t.TempDir(), "output")
-	if err := os.WriteFile(out, nil, 0o644); err != nil {
-		r.t.Fatal(err)
+	res := r.Run(inputs)
+	if res.Code != 0 {
+		r.t.Fatalf("action exit %d with %v\n%s", res.Code, inputs, res.Stdout)
 	}
-	env := map[string]string{
-		"GITHUB_ACTIONS":    "true",
-		"GITHUB_API_URL":    r.apiURL,
-		"GITHUB_SERVER_URL": r.srv.URL,
-		"GITHUB_REPOSITORY": testRepo,
-		"GITHUB_WORKSPACE":  r.ws,
-		"GITHUB_OUTPUT":     out,
-		"INPUT_TOKEN":       testToken,
-	}
-	for k, v := range inputs {
-		env["INPUT_"+strings.ToUpper(k)] = v
-	}
-	var stdout bytes.Buffer
-	p := fastPolicy()
-	code := app.Run(r.t.Context(), app.Env{Getenv: func(k string) string { return env[k] }, Stdout: &stdout, Policy: &p, Progress: -1})
-	if code != 0 {
-		r.t.Fatalf("action exit %d with %v\n%s", code, inputs, stdout.String())
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	return string(b)
+	return res.OutRaw
 }
 
 // client is the action's GitHub client, pointed at the rig.
 func (r *rig) client() *ghclient.Client {
 	r.t.Helper()
 	p := fastPolicy()
-	c, err := ghclient.New(ghclient.Options{Token: testToken, APIURL: r.apiURL, Owner: testOwner, Repo: testName, UserAgent: "conformance-test", Policy: &p})
+	c, err := ghclient.New(ghclient.Options{Token: testToken, APIURL: r.APIURL, Owner: testOwner, Repo: testName, UserAgent: "conformance-test", Policy: &p})
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -157,10 +112,4 @@ func isRead(op string) bool {
 	return strings.Contains(op, "/get-") || strings.Contains(op, "/list-") || op == "repos/generate-release-notes"
 }
 
-func fastPolicy() retry.Policy {
-	p := retry.Default()
-	p.BaseDelay = time.Millisecond
-	p.MaxDelay = 5 * time.Millisecond
-	p.LimitFallback = 20 * time.Millisecond
-	return p
-}
+func fastPolicy() retry.Policy { return actiontest.FastPolicy() }
