@@ -55,12 +55,11 @@ func Run(ctx context.Context, env Env) int {
 }
 
 func run(ctx context.Context, env Env, log *actions.Logger) error {
-	cfg, err := inputs.Parse(env.Getenv)
-	if err != nil {
-		return err
-	}
-	job, err := localJob(cfg, env.Getenv)
-	if err != nil {
+	// Every problem is reported in one run: bad inputs, and the files and
+	// directories named by the good ones.
+	cfg, perr := inputs.ParseAll(env.Getenv)
+	job, lerr := localJob(cfg, env.Getenv)
+	if err := errors.Join(perr, lerr); err != nil {
 		return err
 	}
 	gh, err := ghclient.New(ghclient.Options{

@@ -126,11 +126,12 @@ func TestBadInput(t *testing.T) {
 func TestBadInputReportsEveryProblemAtOnce(t *testing.T) {
 	t.Parallel()
 	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
-	r := h.Run(map[string]string{"tag": "bad tag", "draft": "maybe", "max_parallel": "0", "make_latest": "sometimes", "files": "nothing/*"})
+	r := h.Run(map[string]string{"tag": "bad tag", "draft": "maybe", "max_parallel": "0", "make_latest": "sometimes", "files": "nothing/*", "body_path": "missing.md"})
 	if r.Code == 0 {
 		t.Fatal("exit 0")
 	}
-	for _, in := range []string{`"tag"`, `"draft"`, `"max_parallel"`, `"make_latest"`} {
+	// Input problems and the file problems of the valid inputs, together.
+	for _, in := range []string{`"tag"`, `"draft"`, `"max_parallel"`, `"make_latest"`, `"files"`, `"body_path"`} {
 		if !strings.Contains(r.Stdout, in) {
 			t.Errorf("problem with %s not reported:\n%s", in, r.Stdout)
 		}

@@ -23,6 +23,17 @@ const (
 // once, joined with errors.Join; each message names the input as the user writes it
 // in a workflow. The token's value never appears in an error.
 func Parse(getenv func(string) string) (*Config, error) {
+	c, err := ParseAll(getenv)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ParseAll is Parse that also returns the configuration when some inputs are
+// invalid (those hold their defaults), so the caller can check the files and
+// directories the valid inputs name and report those problems in the same run.
+func ParseAll(getenv func(string) string) (*Config, error) {
 	p := &parser{
 		env: getenv,
 		act: githubactions.New(githubactions.WithGetenv(getenv)),
@@ -98,10 +109,7 @@ func Parse(getenv func(string) string) (*Config, error) {
 		p.fail("GITHUB_OUTPUT is not set: the runner sets it for every step when GITHUB_ACTIONS is true, so the outputs would be lost")
 	}
 
-	if err := errors.Join(p.errs...); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return c, errors.Join(p.errs...)
 }
 
 // parser collects the problems found while reading the environment.
