@@ -114,7 +114,9 @@ func localJob(cfg *inputs.Config, getenv func(string) string) (*publish.Job, err
 	case len(cfg.Files) > 0:
 		files, err := assets.Match(cfg.WorkingDirectory, cfg.Files, cfg.FailOnUnmatched)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("input \"files\": %w", err))
+			for _, e := range flatten(err) { // one annotation per problem
+				errs = append(errs, fmt.Errorf("input \"files\": %w", e))
+			}
 		}
 		j.Files = files
 	}
