@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -19,13 +20,13 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := demo(ctx); err != nil {
+	if err := demo(ctx, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
 }
 
-func demo(ctx context.Context) error {
+func demo(ctx context.Context, stdout io.Writer) error {
 	const repo, token = "octo/demo", "demo-token"
 	emu := emulator.New(emulator.Options{Token: token})
 	emu.AddRepo(repo, false)
@@ -75,8 +76,8 @@ func demo(ctx context.Context) error {
 			"INPUT_CHECKSUMS":              "SHA256SUMS",
 			"INPUT_GENERATE_RELEASE_NOTES": "true",
 		}
-		fmt.Printf("\n######## run %d of 2 against the emulator at %s ########\n\n", run, api)
-		code := app.Run(ctx, app.Env{Getenv: func(k string) string { return env[k] }, Stdout: os.Stdout})
+		fmt.Fprintf(stdout, "\n######## run %d of 2 against the emulator at %s ########\n\n", run, api)
+		code := app.Run(ctx, app.Env{Getenv: func(k string) string { return env[k] }, Stdout: stdout})
 		if code != 0 {
 			return fmt.Errorf("run %d exited %d", run, code)
 		}
@@ -84,12 +85,12 @@ func demo(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("\n---- GITHUB_STEP_SUMMARY (run %d) ----\n%s", run, b)
+		fmt.Fprintf(stdout, "\n---- GITHUB_STEP_SUMMARY (run %d) ----\n%s", run, b)
 	}
 	counts := emu.Counts()
-	fmt.Printf("\n---- requests the emulator answered, by route ----\n")
+	fmt.Fprintf(stdout, "\n---- requests the emulator answered, by route ----\n")
 	for _, r := range []string{emulator.RouteCreateRelease, emulator.RouteUploadAsset, emulator.RouteUpdateRelease, emulator.RouteDeleteAsset, emulator.RouteListReleases, emulator.RouteListAssets} {
-		fmt.Printf("%-16s %d\n", r, counts[r])
+		fmt.Fprintf(stdout, "%-16s %d\n", r, counts[r])
 	}
 	return nil
 }
