@@ -364,3 +364,19 @@ func TestPublishedMeanwhileIsAdopted(t *testing.T) {
 		t.Fatalf("assets %v", got)
 	}
 }
+
+// TestFailureBeforeAnyUploadRemovesTheDraft: the run creates the draft, then
+// fails reading its assets, before any upload; the draft must not stay behind.
+func TestFailureBeforeAnyUploadRemovesTheDraft(t *testing.T) {
+	t.Parallel()
+	h := actiontest.New(t, actiontest.Config{})
+	h.Write("dist/a.zip", "a")
+	h.Emu.Inject(emulator.Fault{Route: emulator.RouteListAssets, Kind: emulator.FaultStatus, Status: 404})
+	r := h.Run(map[string]string{"tag": "v1", "files": "dist/*"})
+	if r.Code == 0 {
+		t.Fatal("exit 0")
+	}
+	if n := len(h.Emu.Releases(actiontest.Repo)); n != 0 {
+		t.Fatalf("%d releases left after the failed run\n%s", n, r.Stdout)
+	}
+}

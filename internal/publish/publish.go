@@ -98,6 +98,7 @@ func (p *Publisher) Run(ctx context.Context, j *Job) (res *Result, err error) {
 			return res, err
 		}
 	}
+	res.Release = rel // from here on, a failure cleans up the draft this run created
 	defer func() {
 		if err != nil && res.Created {
 			r.cleanup(context.WithoutCancel(ctx), err)
