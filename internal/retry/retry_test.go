@@ -41,7 +41,7 @@ func TestDecide(t *testing.T) {
 		{"502 third doubles twice", 3, Answer{Status: 502}, true, 3 * time.Second, false},
 		{"500 capped", 3, Answer{Status: 500}, true, 3 * time.Second, false},
 		{"503 with retry-after", 1, Answer{Status: 503, Header: hdr("Retry-After", "7")}, true, 7 * time.Second, false},
-		{"501 not implemented", 1, Answer{Status: 501}, false, 0, false},
+		{"501 is never retried", 1, Answer{Status: 501}, false, 0, false},
 		{"502 out of attempts", 4, Answer{Status: 502}, false, 0, false},
 		{"429 retry-after", 1, Answer{Status: 429, Header: hdr("Retry-After", "3")}, true, 3 * time.Second, true},
 		{"429 bare uses fallback", 1, Answer{Status: 429}, true, time.Minute, true},
