@@ -40,21 +40,19 @@ func nameTaken(rel *releaseState, name string, except *assetState) bool {
 // listAssets serves GET /repos/{o}/{r}/releases/{id}/assets, oldest first.
 // https://docs.github.com/en/rest/releases/assets#list-release-assets
 func (s *Server) listAssets(w http.ResponseWriter, r *http.Request, rt route) {
-	s.mu.Lock()
-	rel, apiErr := s.findRelease(rt)
-	if apiErr != nil {
-		s.mu.Unlock()
-		writeError(w, apiErr)
-		return
-	}
-	lo, hi := s.page(w, r, len(rel.assets))
-	u := s.urlsFor(r.Host)
-	out := make([]Asset, 0, hi-lo)
-	for _, a := range rel.assets[lo:hi] {
-		out = append(out, s.renderAsset(u, a))
-	}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	s.answer(w, func() (any, *apiError) {
+		rel, apiErr := s.findRelease(rt)
+		if apiErr != nil {
+			return nil, apiErr
+		}
+		lo, hi := s.page(w, r, len(rel.assets))
+		u := s.urlsFor(r.Host)
+		out := make([]Asset, 0, hi-lo)
+		for _, a := range rel.assets[lo:hi] {
+			out = append(out, s.renderAsset(u, a))
+		}
+		return out, nil
+	})
 }
 
 // getAsset serves GET /repos/{o}/{r}/releases/assets/{id}: the JSON, or with

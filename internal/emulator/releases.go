@@ -76,75 +76,73 @@ func (s *Server) findRelease(rt route) (*releaseState, *apiError) {
 
 // listReleases serves GET /repos/{o}/{r}/releases: newest first, drafts included.
 func (s *Server) listReleases(w http.ResponseWriter, r *http.Request, rt route) {
-	s.mu.Lock()
-	repo, apiErr := s.findRepo(rt)
-	if apiErr != nil {
-		s.mu.Unlock()
-		writeError(w, apiErr)
-		return
-	}
-	all := repo.sorted()
-	lo, hi := s.page(w, r, len(all))
-	u := s.urlsFor(r.Host)
-	out := make([]Release, 0, hi-lo)
-	for _, rel := range all[lo:hi] {
-		out = append(out, s.renderRelease(u, rel))
-	}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	s.answer(w, func() (any, *apiError) {
+		repo, apiErr := s.findRepo(rt)
+		if apiErr != nil {
+			return nil, apiErr
+		}
+		all := repo.sorted()
+		lo, hi := s.page(w, r, len(all))
+		u := s.urlsFor(r.Host)
+		out := make([]Release, 0, hi-lo)
+		for _, rel := range all[lo:hi] {
+			out = append(out, s.renderRelease(u, rel))
+		}
+		return out, nil
+	})
 }
 
 // getRelease serves GET /repos/{o}/{r}/releases/{id}, drafts included.
 func (s *Server) getRelease(w http.ResponseWriter, r *http.Request, rt route) {
-	s.mu.Lock()
-	rel, apiErr := s.findRelease(rt)
-	if apiErr != nil {
-		s.mu.Unlock()
-		writeError(w, apiErr)
-		return
-	}
-	out := s.renderRelease(s.urlsFor(r.Host), rel)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+	s.answer(w, func() (any, *apiError) {
+		rel, apiErr := s.findRelease(rt)
+		if apiErr != nil {
+			return nil, apiErr
+		}
+		return s.renderRelease(s.urlsFor(r.Host), rel), nil
+	})
 }
 
 // getReleaseByTag serves GET /repos/{o}/{r}/releases/tags/{tag}; drafts are never found.
 func (s *Server) getReleaseByTag(w http.ResponseWriter, r *http.Request, rt route) {
-	s.mu.Lock()
-	repo, apiErr := s.findRepo(rt)
-	var rel *releaseState
-	if apiErr == nil {
-		if rel = repo.publishedByTag(rt.tag); rel == nil {
-			apiErr = errNotFound(routeDocs[rt.name])
+	s.answer(w, func() (any, *apiError) {
+		repo, apiErr := s.findRepo(rt)
+		if apiErr != nil {
+			return nil, apiErr
 		}
-	}
-	if apiErr != nil {
-		s.mu.Unlock()
-		writeError(w, apiErr)
-		return
-	}
-	out := s.renderRelease(s.urlsFor(r.Host), rel)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, out)
+		rel := repo.publishedByTag(rt.tag)
+		if rel == nil {
+			return nil, errNotFound(routeDocs[rt.name])
+		}
+		return s.renderRelease(s.urlsFor(r.Host), rel), nil
+	})
 }
 
 // getLatest serves GET /repos/{o}/{r}/releases/latest.
 func (s *Server) getLatest(w http.ResponseWriter, r *http.Request, rt route) {
-	s.mu.Lock()
-	repo, apiErr := s.findRepo(rt)
-	var rel *releaseState
-	if apiErr == nil {
-		if rel = repo.latest(); rel == nil {
-			apiErr = errNotFound(routeDocs[rt.name])
+	s.answer(w, func() (any, *apiError) {
+		repo, apiErr := s.findRepo(rt)
+		if apiErr != nil {
+			return nil, apiErr
 		}
-	}
+		rel := repo.latest()
+		if rel == nil {
+			return nil, errNotFound(routeDocs[rt.name])
+		}
+		return s.renderRelease(s.urlsFor(r.Host), rel), nil
+	})
+}
+
+// answer runs read under the server's lock, then writes its result as a 200 JSON
+// answer, or its error. Every read-only route has this shape.
+func (s *Server) answer(w http.ResponseWriter, read func() (any, *apiError)) {
+	s.mu.Lock()
+	out, apiErr := read()
+	s.mu.Unlock()
 	if apiErr != nil {
-		s.mu.Unlock()
 		writeError(w, apiErr)
 		return
 	}
-	out := s.renderRelease(s.urlsFor(r.Host), rel)
-	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, out)
 }
 
