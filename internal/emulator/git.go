@@ -266,14 +266,20 @@ func (g *Git) Tags(repo string) []string {
 	return out
 }
 
-// LockTag marks a tag as held by an immutable release: from then on the refs
-// API refuses to move it. The release code calls it when it publishes an
-// immutable release.
+// SetTagLocked marks a tag as held by an immutable release (the refs API then
+// refuses to move it) or frees it. The release code locks the tag when it
+// publishes an immutable release and frees it when that release is deleted:
+// the docs lock the tag only "while the release exists".
 // https://docs.github.com/en/code-security/supply-chain-security/understanding-your-software-supply-chain/immutable-releases
-func (g *Git) LockTag(repo, tag string) {
+func (g *Git) SetTagLocked(repo, tag string, locked bool) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.mustRepo(repo).locked[tag] = true
+	r := g.mustRepo(repo)
+	if locked {
+		r.locked[tag] = true
+	} else {
+		delete(r.locked, tag)
+	}
 }
 
 // ErrUnknownTarget is TagForRelease's answer when target_commitish names neither

@@ -268,7 +268,7 @@ func TestGitUpdateRef(t *testing.T) {
 func TestGitUpdateRefRefusesLockedTag(t *testing.T) {
 	t.Parallel()
 	f := newGitFixture(t)
-	f.g.LockTag(gitRepoName, "v1")
+	f.g.SetTagLocked(gitRepoName, "v1", true)
 	for _, force := range []string{"false", "true"} {
 		status, out := call(t, opUpdateRef("tags/v1"), `{"sha":"`+f.c3+`","force":`+force+`}`, func(w http.ResponseWriter, r *http.Request) {
 			f.g.updateRef(w, r, "octo", "demo", "tags/v1")
@@ -279,6 +279,13 @@ func TestGitUpdateRefRefusesLockedTag(t *testing.T) {
 	}
 	if got, _ := f.g.TagCommit(gitRepoName, "v1"); got != f.c1 {
 		t.Errorf("locked v1 moved to %s", got)
+	}
+	// Once the immutable release is deleted, the tag may move again.
+	f.g.SetTagLocked(gitRepoName, "v1", false)
+	if status, out := call(t, opUpdateRef("tags/v1"), `{"sha":"`+f.c3+`"}`, func(w http.ResponseWriter, r *http.Request) {
+		f.g.updateRef(w, r, "octo", "demo", "tags/v1")
+	}); status != 200 {
+		t.Errorf("moving a freed tag: %d %v", status, out)
 	}
 	// Other tags still move.
 	status, _ := call(t, opUpdateRef("tags/pkg/v1.2.3"), `{"sha":"`+f.f1+`","force":true}`, func(w http.ResponseWriter, r *http.Request) {
