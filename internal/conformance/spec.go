@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -284,22 +285,23 @@ func readJSON(file string) (map[string]any, error) {
 	return raw, nil
 }
 
-// prune keeps the paths under prefix and the components they reach, directly or
-// through other components; nothing reachable is dropped, so validation against
-// the reduced document is validation against the published one. It only makes
-// loading fast: the full descriptions hold about a thousand operations.
-func prune(raw map[string]any, prefix string) error {
+// prune keeps the paths under the prefixes and the components they reach,
+// directly or through other components; nothing reachable is dropped, so
+// validation against the reduced document is validation against the published
+// one. It only makes loading fast: the full descriptions hold about a thousand
+// operations.
+func prune(raw map[string]any, prefixes ...string) error {
 	paths := mapAt(raw, "paths")
 	if paths == nil {
 		return errors.New("no paths")
 	}
 	for p := range paths {
-		if p != prefix && !strings.HasPrefix(p, prefix+"/") {
+		if !slices.ContainsFunc(prefixes, func(prefix string) bool { return p == prefix || strings.HasPrefix(p, prefix+"/") }) {
 			delete(paths, p)
 		}
 	}
 	if len(paths) == 0 {
-		return fmt.Errorf("no path under %s", prefix)
+		return fmt.Errorf("no path under %s", strings.Join(prefixes, ", "))
 	}
 	// Webhooks are not requests anybody sends to GitHub.
 	delete(raw, "webhooks")

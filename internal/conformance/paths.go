@@ -1,0 +1,42 @@
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// LoadPaths reads one published description reduced to the paths under the
+// given prefixes (and every component they reach), unpatched and without a
+// router: for checking the answers of endpoints the Validator does not route
+// yet, such as the emulator's git endpoints, against their schemas. Each call
+// reads the file again; callers cache the result.
+func LoadPaths(name string, prefixes ...string) (*openapi3.T, error) {
+	file, _, err := DescriptionFile(name)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := readJSON(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := prune(raw, prefixes...); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	data, err := json.Marshal(raw)
+	if err != nil {
+		return nil, err
+	}
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = false
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: load: %w", file, err)
+	}
+	if err := doc.Validate(context.Background(), openapi3.DisableExamplesValidation()); err != nil {
+		return nil, fmt.Errorf("%s: the reduced description is not valid OpenAPI: %w", file, err)
+	}
+	return doc, nil
+}
