@@ -11,7 +11,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -218,11 +217,16 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	fmt.Fprint(stdout, exports(cfg, origin))
 	fmt.Fprint(stderr, instructions(cfg, origin))
 
-	var h http.Handler = emu
-	if !cfg.quiet {
-		h = logRequests(emu, stderr)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	logged := make(chan struct{})
+	logCtx, stopLog := context.WithCancel(context.Background())
+	defer stopLog()
+	go func() {
+		defer close(logged)
+		if !cfg.quiet {
+			logRequests(logCtx, emu, stderr)
+		}
+	}()
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -235,6 +239,8 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	if err := srv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		_ = srv.Close() // uploads still running after the grace period are cut off
 	}
+	stopLog()
+	<-logged
 	fmt.Fprintln(stderr, "emulator: stopped")
 	return nil
 }
@@ -318,51 +324,35 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// logRequests prints one line per request on w, so a person sees what the tool did.
-func logRequests(h http.Handler, w io.Writer) http.Handler {
-	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		rec := &statusWriter{ResponseWriter: rw}
-		h.ServeHTTP(rec, r)
-		fmt.Fprintf(w, "emulator: %s %s %d\n", r.Method, r.URL.RequestURI(), rec.status)
-	})
-}
-
-// statusWriter remembers the status code a handler wrote.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
+// logRequests prints the emulator's request log on w as it grows, one line per
+// request, so a person sees what the tool did; it returns once ctx ends and the
+// last entries are printed.
+func logRequests(ctx context.Context, emu *emulator.Server, w io.Writer) {
+	printed := 0
+	flush := func() {
+		log := emu.Requests()
+		for _, r := range log[printed:] {
+			status := fmt.Sprint(r.Status)
+			if r.Status == 0 {
+				status = "dropped"
+			}
+			uri := r.Path
+			if r.Query != "" {
+				uri += "?" + r.Query
+			}
+			fmt.Fprintf(w, "emulator: %s %s %s\n", r.Method, uri, status)
+		}
+		printed = len(log)
 	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the connection (the emulator's
-// dropped-connection faults need it).
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-// Hijack lets the emulator drop a connection through the wrapper.
-func (s *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	hj, ok := s.ResponseWriter.(http.Hijacker)
-	if !ok {
-		return nil, nil, errors.New("connection cannot be hijacked")
-	}
-	return hj.Hijack()
-}
-
-// Flush lets streamed answers through the wrapper.
-func (s *statusWriter) Flush() {
-	if f, ok := s.ResponseWriter.(http.Flusher); ok {
-		f.Flush()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			flush()
+		case <-ctx.Done():
+			flush()
+			return
+		}
 	}
 }

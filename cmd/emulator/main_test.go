@@ -151,6 +151,18 @@ func (r *running) example(t *testing.T) string {
 	return ""
 }
 
+// waitStderr waits until the emulator's stderr holds want.
+func (r *running) waitStderr(t *testing.T, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(r.stderr.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // tool runs release-action the way a person would after pasting the exports: a
 // shell evaluates the printed lines, then runs the suggested command line (with
 // the built binary in place of `go run .`), from the repository's root.
@@ -228,6 +240,7 @@ func TestPrintedExportsPointTheToolAtTheEmulator(t *testing.T) {
 			if rel.Draft || len(rel.Assets) != 1 || rel.Assets[0].Name != "README.md" || rel.Assets[0].Size != readme.Size() {
 				t.Fatalf("release %+v, want published with README.md of %d bytes", rel, readme.Size())
 			}
+			r.waitStderr(t, "/repos/acme/widget/releases 201\n") // the request log shows the create
 		})
 	}
 }
@@ -244,6 +257,21 @@ func TestPrintedTokenIsTheOneChecked(t *testing.T) {
 	}
 	if out, err := r.tool(t, r.exports, r.example(t)+" --dry-run"); err != nil {
 		t.Fatalf("the printed token was refused: %v\n%s", err, out)
+	}
+}
+
+func TestQuietLogsNoRequests(t *testing.T) {
+	t.Parallel()
+	r := start(t, "--addr", "127.0.0.1:0", "--quiet")
+	if out, err := r.tool(t, r.exports, r.example(t)+" --dry-run"); err != nil {
+		t.Fatalf("dry run: %v\n%s", err, out)
+	}
+	if err := r.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	<-r.exited
+	if strings.Contains(r.stderr.String(), "emulator: GET ") {
+		t.Errorf("--quiet logged requests:\n%s", r.stderr)
 	}
 }
 
