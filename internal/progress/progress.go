@@ -8,6 +8,14 @@
 // A Meter spans any number of uploads: the caller starts a File for each, reports
 // the bytes sent, and ends it with the upload's error. A nil *Meter and a nil *File
 // do nothing, so a caller that wants no progress needs no special case.
+//
+//	m := progress.New(progress.Options{Out: os.Stdout, Logf: log.Infof})
+//	defer m.Close()
+//	f := m.Start("app.tar.gz", size)
+//	// ... f.Add(n) after each n bytes sent ...
+//	f.End(err)
+//
+// While bars are drawn, other output should go through m.Writer().
 package progress
 
 import (
