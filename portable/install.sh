@@ -116,7 +116,7 @@ download() {
 }
 
 main() {
-	local goos goarch ext asset tag want repo ref server cache bin got tmp
+	local goos goarch ext asset tag want repo ref server cache bin got
 	platform
 	asset=release-action-$goos-$goarch$ext
 	repo=${ACTION_REPOSITORY:-${GITHUB_ACTION_REPOSITORY:-}}
@@ -146,7 +146,6 @@ main() {
 	# A temporary name in the same directory: the rename below is atomic, so a
 	# concurrent job never sees a half-written binary under the final name.
 	tmp=$(mktemp "$cache/.download.XXXXXX")
-	trap 'rm -f "$tmp"' EXIT
 	download "$server/$repo/releases/download/$tag/$asset" "$tmp"
 	got=$(sha256_of "$tmp")
 	if [[ $got != "$want" ]]; then
@@ -159,4 +158,7 @@ main() {
 	echo "path=$bin" >>"$GITHUB_OUTPUT"
 }
 
+# The download's temporary file, removed whatever way the script ends.
+tmp=''
+trap 'if [[ -n $tmp ]]; then rm -f "$tmp"; fi' EXIT
 main "$@"
