@@ -64,7 +64,7 @@ platform() {
 }
 
 no_binaries() {
-	fail "${repo:-this action} at ref '${ref:-unknown}' has no pinned binaries ($1)." \
+	fail "${repo:-this action} at ref '${ref:-none, a local path}' has no pinned binaries ($1)." \
 		"Only release tags carry them: use '${repo:-OWNER/REPO}/portable@vX.Y.Z' or '@vX'." \
 		"On a branch or an untagged commit, use the container action on a Linux runner" \
 		"('uses: ${repo:-OWNER/REPO}@${ref:-REF}'), or build the binary from source" \
@@ -115,6 +115,21 @@ download() {
 	fail "download of $url failed (curl exit code $rc, HTTP status ${code:-none})"
 }
 
+# from_cache prints the cached binary's path when its hash is the pinned one,
+# and removes a cached copy that no longer matches.
+from_cache() {
+	local bin=$1 got
+	[[ -f $bin ]] || return 1
+	got=$(sha256_of "$bin")
+	if [[ $got == "$want" ]]; then
+		echo "release-action $tag: using $bin from the tool cache (sha256 $want)"
+		return 0
+	fi
+	echo "::warning title=release-action/portable::$bin in the tool cache has sha256 $got, not the pinned $want; downloading it again"
+	rm -f "$bin"
+	return 1
+}
+
 main() {
 	local goos goarch ext asset tag want repo ref server cache bin got
 	platform
@@ -123,23 +138,18 @@ main() {
 	ref=${ACTION_REF:-${GITHUB_ACTION_REF:-}}
 	[[ -n ${GITHUB_ACTION_PATH:-} ]] || fail "GITHUB_ACTION_PATH is not set; run this script as a step of portable/action.yml"
 	read_list "$(unix_path "$GITHUB_ACTION_PATH")/checksums.txt"
-	[[ $repo =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]] ||
-		fail "github.action_repository is '$repo', not owner/name; it tells where to download the binary from"
 
 	[[ -n ${RUNNER_TOOL_CACHE:-} ]] || fail "RUNNER_TOOL_CACHE is not set"
 	cache=$(unix_path "$RUNNER_TOOL_CACHE")/release-action/$tag/$goos-$goarch
 	bin=$cache/release-action$ext
-	if [[ -f $bin ]]; then
-		got=$(sha256_of "$bin")
-		if [[ $got == "$want" ]]; then
-			echo "release-action $tag: using $bin from the tool cache (sha256 $want)"
-			echo "path=$bin" >>"$GITHUB_OUTPUT"
-			return 0
-		fi
-		echo "::warning title=release-action/portable::$bin in the tool cache has sha256 $got, not the pinned $want; downloading it again"
-		rm -f "$bin"
+	if from_cache "$bin"; then
+		echo "path=$bin" >>"$GITHUB_OUTPUT"
+		return 0
 	fi
 
+	# Only a download needs the repository; a local "uses: ./portable" has none.
+	[[ $repo =~ ^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$ ]] ||
+		fail "github.action_repository is '$repo', not owner/name, so there is no release to download $asset from"
 	server=${GITHUB_SERVER_URL:-https://github.com}
 	server=${server%/}
 	mkdir -p "$cache"

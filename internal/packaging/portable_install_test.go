@@ -247,6 +247,13 @@ func TestPortableInstallUsesTheToolCache(t *testing.T) {
 		t.Errorf("the log does not say the cached copy was used:\n%s", r.stdout)
 	}
 
+	// A local "uses: ./portable" has no action repository; the cache needs none.
+	f.env["ACTION_REPOSITORY"] = ""
+	if r := f.run(t); r.code != 0 || r.path != f.cached("", "linux-amd64") {
+		t.Fatalf("cache hit without an action repository: exit code %d path %q\n%s", r.code, r.path, r.stdout)
+	}
+	f.env["ACTION_REPOSITORY"] = testRepo
+
 	// A cached copy that no longer matches its pin is replaced, not run.
 	bin := f.cached("", "linux-amd64")
 	if err := os.WriteFile(bin, []byte("changed in the cache\n"), 0o755); err != nil {
@@ -299,7 +306,14 @@ func TestPortableInstallRefuses(t *testing.T) {
 			wantMsg: []string{"::error", "ref 'main'", "no pinned binaries", "container action", "build the binary from source"},
 		},
 		{
-			name: "list without this platform",
+			name: "no action repository to download from",
+			edit: func(_ *testing.T, f *installFixture) {
+				f.env["ACTION_REPOSITORY"] = ""
+			},
+			wantMsg: []string{"::error", "not owner/name, so there is no release to download release-action-linux-amd64 from"},
+		},
+		{
+			name: "unsupported architecture",
 			edit: func(_ *testing.T, f *installFixture) {
 				f.env["RUNNER_ARCH"] = "X86"
 			},
