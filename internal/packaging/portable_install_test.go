@@ -158,20 +158,26 @@ func (f *installFixture) run(t *testing.T) installRun {
 			}
 		}
 	}
-	// The token must never reach the server, in any header or the URL.
-	for _, req := range f.release.seen() {
-		if strings.Contains(req.URL.String(), testToken) {
+	assertNoToken(t, f.release.seen(), testToken)
+	return r
+}
+
+// assertNoToken fails when any request carries token, in its URL or any
+// header, or carries an Authorization header at all.
+func assertNoToken(t *testing.T, reqs []*http.Request, token string) {
+	t.Helper()
+	for _, req := range reqs {
+		if strings.Contains(req.URL.String(), token) {
 			t.Errorf("request %s carries the token in its URL", req.URL)
 		}
 		for k, vs := range req.Header {
 			for _, v := range vs {
-				if strings.Contains(v, testToken) || k == "Authorization" {
+				if strings.Contains(v, token) || k == "Authorization" {
 					t.Errorf("request %s carries header %s: %q", req.URL, k, v)
 				}
 			}
 		}
 	}
-	return r
 }
 
 func (f *installFixture) cached(asset, goosArch string) string {
