@@ -27,7 +27,8 @@ import (
 // and the action's outputs read through their value expressions. The binary
 // is built here, pinned with scripts/pin-binaries and served as a release on
 // loopback; the publish goes to the emulator on the same server. The files
-// input has Windows line endings, as a workflow file saved on Windows gives.
+// input has Windows line endings, as a list a Windows tool wrote to a step
+// output would.
 func TestPortableCompositeRunsTheBinary(t *testing.T) {
 	t.Parallel()
 	bin := buildStatic(t)
