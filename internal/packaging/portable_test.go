@@ -208,6 +208,10 @@ func TestPortablePassesEveryInput(t *testing.T) {
 		t.Errorf("run step env RELEASE_ACTION_BIN=%q run %q; want it to run the binary install found", run.Env["RELEASE_ACTION_BIN"], run.Run)
 	}
 
+	if run.Env["MSYS2_ENV_CONV_EXCL"] != "*" {
+		t.Errorf("run step env MSYS2_ENV_CONV_EXCL=%q, want *: without it Git Bash on Windows rewrites inputs that look like POSIX paths", run.Env["MSYS2_ENV_CONV_EXCL"])
+	}
+
 	mapped := map[string]bool{}
 	for _, name := range port.inputs.keys {
 		expr := "${{ inputs." + name + " }}"
