@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -70,10 +71,8 @@ func (f *fakeRelease) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (f *fakeRelease) seen() []*http.Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return slicesClone(f.requests)
+	return slices.Clone(f.requests)
 }
-
-func slicesClone[T any](s []T) []T { return append([]T(nil), s...) }
 
 // installFixture is one run's world: the release, the action folder holding
 // the checksum list, the tool cache and the output file.
