@@ -17,8 +17,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/releasekit/release-action/internal/emulator"
 )
 
 // TestPortableCompositeRunsTheBinary runs portable/action.yml the way the
@@ -61,9 +59,7 @@ func TestPortableCompositeRunsTheBinary(t *testing.T) {
 	install(t, "../../portable/install.sh", filepath.Join(actionDir, "install.sh"), 0o755)
 
 	release := &fakeRelease{assets: map[string][]byte{asset: body}}
-	emu := emulator.New(emulator.Options{Token: "test-token"})
-	emu.AddRepo("octo/demo", false)
-	emu.AddTag("octo/demo", "v1.0.0")
+	emu := demoEmulator()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/"+testRepo+"/releases/download/") || strings.HasPrefix(r.URL.Path, "/storage/") {
 			release.ServeHTTP(w, r)
@@ -195,48 +191,12 @@ func (c *compositeRun) run(port *portableAction) map[string]string {
 		}
 		t.Logf("step %s:\n%s", s.ID, out.String())
 		if _, err := os.Stat(output); err == nil {
-			c.steps[s.ID] = parseOutputFile(t, output)
+			c.steps[s.ID] = readOutputs(t, output)
 		}
 	}
 	outs := map[string]string{}
 	for _, name := range port.outputs.keys {
 		outs[name] = c.eval(port.outputs.get(name).get("value").text(), port)
-	}
-	return outs
-}
-
-// parseOutputFile reads a GITHUB_OUTPUT file in both of its forms:
-// name=value lines and name<<DELIMITER blocks.
-func parseOutputFile(t *testing.T, file string) map[string]string {
-	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	outs := map[string]string{}
-	lines := strings.Split(string(b), "\n")
-	for i := 0; i < len(lines); i++ {
-		line := lines[i]
-		if line == "" {
-			continue
-		}
-		eq, heredoc := strings.IndexByte(line, '='), strings.Index(line, "<<")
-		if eq >= 0 && (heredoc < 0 || eq < heredoc) {
-			outs[line[:eq]] = line[eq+1:]
-			continue
-		}
-		if heredoc < 0 {
-			t.Fatalf("%s line %d: %q is neither name=value nor name<<DELIMITER", file, i+1, line)
-		}
-		name, delim := line[:heredoc], line[heredoc+2:]
-		var value []string
-		for i++; i < len(lines) && lines[i] != delim; i++ {
-			value = append(value, lines[i])
-		}
-		if i == len(lines) {
-			t.Fatalf("%s: output %s has no closing delimiter", file, name)
-		}
-		outs[name] = strings.Join(value, "\n")
 	}
 	return outs
 }

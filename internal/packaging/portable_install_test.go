@@ -68,6 +68,14 @@ func (f *fakeRelease) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(body)
 }
 
+// edit changes the release under its lock: the handler runs on the server's
+// goroutines, which only a subprocess's request orders after the test's write.
+func (f *fakeRelease) edit(change func(f *fakeRelease)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	change(f)
+}
+
 func (f *fakeRelease) seen() []*http.Request {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -287,7 +295,7 @@ func TestPortableInstallRefuses(t *testing.T) {
 		{
 			name: "tampered binary",
 			edit: func(_ *testing.T, f *installFixture) {
-				f.release.assets["release-action-linux-amd64"] = []byte("replaced after the release\n")
+				f.release.edit(func(r *fakeRelease) { r.assets["release-action-linux-amd64"] = []byte("replaced after the release\n") })
 			},
 			wantMsg:  []string{"::error", "sha256", "pins", "not run"},
 			requests: true,
@@ -295,7 +303,7 @@ func TestPortableInstallRefuses(t *testing.T) {
 		{
 			name: "missing binary",
 			edit: func(_ *testing.T, f *installFixture) {
-				delete(f.release.assets, "release-action-linux-amd64")
+				f.release.edit(func(r *fakeRelease) { delete(r.assets, "release-action-linux-amd64") })
 			},
 			wantMsg:  []string{"::error", "has no asset release-action-linux-amd64", "404"},
 			requests: true,
@@ -372,7 +380,7 @@ func TestPortableInstallRefuses(t *testing.T) {
 func TestPortableInstallBoundsTheDownload(t *testing.T) {
 	t.Parallel()
 	f := newInstallFixture(t)
-	f.release.hang = true
+	f.release.edit(func(r *fakeRelease) { r.hang = true })
 	f.env["RELEASE_ACTION_MAX_TIME"] = "1"
 	r := f.run(t)
 	if r.code != 1 || !strings.Contains(r.stdout, "curl exit code 28") {
