@@ -6,12 +6,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -387,4 +389,82 @@ func TestPortableInstallBoundsTheDownload(t *testing.T) {
 		t.Fatalf("exit code %d, want 1 naming curl's timeout (exit code 28)\n%s", r.code, r.stdout)
 	}
 	f.assertNothingCached(t)
+}
+
+// checkChecksumList returns what is wrong with a checksum list: it must name
+// a tag and pin exactly the six binaries, each with a sha256.
+func checkChecksumList(list string) error {
+	var tag string
+	pinned := map[string]bool{}
+	line := regexp.MustCompile(`^([0-9a-f]{64})  (\S+)$`)
+	for i, l := range strings.Split(strings.TrimSuffix(list, "\n"), "\n") {
+		switch m := line.FindStringSubmatch(l); {
+		case strings.HasPrefix(l, "# tag: "):
+			tag = strings.TrimPrefix(l, "# tag: ")
+		case strings.HasPrefix(l, "#"):
+		case m == nil:
+			return fmt.Errorf("line %d: %q is neither a comment nor HASH  NAME", i+1, l)
+		case pinned[m[2]]:
+			return fmt.Errorf("line %d: %s is pinned twice", i+1, m[2])
+		default:
+			pinned[m[2]] = true
+		}
+	}
+	if tag == "" {
+		return errors.New("no # tag: line")
+	}
+	for _, p := range platforms {
+		if !pinned[p.asset] {
+			return fmt.Errorf("%s is not pinned", p.asset)
+		}
+		delete(pinned, p.asset)
+	}
+	if len(pinned) > 0 {
+		return fmt.Errorf("unknown names pinned: %v", pinned)
+	}
+	return nil
+}
+
+// TestPortableChecksumList checks the list a release commit carries (a branch
+// has none) and the list scripts/pin-binaries writes, and that the checker
+// rejects broken lists.
+func TestPortableChecksumList(t *testing.T) {
+	t.Parallel()
+	if b, err := os.ReadFile("../../portable/checksums.txt"); err == nil {
+		if err := checkChecksumList(string(b)); err != nil {
+			t.Errorf("portable/checksums.txt: %v", err)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+
+	f := newInstallFixture(t)
+	b, err := os.ReadFile(filepath.Join(f.actionDir, "checksums.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := string(b)
+	if err := checkChecksumList(good); err != nil {
+		t.Fatalf("the list scripts/pin-binaries wrote: %v\n%s", err, good)
+	}
+	first := regexp.MustCompile(`(?m)^[0-9a-f]{64}  release-action-darwin-amd64\n`)
+	for name, bad := range map[string]string{
+		"no tag":        strings.Replace(good, "# tag: "+testTag, "#", 1),
+		"one missing":   first.ReplaceAllString(good, ""),
+		"short hash":    regexp.MustCompile(`(?m)^[0-9a-f]{8}`).ReplaceAllString(good, "abc"),
+		"extra binary":  good + strings.Repeat("0", 64) + "  release-action-freebsd-amd64\n",
+		"pinned twice":  good + first.FindString(good),
+		"not sha256sum": good + "garbage\n",
+	} {
+		if err := checkChecksumList(bad); err == nil {
+			t.Errorf("%s: the checker accepts\n%s", name, bad)
+		}
+	}
+
+	// pin-binaries refuses a directory missing a binary.
+	dist := t.TempDir()
+	cmd := exec.Command("bash", "../../scripts/pin-binaries", dist, testTag, filepath.Join(t.TempDir(), "list"))
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "is missing or empty") {
+		t.Errorf("pin-binaries with no binaries: %v\n%s", err, out)
+	}
 }
