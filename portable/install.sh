@@ -115,8 +115,8 @@ download() {
 	fail "download of $url failed (curl exit code $rc, HTTP status ${code:-none})"
 }
 
-# from_cache prints the cached binary's path when its hash is the pinned one,
-# and removes a cached copy that no longer matches.
+# from_cache succeeds when the cached binary's hash is the pinned one, and
+# removes a cached copy that no longer matches.
 from_cache() {
 	local bin=$1 got
 	[[ -f $bin ]] || return 1
