@@ -17,7 +17,8 @@
 # and ACTION_REF (github.action_repository and github.action_ref, passed by
 # action.yml: the runner leaves GITHUB_ACTION_REPOSITORY and GITHUB_ACTION_REF
 # empty in a composite action's steps). RELEASE_ACTION_MAX_TIME bounds one
-# download, in seconds (default 300).
+# download attempt, and the time in which retries may start, in seconds
+# (default 120).
 set -euo pipefail
 
 fail() {
@@ -96,10 +97,14 @@ curl_args() {
 	if [[ $server =~ ^http://(127\.0\.0\.1|\[::1\]|localhost)(:[0-9]+)?$ ]]; then
 		proto='=http,https'
 	fi
+	# One attempt takes at most max seconds, and no retry starts after max
+	# seconds, so the whole download ends within about twice that.
+	local max=${RELEASE_ACTION_MAX_TIME:-120}
+	[[ $max =~ ^[1-9][0-9]*$ ]] || fail "RELEASE_ACTION_MAX_TIME is '$max', not a number of seconds"
 	args=(--disable --fail --silent --show-error --location
 		--proto "$proto" --proto-redir "$proto"
-		--connect-timeout 30 --max-time "${RELEASE_ACTION_MAX_TIME:-300}"
-		--retry 3 --retry-delay 2)
+		--connect-timeout 30 --max-time "$max"
+		--retry 3 --retry-delay 2 --retry-max-time "$max")
 }
 
 download() {
