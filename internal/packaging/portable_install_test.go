@@ -7,9 +7,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -335,21 +335,19 @@ func TestPortableInstallRefuses(t *testing.T) {
 			wantMsg: []string{"::error", "runner.arch 'X86' is not supported"},
 		},
 		{
-			name: "download over plain http to a host that is not loopback-named",
+			name: "download over plain http from a host not named as loopback",
 			edit: func(t *testing.T, f *installFixture) {
-				// 127.0.0.2 is loopback too, but the script only allows http
-				// for 127.0.0.1, [::1] and localhost: a stand-in for any
-				// other host, which must be reached over https.
-				ln, err := net.Listen("tcp", "127.0.0.2:0")
+				// The fixture's own server, by its IPv4-mapped IPv6 address:
+				// it would answer, but the script allows plain http only for
+				// 127.0.0.1, [::1] and localhost, standing in for any other
+				// host, which must be reached over https.
+				u, err := url.Parse(f.serverURL)
 				if err != nil {
-					t.Fatalf("listen on 127.0.0.2: %v", err)
+					t.Fatal(err)
 				}
-				srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: f.release}}
-				srv.Start()
-				t.Cleanup(srv.Close)
-				f.env["GITHUB_SERVER_URL"] = srv.URL
+				f.env["GITHUB_SERVER_URL"] = "http://[::ffff:127.0.0.1]:" + u.Port()
 			},
-			wantMsg: []string{"::error", "download of http://127.0.0.2:", "failed"},
+			wantMsg: []string{"::error", "download of http://[::ffff:127.0.0.1]:", "failed (curl exit code 1,"},
 		},
 	}
 	for _, c := range cases {
