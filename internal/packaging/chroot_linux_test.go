@@ -301,12 +301,18 @@ var workspaceFiles = map[string]string{"a.txt": "alpha\n", "b.txt": "beta\n"}
 
 func startEmulator(t *testing.T) (*emulator.Server, string) {
 	t.Helper()
-	emu := emulator.New(emulator.Options{Token: "test-token"})
-	emu.AddRepo("octo/demo", false)
-	emu.AddTag("octo/demo", "v1.0.0")
+	emu := demoEmulator()
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
 	return emu, srv.URL
+}
+
+// demoEmulator has the repository and tag the publish subtests use.
+func demoEmulator() *emulator.Server {
+	emu := emulator.New(emulator.Options{Token: "test-token"})
+	emu.AddRepo("octo/demo", false)
+	emu.AddTag("octo/demo", "v1.0.0")
+	return emu
 }
 
 // publishChrooted runs the action in root the way the runner runs the
@@ -393,7 +399,8 @@ func runChrooted(t *testing.T, root, dir, prog string, env map[string]string) ch
 	return chrootRun{}
 }
 
-// readOutputs parses GITHUB_OUTPUT's "name<<DELIMITER" blocks.
+// readOutputs parses a GITHUB_OUTPUT file in both of its forms: the
+// "name<<DELIMITER" blocks the program writes, and name=value lines.
 func readOutputs(t *testing.T, file string) map[string]string {
 	t.Helper()
 	b, err := os.ReadFile(file)
@@ -406,10 +413,15 @@ func readOutputs(t *testing.T, file string) map[string]string {
 		if lines[i] == "" {
 			continue
 		}
-		name, delim, ok := strings.Cut(lines[i], "<<")
-		if !ok {
-			t.Fatalf("%s line %d: %q is not name<<DELIMITER", file, i+1, lines[i])
+		eq, heredoc := strings.IndexByte(lines[i], '='), strings.Index(lines[i], "<<")
+		if eq >= 0 && (heredoc < 0 || eq < heredoc) {
+			outs[lines[i][:eq]] = lines[i][eq+1:]
+			continue
 		}
+		if heredoc < 0 {
+			t.Fatalf("%s line %d: %q is neither name=value nor name<<DELIMITER", file, i+1, lines[i])
+		}
+		name, delim := lines[i][:heredoc], lines[i][heredoc+2:]
 		var value []string
 		for i++; i < len(lines) && lines[i] != delim; i++ {
 			value = append(value, lines[i])
