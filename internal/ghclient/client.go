@@ -224,17 +224,35 @@ func (c *Client) notGitHub(req *http.Request, resp *http.Response, cause error) 
 }
 
 // failure is the error returned for a request that will not be tried again. A
-// request that got no answer at all names the URL of the API it could not reach.
+// request that got no answer says so (not "0 no answer"), keeps the cause in the
+// chain, and, when the host could not be reached at all, names the API URL.
 func (c *Client) failure(e *publish.APIError, a retry.Answer) error {
+	if a.Status != 0 || a.Err == nil || errors.Is(a.Err, context.Canceled) || errors.Is(a.Err, context.DeadlineExceeded) {
+		return e
+	}
 	var oe *OriginError
-	if errors.As(a.Err, &oe) {
-		return fmt.Errorf("%s %s: %w", e.Method, e.URL, oe)
+	var se *StallError
+	text := fmt.Sprintf("%s %s: %s", e.Method, e.URL, e.Message)
+	switch {
+	case errors.As(a.Err, &oe):
+		text = fmt.Sprintf("%s %s: %v", e.Method, e.URL, oe)
+	case errors.As(a.Err, &se):
+	default:
+		text = fmt.Sprintf("cannot reach GitHub at %s (GITHUB_API_URL): %s", c.apiURL, text)
 	}
-	if a.Status == 0 && a.Err != nil && !errors.Is(a.Err, context.Canceled) && !errors.Is(a.Err, context.DeadlineExceeded) {
-		return fmt.Errorf("cannot reach GitHub at %s (GITHUB_API_URL): %w", c.apiURL, e)
-	}
-	return e
+	return &noAnswerError{text: text, api: e, cause: a.Err}
 }
+
+// noAnswerError is a request that got no answer. It matches both the APIError
+// (for publish.IsRetryable) and the transport error that caused it.
+type noAnswerError struct {
+	text  string
+	api   *publish.APIError
+	cause error
+}
+
+func (n *noAnswerError) Error() string   { return n.text }
+func (n *noAnswerError) Unwrap() []error { return []error{n.api, n.cause} }
 
 // backOff applies the retry decision for a failed attempt: it reports whether to
 // try again, after waiting as long as the decision says.

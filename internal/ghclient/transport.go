@@ -146,7 +146,7 @@ type StallError struct {
 }
 
 func (e *StallError) Error() string {
-	return fmt.Sprintf("%s for %s", e.What, e.After)
+	return fmt.Sprintf("%s for %s; giving up on this attempt", e.What, e.After)
 }
 
 // watchdog cancels a request's context when its timer fires, with the cause of
