@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/releasekit/release-action/internal/actions"
 	"github.com/releasekit/release-action/internal/hostile"
 	"github.com/releasekit/release-action/internal/publish"
 	"github.com/releasekit/release-action/internal/retry"
@@ -341,3 +342,29 @@ func TestErrorsNameTheCause(t *testing.T) {
 }
 
 func sha256New() hash.Hash { return sha256.New() }
+
+// What a server echoes back reaches the log with the token redacted and its
+// workflow commands defused.
+func TestEchoedTokenAndCommandsAreHarmlessInTheLog(t *testing.T) {
+	t.Parallel()
+	srv := hostile.Start(t, hostile.Config{Mode: hostile.Echo})
+	c, _ := hostileClient(t, srv)
+	_, err := c.CreateRelease(t.Context(), publish.ReleaseFields{})
+	if err == nil || !strings.Contains(err.Error(), hostileToken) {
+		t.Fatalf("err = %v; the echo server should have echoed the token", err)
+	}
+	var b strings.Builder
+	log := actions.New(&b, func(k string) string { return map[string]string{"GITHUB_ACTIONS": "true"}[k] })
+	log.Mask(hostileToken)
+	log.Errorf("%v", err)
+	log.Infof("%v", err)
+	out := strings.Replace(b.String(), "::add-mask::"+hostileToken+"\n", "", 1)
+	if strings.Contains(out, hostileToken) {
+		t.Fatalf("token printed:\n%s", out)
+	}
+	for _, line := range strings.FieldsFunc(out, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		if strings.Contains(line, "##[") || strings.HasPrefix(strings.TrimSpace(line), "::warning") {
+			t.Errorf("line %q can act on the runner", line)
+		}
+	}
+}
