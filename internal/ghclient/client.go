@@ -390,17 +390,20 @@ func listAll[T any](ctx context.Context, c *Client, path string) ([]T, error) {
 	}
 	seen := map[string]bool{}
 	for pages := 0; next != ""; pages++ {
-		if pages*perPage >= listCeiling || len(all) > listCeiling {
-			return nil, fmt.Errorf("list %s: the server offers more than GitHub's %d results; stopping", path, listCeiling)
-		}
 		var page []T
 		resp, err := c.call(ctx, http.MethodGet, next, nil, &page)
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, page...)
-		key := resp.Request.URL.String()
-		seen[key] = true
+		if len(all) > listCeiling || pages+1 >= listCeiling/perPage && nextLink(resp.Header.Get("Link")) != "" {
+			return nil, fmt.Errorf("list %s: the server offers more than GitHub's %d results; stopping", path, listCeiling)
+		}
+		// Both the page asked for and, after a redirect, the page that answered.
+		seen[resp.Request.URL.String()] = true
+		if u, err := c.gh.BaseURL.Parse(next); err == nil {
+			seen[u.String()] = true
+		}
 		if next, err = c.nextPage(resp, seen); err != nil {
 			return nil, fmt.Errorf("list %s: %w", path, err)
 		}
