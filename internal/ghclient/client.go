@@ -265,7 +265,11 @@ func (c *Client) backOff(ctx context.Context, attempt int, e *publish.APIError, 
 		}
 		return false
 	}
-	c.logf("%s %s: %s; retrying in %s (attempt %d of %d)", e.Method, e.URL, d.Reason, d.Wait.Round(time.Millisecond), attempt+1, c.policy.MaxAttempts)
+	reason := d.Reason
+	if e.Status == 0 && e.Message != "" {
+		reason += " (" + e.Message + ")" // which way the connection failed
+	}
+	c.logf("%s %s: %s; retrying in %s (attempt %d of %d)", e.Method, e.URL, reason, d.Wait.Round(time.Millisecond), attempt+1, c.policy.MaxAttempts)
 	if d.RateLimited {
 		// Everyone waits, not just this worker: the limit is per token.
 		c.gate.Hold(d.Wait)
@@ -294,6 +298,11 @@ func (c *Client) send(req *http.Request, up *meter) (*http.Response, *publish.AP
 		wd.arm(c.timeouts.Header, &StallError{What: "no answer headers", After: c.timeouts.Header})
 	}
 	resp, err := c.http.Do(req.WithContext(ctx))
+	if up != nil && up.size > 0 {
+		up.settle(c.timeouts.Idle, func() {
+			wd.cancel(&StallError{What: "the upload went on after the answer", After: c.timeouts.Idle})
+		})
+	}
 	if err != nil {
 		err = wd.explain(ctx, err)
 		wd.release()

@@ -1,9 +1,8 @@
 package ghclient
 
 import (
-	"crypto/sha256"
 	"errors"
-	"hash"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -38,7 +37,7 @@ func hostileClient(t *testing.T, srv *hostile.Server) (*Client, *[]string) {
 		Logf: func(f string, a ...any) {
 			mu.Lock()
 			defer mu.Unlock()
-			logged = append(logged, f)
+			logged = append(logged, fmt.Sprintf(f, a...))
 		},
 	})
 	if err != nil {
@@ -188,6 +187,19 @@ func TestStallsAreBoundedAndRetried(t *testing.T) {
 			}
 		})
 	}
+	t.Run("server stops reading the upload", func(t *testing.T) {
+		t.Parallel()
+		srv := hostile.Start(t, hostile.Config{Mode: hostile.StallHeaders, Times: 1})
+		c, logged := hostileClient(t, srv)
+		// Far more than the socket buffers hold: the transport blocks writing.
+		u := uploadFile(t, strings.Repeat("x", 16<<20))
+		if _, err := c.UploadAsset(t.Context(), &publish.Release{ID: 1}, u); err != nil {
+			t.Fatal(err)
+		}
+		if len(*logged) != 1 || !strings.Contains((*logged)[0], "the upload stopped moving") {
+			t.Fatalf("retries %q, want one after the upload's stall", *logged)
+		}
+	})
 	t.Run("upload answer", func(t *testing.T) {
 		t.Parallel()
 		srv := hostile.Start(t, hostile.Config{Mode: hostile.StallHeaders})
@@ -284,13 +296,13 @@ func TestMeterRefusesAFileThatChangesWhileRead(t *testing.T) {
 		{"abcdefgh", 4, "grew"},
 		{"ab", 4, "shrank"},
 	} {
-		m := &meter{r: strings.NewReader(tc.content), h: sha256New(), size: tc.size}
+		m := newMeter(strings.NewReader(tc.content), tc.size, nil)
 		n, err := io.Copy(io.Discard, io.LimitReader(m, tc.size))
 		if err == nil || !strings.Contains(err.Error(), tc.want) || n >= tc.size {
 			t.Errorf("%q as %d bytes: copied %d, %v; want fewer than %d and %q", tc.content, tc.size, n, err, tc.size, tc.want)
 		}
 	}
-	m := &meter{r: strings.NewReader("abcd"), h: sha256New(), size: 4}
+	m := newMeter(strings.NewReader("abcd"), 4, nil)
 	if n, err := io.Copy(io.Discard, io.LimitReader(m, 4)); n != 4 || err != nil {
 		t.Fatalf("exact file: copied %d, %v", n, err)
 	}
@@ -340,8 +352,6 @@ func TestErrorsNameTheCause(t *testing.T) {
 		}
 	})
 }
-
-func sha256New() hash.Hash { return sha256.New() }
 
 // What a server echoes back reaches the log with the token redacted and its
 // workflow commands defused.

@@ -12,7 +12,9 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/releasekit/release-action/internal/assets"
 	"github.com/releasekit/release-action/internal/publish"
@@ -83,7 +85,7 @@ func (c *Client) uploadOnce(ctx context.Context, target string, u publish.Upload
 		return nil, fmt.Errorf("upload %s: %w", u.Name, err)
 	}
 	defer f.Close()
-	body := &meter{r: f, h: sha256.New(), size: u.Size, progress: u.Progress}
+	body := newMeter(f, u.Size, u.Progress)
 	var rd io.Reader = body
 	if u.Size == 0 {
 		// A zero Content-Length with a non-nil body would be sent chunked, which
@@ -210,6 +212,35 @@ type meter struct {
 	wd       *watchdog
 	t        Timeouts
 	err      error // the file changed size under the read
+
+	closeOnce sync.Once
+	closed    chan struct{} // closed by the transport's Close: no Read follows
+}
+
+func newMeter(r io.Reader, size int64, progress func(int64)) *meter {
+	return &meter{r: r, h: sha256.New(), size: size, progress: progress, closed: make(chan struct{})}
+}
+
+// Close is called by the transport when it is done with the body, possibly after
+// the answer came back (a server may answer before reading everything).
+func (m *meter) Close() error {
+	m.closeOnce.Do(func() { close(m.closed) })
+	return nil
+}
+
+// settle waits until the transport is done reading, so the counts and the hash
+// are final and read without a race. A transport still writing after wait is
+// stopped with cancel, which makes it give the body back.
+func (m *meter) settle(wait time.Duration, cancel func()) {
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-m.closed:
+		return
+	case <-t.C:
+	}
+	cancel()
+	<-m.closed
 }
 
 // watch makes wd end the upload when the transport stops taking bytes for

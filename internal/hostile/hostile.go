@@ -9,6 +9,7 @@ package hostile
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -273,6 +274,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, id string) {
 // write carries out a change, then answers, or in LostAnswer mode drops the
 // connection instead of answering.
 func (s *Server) write(w http.ResponseWriter, r *http.Request) {
+	io.Copy(io.Discard, r.Body) // GitHub reads the whole request before it answers
 	s.mu.Lock()
 	s.writes = append(s.writes, r.Method+" "+r.URL.Path)
 	var answer any = s.release(1)
