@@ -5,6 +5,9 @@
 // rate-limit answer until the reset time, and v66 offers no exported way around it,
 // which would turn every retry after a 403 into an instant failure. Sending through
 // our own loop keeps one retry policy (internal/retry) in charge of every request.
+//
+// The token is added by the transport, per request, only for the origins of the
+// API and upload URLs (transport.go); every wait and every answer is bounded.
 package ghclient
 
 import (
