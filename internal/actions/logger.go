@@ -3,6 +3,7 @@ package actions
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
 	"unicode"
@@ -15,13 +16,25 @@ import (
 // prints plain lines ("warning: ...") and masks nothing. It is safe for concurrent
 // use: each call writes whole lines under a lock. Write errors are dropped, since
 // there is nowhere left to report them (go-githubactions would panic instead).
+//
+// Every line it prints, in a workflow or in a terminal, has the masked secrets
+// and any credentials written into a URL (https://user:pass@host) replaced by
+// "***", whatever a server echoed back; the runner's own masking covers only a
+// workflow, and only once ::add-mask:: has been read. In a workflow, a message that
+// the runner could read as a command is defused (see defuse).
 type Logger struct {
 	mu      sync.Mutex
 	w       io.Writer
 	act     *githubactions.Action
 	actions bool // emit workflow commands
 	debug   bool // print debug lines outside a workflow
+	secrets []string
 }
+
+// minSecret is the shortest secret redacted by the logger itself. Every GitHub
+// token is far longer; replacing a two-letter test token would garble every line.
+// The runner, told by ::add-mask::, masks secrets of any length.
+const minSecret = 8
 
 // New returns a Logger writing to w. getenv decides the mode: GITHUB_ACTIONS=true
 // for workflow commands; outside a workflow, RUNNER_DEBUG=1 shows Debugf lines.
@@ -38,14 +51,16 @@ func New(w io.Writer, getenv func(string) string) *Logger {
 // Mask asks the runner to redact secret from the rest of the log. Each line is
 // registered on its own, because the runner matches masks line by line.
 func (l *Logger) Mask(secret string) {
-	if !l.actions {
-		return
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for line := range strings.SplitSeq(secret, "\n") {
 		if line = strings.TrimSuffix(line, "\r"); line != "" {
-			l.act.AddMask(line)
+			if len(line) >= minSecret {
+				l.secrets = append(l.secrets, line)
+			}
+			if l.actions {
+				l.act.AddMask(line)
+			}
 		}
 	}
 }
@@ -54,6 +69,7 @@ func (l *Logger) Mask(secret string) {
 func (l *Logger) Group(title string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	title = l.clean(title)
 	if l.actions {
 		l.act.Group(title)
 		return
@@ -71,17 +87,13 @@ func (l *Logger) EndGroup() {
 	l.act.EndGroup()
 }
 
-// Infof prints a plain log line. In a workflow, a line of the message that would
-// read as a workflow command (it starts with "::") is defused with a leading
-// zero-width space, so a file or release name cannot issue commands.
+// Infof prints a plain log line, redacted and, in a workflow, defused, so a file
+// or release name cannot issue commands.
 func (l *Logger) Infof(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	if l.actions {
-		msg = defuse(msg)
-	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	io.WriteString(l.w, msg+"\n")
+	io.WriteString(l.w, l.clean(msg)+"\n")
 }
 
 // Noticef writes a notice annotation.
@@ -110,9 +122,9 @@ func (l *Logger) Debugf(format string, args ...any) {
 }
 
 func (l *Logger) annotate(level string, cmd func(string, ...any), format string, args []any) {
-	msg := fmt.Sprintf(format, args...)
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	msg := l.clean(fmt.Sprintf(format, args...))
 	if l.actions {
 		// The message is already formatted: pass it through "%s" so a "%" in a
 		// file name is not read as a verb a second time.
@@ -122,10 +134,36 @@ func (l *Logger) annotate(level string, cmd func(string, ...any), format string,
 	fmt.Fprintf(l.w, "%s: %s\n", level, msg)
 }
 
-// defuse prefixes with U+200B every line that the runner would parse as a command:
-// one that starts with "::" once leading white space is trimmed. The runner breaks
-// lines at "\r" as well as "\n", and U+200B is not white space to it.
+// clean redacts msg and, in a workflow, defuses it. The caller holds l.mu.
+func (l *Logger) clean(msg string) string {
+	msg = redact(msg, l.secrets)
+	if l.actions {
+		msg = defuse(msg)
+	}
+	return msg
+}
+
+// userinfo matches the credentials of a URL: "scheme://user:pass@" or "scheme://token@".
+var userinfo = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#@]+@`)
+
+// redact replaces every secret, and the credentials of any URL, with "***".
+func redact(msg string, secrets []string) string {
+	for _, s := range secrets {
+		msg = strings.ReplaceAll(msg, s, "***")
+	}
+	if strings.Contains(msg, "@") {
+		msg = userinfo.ReplaceAllString(msg, "${1}***@")
+	}
+	return msg
+}
+
+// defuse breaks what the runner would parse as a command. A line that starts
+// with "::" once leading white space is trimmed gets a leading U+200B, and the
+// legacy "##[" prefix, which the runner looks for anywhere in a line, becomes
+// "##\u200b[". The runner breaks lines at "\r" as well as "\n", and U+200B is not
+// white space to it. Our own commands are written by go-githubactions, after this.
 func defuse(msg string) string {
+	msg = strings.ReplaceAll(msg, "##[", "##\u200b[")
 	if !strings.Contains(msg, "::") {
 		return msg
 	}

@@ -55,12 +55,42 @@ type File struct {
 //     Names are compared case-sensitively, as GitHub's API reports them; GitHub may still
 //     refuse names that differ only in case, which then surfaces as an upload error.
 //   - Every file must be readable (it is opened and closed again).
+//   - Files come from where the user pointed: a match inside dir that resolves,
+//     through a symbolic link, to a path outside dir is an error naming the link and
+//     its target, unless opts.FollowOutside; anything that resolves under /proc, /sys
+//     or /dev is always an error (a build step can plant dist/x -> /proc/self/environ).
+//     A path written outside dir (absolute, "..") is where the user pointed, and is kept.
 func Match(dir string, patterns []inputs.Pattern, failOnUnmatched bool) ([]File, error) {
+	return MatchWith(dir, patterns, Options{FailOnUnmatched: failOnUnmatched})
+}
+
+// Options tune MatchWith.
+type Options struct {
+	// FailOnUnmatched makes an include pattern that matched no file an error.
+	FailOnUnmatched bool
+	// FollowOutside allows symbolic links that resolve outside the working
+	// directory. /proc, /sys and /dev stay refused.
+	FollowOutside bool
+	// OutsideHint, when set, ends the error about a link out of the working
+	// directory (say, the input that allows it).
+	OutsideHint string
+}
+
+// systemDirs hold kernel and device files, never release assets.
+var systemDirs = []string{"/proc", "/sys", "/dev"}
+
+// MatchWith is Match with every option; see Match for the rules.
+func MatchWith(dir string, patterns []inputs.Pattern, opts Options) ([]File, error) {
+	failOnUnmatched := opts.FailOnUnmatched
 	base, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("working directory %q: %w", dir, err)
 	}
-	m := &matcher{base: base, found: map[string]*candidate{}}
+	realBase, err := filepath.EvalSymlinks(base)
+	if err != nil {
+		return nil, fmt.Errorf("working directory %q: %w", dir, err)
+	}
+	m := &matcher{base: base, realBase: realBase, opts: opts, found: map[string]*candidate{}}
 	var excludes []string
 	for _, p := range patterns {
 		if p.Glob == "" {
@@ -110,9 +140,11 @@ func Match(dir string, patterns []inputs.Pattern, failOnUnmatched bool) ([]File,
 }
 
 type matcher struct {
-	base  string
-	found map[string]*candidate // by absolute path
-	errs  []error
+	base     string
+	realBase string // base with its links resolved
+	opts     Options
+	found    map[string]*candidate // by absolute path
+	errs     []error
 }
 
 // candidate is a file matched by at least one include pattern.
@@ -226,6 +258,9 @@ func (m *matcher) file(full string) (File, error) {
 	if err != nil {
 		return File{}, err
 	}
+	if err := m.checkPlace(full, rel); err != nil {
+		return File{}, err
+	}
 	// Reading happens much later, after the release exists; find out now. Only
 	// regular files get here, so Open cannot block as it would on a FIFO.
 	f, err := os.Open(full)
@@ -243,6 +278,34 @@ func (m *matcher) file(full string) (File, error) {
 		Size:        c.info.Size(),
 		ContentType: ContentType(name),
 	}, nil
+}
+
+// checkPlace refuses a file that resolves under a system directory, or that sits
+// in the working directory but resolves, through a link, outside it.
+func (m *matcher) checkPlace(full, rel string) error {
+	real, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		return fmt.Errorf("%s: %w", rel, err)
+	}
+	for _, d := range systemDirs {
+		if within(d, real) || within(d, full) {
+			return fmt.Errorf("%s resolves to %s, under %s: system files are never uploaded", rel, real, d)
+		}
+	}
+	if m.opts.FollowOutside || !within(m.base, full) || within(m.realBase, real) {
+		return nil
+	}
+	msg := fmt.Sprintf("%s resolves through a symbolic link to %s, outside the working directory %s; refusing to follow it", rel, real, m.base)
+	if m.opts.OutsideHint != "" {
+		msg += " (" + m.opts.OutsideHint + ")"
+	}
+	return errors.New(msg)
+}
+
+// within reports whether p is dir or lies below it; both are clean and absolute.
+func within(dir, p string) bool {
+	r, err := filepath.Rel(dir, p)
+	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
 }
 
 // pickLabel returns the one non-empty label among labels, or an error naming the

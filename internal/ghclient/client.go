@@ -5,6 +5,9 @@
 // rate-limit answer until the reset time, and v66 offers no exported way around it,
 // which would turn every retry after a 403 into an instant failure. Sending through
 // our own loop keeps one retry policy (internal/retry) in charge of every request.
+//
+// The token is added by the transport, per request, only for the origins of the
+// API and upload URLs (transport.go); every wait and every answer is bounded.
 package ghclient
 
 import (
@@ -12,9 +15,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/go-github/v66/github"
@@ -29,28 +35,47 @@ var _ publish.GitHub = (*Client)(nil)
 type Options struct {
 	Token     string
 	APIURL    string // "https://api.github.com", "https://HOST/api/v3", ...
-	UploadURL string // used only when a release carries no upload_url
+	UploadURL string // the upload host; also used when a release carries no upload_url
 	Owner     string
 	Repo      string
 	UserAgent string
+	// TokenSource names where the token came from, for the message of a 401;
+	// "" means the token input or GITHUB_TOKEN / GH_TOKEN.
+	TokenSource string
 
-	HTTPClient *http.Client  // nil: a client with sane timeouts
-	Policy     *retry.Policy // nil: retry.Default()
-	Gate       *retry.Gate   // nil: a new gate for this client
+	// HTTPClient is the base client; nil: one with Timeouts for connect and TLS.
+	// Its transport is wrapped: the token is added per request, only for the
+	// origins of APIURL and UploadURL, and its CheckRedirect is replaced.
+	HTTPClient *http.Client
+	Timeouts   Timeouts
+	// MaxAnswer caps the bytes read of one JSON answer; 0: 64 MiB (a page of 100
+	// releases with long notes and many assets stays far below it).
+	MaxAnswer int64
+	Policy    *retry.Policy // nil: retry.Default()
+	Gate      *retry.Gate   // nil: a new gate for this client
 	// Logf receives one line per retry; nil discards them.
 	Logf func(format string, args ...any)
 }
 
 // Client talks to one repository's releases.
 type Client struct {
-	gh     *github.Client
-	http   *http.Client
-	token  string
-	owner  string
-	repo   string
-	policy retry.Policy
-	gate   *retry.Gate
-	logf   func(string, ...any)
+	gh          *github.Client
+	http        *http.Client
+	token       string
+	tokenSource string
+	apiURL      string
+	trusted     map[string]bool // origins that get the token
+	trustedList []string
+	timeouts    Timeouts
+	maxAnswer   int64
+	owner       string
+	repo        string
+	policy      retry.Policy
+	gate        *retry.Gate
+	logf        func(string, ...any)
+	// answered is set once a GitHub-shaped answer came back; until then an odd
+	// answer most likely means GITHUB_API_URL points at something else.
+	answered atomic.Bool
 }
 
 // New returns a Client for opts.
@@ -67,24 +92,32 @@ func New(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("upload url: %w", err)
 	}
-	hc := opts.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Transport: &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			ForceAttemptHTTP2:     true,
-			MaxIdleConnsPerHost:   32,
-			IdleConnTimeout:       90 * time.Second,
-			TLSHandshakeTimeout:   15 * time.Second,
-			ResponseHeaderTimeout: 5 * time.Minute, // an upload's answer comes after GitHub has stored the bytes
-		}}
+	c := &Client{
+		token: opts.Token, tokenSource: opts.TokenSource, apiURL: strings.TrimRight(opts.APIURL, "/"),
+		trusted: map[string]bool{}, timeouts: opts.Timeouts.withDefaults(), maxAnswer: opts.MaxAnswer,
+		owner: opts.Owner, repo: opts.Repo, gate: opts.Gate, logf: opts.Logf,
 	}
-	gh := github.NewClient(hc)
+	for _, u := range []*url.URL{api, upload} {
+		if o := origin(u); !c.trusted[o] {
+			c.trusted[o] = true
+			c.trustedList = append(c.trustedList, o)
+		}
+	}
+	if c.maxAnswer <= 0 {
+		c.maxAnswer = 64 << 20
+	}
+	if c.tokenSource == "" {
+		c.tokenSource = `the "token" input (or GITHUB_TOKEN / GH_TOKEN)`
+	}
+	c.http = c.newHTTPClient(opts.HTTPClient, c.timeouts)
+	// go-github adds no Authorization of its own: it is given no token.
+	gh := github.NewClient(c.http)
 	gh.BaseURL = api
 	gh.UploadURL = upload
 	if opts.UserAgent != "" {
 		gh.UserAgent = opts.UserAgent
 	}
-	c := &Client{gh: gh, http: hc, token: opts.Token, owner: opts.Owner, repo: opts.Repo, gate: opts.Gate, logf: opts.Logf}
+	c.gh = gh
 	if opts.Policy != nil {
 		c.policy = *opts.Policy
 	} else {
@@ -125,21 +158,104 @@ func (c *Client) call(ctx context.Context, method, path string, body, out any, o
 		if err != nil {
 			return nil, err
 		}
-		resp, apiErr, ans := c.send(req.WithContext(ctx))
+		resp, apiErr, ans := c.send(req.WithContext(ctx), nil)
 		if apiErr == nil {
-			defer resp.Body.Close()
-			if out != nil {
-				if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-					return resp, fmt.Errorf("%s %s: decode answer: %w", method, redact(req.URL), err)
-				}
+			err := c.readJSON(resp, out)
+			if err == nil {
+				return resp, nil
 			}
-			return resp, nil
+			// A body that stalled halfway is a lost answer: safe to ask again
+			// only when asking twice changes nothing.
+			var se *StallError
+			if !errors.As(err, &se) || !idempotent(method) {
+				return nil, err
+			}
+			apiErr = &publish.APIError{Method: method, URL: redact(req.URL), Message: "no answer: " + se.Error()}
+			ans = retry.Answer{Err: se}
 		}
 		if !c.backOff(ctx, attempt, apiErr, ans) {
-			return nil, apiErr
+			return nil, c.failure(apiErr, ans)
 		}
 	}
 }
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// readJSON reads a success answer, at most maxAnswer bytes, and decodes it into
+// out. The body is closed.
+func (c *Client) readJSON(resp *http.Response, out any) error {
+	defer resp.Body.Close()
+	req := resp.Request
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxAnswer+1))
+	if err != nil {
+		return fmt.Errorf("%s %s: read answer: %w", req.Method, redact(req.URL), err)
+	}
+	if int64(len(data)) > c.maxAnswer {
+		return fmt.Errorf("%s %s: answer is longer than %d bytes; refusing to read more", req.Method, redact(req.URL), c.maxAnswer)
+	}
+	if out == nil {
+		return nil
+	}
+	err = json.Unmarshal(data, out)
+	if err == nil && !c.answered.Load() && !isJSON(resp.Header) {
+		err = fmt.Errorf("content type is %q", resp.Header.Get("Content-Type"))
+	}
+	if err != nil {
+		if !c.answered.Load() {
+			return c.notGitHub(req, resp, err)
+		}
+		return fmt.Errorf("%s %s: decode answer: %w", req.Method, redact(req.URL), err)
+	}
+	c.answered.Store(true)
+	return nil
+}
+
+func isJSON(h http.Header) bool {
+	return strings.Contains(strings.ToLower(h.Get("Content-Type")), "json")
+}
+
+// notGitHub explains a first answer that is not GitHub's.
+func (c *Client) notGitHub(req *http.Request, resp *http.Response, cause error) error {
+	return fmt.Errorf("GITHUB_API_URL %s does not look like a GitHub API: %s %s answered %d with %q (%v)",
+		c.apiURL, req.Method, redact(req.URL), resp.StatusCode, resp.Header.Get("Content-Type"), cause)
+}
+
+// failure is the error returned for a request that will not be tried again. A
+// request that got no answer says so (not "0 no answer"), keeps the cause in the
+// chain, and, when the host could not be reached at all, names the API URL.
+func (c *Client) failure(e *publish.APIError, a retry.Answer) error {
+	if a.Status != 0 || a.Err == nil || errors.Is(a.Err, context.Canceled) || errors.Is(a.Err, context.DeadlineExceeded) {
+		return e
+	}
+	var oe *OriginError
+	var se *StallError
+	text := fmt.Sprintf("%s %s: %s", e.Method, e.URL, e.Message)
+	switch {
+	case errors.As(a.Err, &oe):
+		text = fmt.Sprintf("%s %s: %v", e.Method, e.URL, oe)
+	case errors.As(a.Err, &se):
+	default:
+		text = fmt.Sprintf("cannot reach GitHub at %s (GITHUB_API_URL): %s", c.apiURL, text)
+	}
+	return &noAnswerError{text: text, api: e, cause: a.Err}
+}
+
+// noAnswerError is a request that got no answer. It matches both the APIError
+// (for publish.IsRetryable) and the transport error that caused it.
+type noAnswerError struct {
+	text  string
+	api   *publish.APIError
+	cause error
+}
+
+func (n *noAnswerError) Error() string   { return n.text }
+func (n *noAnswerError) Unwrap() []error { return []error{n.api, n.cause} }
 
 // backOff applies the retry decision for a failed attempt: it reports whether to
 // try again, after waiting as long as the decision says.
@@ -152,7 +268,11 @@ func (c *Client) backOff(ctx context.Context, attempt int, e *publish.APIError, 
 		}
 		return false
 	}
-	c.logf("%s %s: %s; retrying in %s (attempt %d of %d)", e.Method, e.URL, d.Reason, d.Wait.Round(time.Millisecond), attempt+1, c.policy.MaxAttempts)
+	reason := d.Reason
+	if e.Status == 0 && e.Message != "" {
+		reason += " (" + e.Message + ")" // which way the connection failed
+	}
+	c.logf("%s %s: %s; retrying in %s (attempt %d of %d)", e.Method, e.URL, reason, d.Wait.Round(time.Millisecond), attempt+1, c.policy.MaxAttempts)
 	if d.RateLimited {
 		// Everyone waits, not just this worker: the limit is per token.
 		c.gate.Hold(d.Wait)
@@ -168,22 +288,49 @@ func (c *Client) backOff(ctx context.Context, attempt int, e *publish.APIError, 
 	}
 }
 
-// send makes one attempt. On failure it returns the error to report and what the
-// retry policy needs to know; the response body is then already closed.
-func (c *Client) send(req *http.Request) (*http.Response, *publish.APIError, retry.Answer) {
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
+// send makes one attempt, under a watchdog: the answer's headers must come within
+// Timeouts.Header (for an upload, within UploadHeader of its last byte, and the
+// upload body must keep moving), and the answer's body must keep moving. On
+// failure it returns the error to report and what the retry policy needs to know;
+// the response body is then already closed.
+func (c *Client) send(req *http.Request, up *meter) (*http.Response, *publish.APIError, retry.Answer) {
+	ctx, wd := newWatchdog(req.Context())
+	if up != nil {
+		up.watch(wd, c.timeouts)
+	} else {
+		wd.arm(c.timeouts.Header, &StallError{What: "no answer headers", After: c.timeouts.Header})
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.http.Do(req.WithContext(ctx))
+	if up != nil && up.size > 0 {
+		up.settle(c.timeouts.Idle, func() {
+			wd.cancel(&StallError{What: "the upload went on after the answer", After: c.timeouts.Idle})
+		})
+	}
 	if err != nil {
+		err = wd.explain(ctx, err)
+		wd.release()
 		e := &publish.APIError{Method: req.Method, URL: redact(req.URL), Message: transportMessage(err)}
 		return nil, e, retry.Answer{Err: err}
 	}
+	wd.pause()
+	resp.Body = &watchedBody{rc: resp.Body, ctx: ctx, wd: wd, idle: c.timeouts.Idle}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return resp, nil, retry.Answer{}
 	}
 	defer resp.Body.Close()
+	// go-github reads the whole error body: keep a hostile one from filling memory.
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.LimitReader(resp.Body, 1<<20), resp.Body}
 	e := &publish.APIError{Method: req.Method, URL: redact(req.URL), Status: resp.StatusCode}
+	c.explainStatus(resp, e)
+	return nil, e, retry.Answer{Status: resp.StatusCode, Header: resp.Header, Message: e.Message}
+}
+
+// explainStatus fills e from GitHub's error body and adds what the user can do
+// about the usual causes.
+func (c *Client) explainStatus(resp *http.Response, e *publish.APIError) {
 	// go-github knows GitHub's error body; it also reads past a body it cannot parse.
 	var ge *github.ErrorResponse
 	switch err := github.CheckResponse(resp).(type) {
@@ -200,7 +347,20 @@ func (c *Client) send(req *http.Request) (*http.Response, *publish.APIError, ret
 			e.Errors = append(e.Errors, publish.FieldError{Resource: fe.Resource, Field: fe.Field, Code: fe.Code, Message: fe.Message})
 		}
 	}
-	return nil, e, retry.Answer{Status: resp.StatusCode, Header: resp.Header, Message: e.Message}
+	switch {
+	case !c.answered.Load() && resp.StatusCode < 500 && !isJSON(resp.Header):
+		// GitHub answers errors in JSON; its 5xx pages may be HTML.
+		e.Message = fmt.Sprintf("GITHUB_API_URL %s does not look like a GitHub API (the answer is %q, not GitHub's JSON)", c.apiURL, resp.Header.Get("Content-Type"))
+	case resp.StatusCode == http.StatusUnauthorized:
+		e.Message = strings.TrimSpace(e.Message + "; GitHub refused the token from " + c.tokenSource +
+			": it is wrong, expired or revoked; use a token that is valid for this repository with permission contents: write")
+	case resp.StatusCode == http.StatusForbidden && strings.Contains(strings.ToLower(e.Message), "not accessible"):
+		e.Message += "; the token from " + c.tokenSource + " needs permission contents: write (permissions: contents: write in the workflow)"
+	default:
+		if isJSON(resp.Header) {
+			c.answered.Store(true)
+		}
+	}
 }
 
 // transportMessage keeps the cause of a transport error without its URL, which the
@@ -222,29 +382,64 @@ func redact(u *url.URL) string {
 	return v.String()
 }
 
-// listAll follows pagination to the end and returns every item.
+// GitHub stops listing at 10,000 results; a server that goes on is not GitHub.
+const (
+	listCeiling = 10000
+	perPage     = 100
+)
+
+// listAll follows pagination to the end and returns every item. It stops with an
+// error on a page it has seen before, on a next page on another origin, and past
+// GitHub's ceiling, so a hostile Link header cannot keep the run going for ever.
 // https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api
 func listAll[T any](ctx context.Context, c *Client, path string) ([]T, error) {
 	var all []T
 	next := path
 	if strings.Contains(next, "?") {
-		next += "&per_page=100"
+		next += "&per_page=" + strconv.Itoa(perPage)
 	} else {
-		next += "?per_page=100"
+		next += "?per_page=" + strconv.Itoa(perPage)
 	}
-	for next != "" {
+	seen := map[string]bool{}
+	for pages := 0; next != ""; pages++ {
 		var page []T
 		resp, err := c.call(ctx, http.MethodGet, next, nil, &page)
 		if err != nil {
 			return nil, err
 		}
 		all = append(all, page...)
-		next = nextLink(resp.Header.Get("Link"))
-		if len(all) >= 10000 { // GitHub stops listing there
-			break
+		if len(all) > listCeiling || pages+1 >= listCeiling/perPage && nextLink(resp.Header.Get("Link")) != "" {
+			return nil, fmt.Errorf("list %s: the server offers more than GitHub's %d results; stopping", path, listCeiling)
+		}
+		// Both the page asked for and, after a redirect, the page that answered.
+		seen[resp.Request.URL.String()] = true
+		if u, err := c.gh.BaseURL.Parse(next); err == nil {
+			seen[u.String()] = true
+		}
+		if next, err = c.nextPage(resp, seen); err != nil {
+			return nil, fmt.Errorf("list %s: %w", path, err)
 		}
 	}
 	return all, nil
+}
+
+// nextPage returns the absolute URL of the page after resp, "" at the end.
+func (c *Client) nextPage(resp *http.Response, seen map[string]bool) (string, error) {
+	link := nextLink(resp.Header.Get("Link"))
+	if link == "" {
+		return "", nil
+	}
+	u, err := resp.Request.URL.Parse(link)
+	if err != nil {
+		return "", fmt.Errorf("Link header: %w", err)
+	}
+	if !c.trusted[origin(u)] {
+		return "", &OriginError{What: "the Link header's next page", URL: redact(u), Trusted: c.trustedList}
+	}
+	if seen[u.String()] {
+		return "", fmt.Errorf("the Link header points back at %s, a page already read", redact(u))
+	}
+	return u.String(), nil
 }
 
 // nextLink returns the rel="next" target of a Link header, or "".

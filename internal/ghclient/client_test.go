@@ -33,6 +33,7 @@ func (s *stub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls = append(s.calls, r.Method+" "+r.URL.Path)
 	s.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	switch {
 	case r.Method == "POST" && strings.HasSuffix(r.URL.Path, "/assets"):
 		body, _ := io.ReadAll(r.Body)
@@ -172,8 +173,8 @@ func TestUploadTargetExpandsTheTemplate(t *testing.T) {
 		u    publish.UploadRequest
 		want string
 	}{
-		{publish.Release{ID: 1, UploadURL: "https://uploads.github.com/repos/o/r/releases/1/assets{?name,label}"}, publish.UploadRequest{Name: "a b.zip", Label: "A & B"},
-			"https://uploads.github.com/repos/o/r/releases/1/assets?label=A+%26+B&name=a+b.zip"},
+		{publish.Release{ID: 1, UploadURL: "https://ghe.example.com/api/uploads/repos/o/r/releases/1/assets{?name,label}"}, publish.UploadRequest{Name: "a b.zip", Label: "A & B"},
+			"https://ghe.example.com/api/uploads/repos/o/r/releases/1/assets?label=A+%26+B&name=a+b.zip"},
 		{publish.Release{ID: 2}, publish.UploadRequest{Name: "x.zip"},
 			"https://ghe.example.com/api/uploads/repos/o/r/releases/2/assets?name=x.zip"},
 	}
@@ -181,6 +182,14 @@ func TestUploadTargetExpandsTheTemplate(t *testing.T) {
 		got, err := c.uploadTarget(&tc.rel, tc.u)
 		if err != nil || got != tc.want {
 			t.Errorf("uploadTarget = %q, %v; want %q", got, err, tc.want)
+		}
+	}
+	// An upload_url on another host, or on the same host's other port, never gets the token.
+	for _, foreign := range []string{"https://uploads.github.com/repos/o/r/releases/1/assets{?name,label}", "https://ghe.example.com:8443/api/uploads/x{?name}"} {
+		_, err := c.uploadTarget(&publish.Release{ID: 1, UploadURL: foreign}, publish.UploadRequest{Name: "x.zip"})
+		var oe *OriginError
+		if !errors.As(err, &oe) {
+			t.Errorf("uploadTarget(%s) = %v, want an OriginError", foreign, err)
 		}
 	}
 }

@@ -104,8 +104,8 @@ func (c *Client) DeleteAsset(ctx context.Context, id int64) error {
 }
 
 // DownloadAsset streams an asset's bytes. GitHub answers either with the bytes or
-// with a 302 to its download host; net/http follows the redirect and drops the
-// Authorization header when the host changes.
+// with a 302 to its download host, which is followed; the token is added only for
+// GitHub's own origins (see authTransport), so the download host never gets it.
 // https://docs.github.com/en/rest/releases/assets#get-a-release-asset
 func (c *Client) DownloadAsset(ctx context.Context, id int64) (io.ReadCloser, error) {
 	for attempt := 1; ; attempt++ {
@@ -117,12 +117,12 @@ func (c *Client) DownloadAsset(ctx context.Context, id int64) (io.ReadCloser, er
 			return nil, err
 		}
 		req.Header.Set("Accept", "application/octet-stream")
-		resp, apiErr, ans := c.send(req.WithContext(ctx))
+		resp, apiErr, ans := c.send(req.WithContext(allowForeignRedirect(ctx)), nil)
 		if apiErr == nil {
 			return resp.Body, nil
 		}
 		if !c.backOff(ctx, attempt, apiErr, ans) {
-			return nil, fmt.Errorf("download asset %d: %w", id, apiErr)
+			return nil, fmt.Errorf("download asset %d: %w", id, c.failure(apiErr, ans))
 		}
 	}
 }

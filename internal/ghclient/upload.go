@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -13,6 +12,9 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
+	"syscall"
+	"time"
 
 	"github.com/releasekit/release-action/internal/assets"
 	"github.com/releasekit/release-action/internal/publish"
@@ -78,19 +80,12 @@ type uploadResult struct {
 }
 
 func (c *Client) uploadOnce(ctx context.Context, target string, u publish.UploadRequest) (*uploadResult, error) {
-	f, err := os.Open(u.Path)
+	f, err := openRegular(u.Path, u.Size)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("upload %s: %w", u.Name, err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if st.Size() != u.Size {
-		return nil, fmt.Errorf("%s changed size while the action ran (%d bytes, was %d)", u.Path, st.Size(), u.Size)
-	}
-	body := &meter{r: f, h: sha256.New(), progress: u.Progress}
+	body := newMeter(f, u.Size, u.Progress)
 	var rd io.Reader = body
 	if u.Size == 0 {
 		// A zero Content-Length with a non-nil body would be sent chunked, which
@@ -101,18 +96,50 @@ func (c *Client) uploadOnce(ctx context.Context, target string, u publish.Upload
 	if err != nil {
 		return nil, err
 	}
-	resp, apiErr, ans := c.send(req.WithContext(ctx))
+	resp, apiErr, ans := c.send(req.WithContext(ctx), body)
+	if body.err != nil {
+		// The file changed under the upload; GitHub got an incomplete body, which
+		// it does not store, and trying again would send the changed file.
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, fmt.Errorf("upload %s: %w", u.Name, body.err)
+	}
 	res := &uploadResult{sum: hex.EncodeToString(body.h.Sum(nil)), sent: body.n, err: apiErr, answer: ans}
 	if apiErr != nil {
 		return res, nil
 	}
-	defer resp.Body.Close()
 	var a publish.Asset
-	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
-		return nil, fmt.Errorf("upload %s: decode answer: %w", u.Name, err)
+	if err := c.readJSON(resp, &a); err != nil {
+		return nil, fmt.Errorf("upload %s: %w", u.Name, err)
 	}
 	res.asset = &a
 	return res, nil
+}
+
+// openRegular opens path for an upload and checks, on the descriptor that will be
+// read, that it is a regular file of the planned size. O_NONBLOCK keeps a FIFO
+// swapped in since the plan from blocking the open; it changes nothing for a
+// regular file.
+func openRegular(path string, size int64) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	switch {
+	case !st.Mode().IsRegular():
+		f.Close()
+		return nil, fmt.Errorf("%s is no longer a regular file (%s); refusing to read it", path, st.Mode().Type())
+	case st.Size() != size:
+		f.Close()
+		return nil, fmt.Errorf("%s changed size while the action ran (%d bytes, planned %d); nothing was sent", path, st.Size(), size)
+	}
+	return f, nil
 }
 
 // verify checks that GitHub stored what was read from disk.
@@ -162,6 +189,9 @@ func (c *Client) uploadTarget(rel *publish.Release, u publish.UploadRequest) (st
 	if err != nil {
 		return "", fmt.Errorf("release upload_url %q: %w", rel.UploadURL, err)
 	}
+	if !c.trusted[origin(t)] {
+		return "", fmt.Errorf("upload %s: %w", u.Name, &OriginError{What: "the release's upload_url", URL: redact(t), Trusted: c.trustedList})
+	}
 	q := url.Values{"name": {u.Name}}
 	if u.Label != "" {
 		q.Set("label", u.Label)
@@ -170,22 +200,88 @@ func (c *Client) uploadTarget(rel *publish.Release, u publish.UploadRequest) (st
 	return t.String(), nil
 }
 
-// meter hashes and counts what the transport reads from the file.
+// meter hashes and counts what the transport reads from the file, keeps the
+// upload's watchdog fed, and fails the read when the file turns out shorter or
+// longer than planned, so a changed file is never sent as a truncated asset.
 type meter struct {
 	r        io.Reader
 	h        hash.Hash
 	n        int64
+	size     int64
 	progress func(int64)
+	wd       *watchdog
+	t        Timeouts
+	err      error // the file changed size under the read
+
+	closeOnce sync.Once
+	closed    chan struct{} // closed by the transport's Close: no Read follows
+}
+
+func newMeter(r io.Reader, size int64, progress func(int64)) *meter {
+	return &meter{r: r, h: sha256.New(), size: size, progress: progress, closed: make(chan struct{})}
+}
+
+// Close is called by the transport when it is done with the body, possibly after
+// the answer came back (a server may answer before reading everything).
+func (m *meter) Close() error {
+	m.closeOnce.Do(func() { close(m.closed) })
+	return nil
+}
+
+// settle waits until the transport is done reading, so the counts and the hash
+// are final and read without a race. A transport still writing after wait is
+// stopped with cancel, which makes it give the body back.
+func (m *meter) settle(wait time.Duration, cancel func()) {
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-m.closed:
+		return
+	case <-t.C:
+	}
+	cancel()
+	<-m.closed
+}
+
+// watch makes wd end the upload when the transport stops taking bytes for
+// t.Idle, and when the answer does not come within t.UploadHeader of the last byte.
+func (m *meter) watch(wd *watchdog, t Timeouts) {
+	m.wd, m.t = wd, t
+	m.arm()
+}
+
+func (m *meter) arm() {
+	if m.n >= m.size {
+		m.wd.arm(m.t.UploadHeader, &StallError{What: "no answer after the upload's last byte", After: m.t.UploadHeader})
+		return
+	}
+	m.wd.arm(m.t.Idle, &StallError{What: "the upload stopped moving", After: m.t.Idle})
 }
 
 func (m *meter) Read(p []byte) (int, error) {
 	n, err := m.r.Read(p)
+	if n > 0 && m.n+int64(n) >= m.size {
+		// The transport sends exactly size bytes; hold back the last of them until
+		// the file is known to end there, so a grown file is never sent cut short.
+		var probe [1]byte
+		if k, _ := m.r.Read(probe[:]); k > 0 || m.n+int64(n) > m.size {
+			m.err = fmt.Errorf("the file grew while it was sent (more than the planned %d bytes); nothing was stored", m.size)
+			return 0, m.err
+		}
+	}
 	if n > 0 {
 		m.h.Write(p[:n])
 		m.n += int64(n)
 		if m.progress != nil {
 			m.progress(int64(n))
 		}
+	}
+	if err == io.EOF && m.n < m.size {
+		m.err = fmt.Errorf("the file shrank while it was sent (%d of the planned %d bytes)", m.n, m.size)
+		return n, m.err
+	}
+	if m.wd != nil {
+		m.arm()
 	}
 	return n, err
 }
