@@ -138,3 +138,23 @@ func TestLauncherIsolatesPeakRSS(t *testing.T) {
 		t.Errorf("/bin/true through the launcher: peak RSS %d bytes; want above 0 and far below the 128 MiB this process holds", floor)
 	}
 }
+
+func TestWindowMinimum(t *testing.T) {
+	for _, c := range []struct {
+		n, allow int
+		want     time.Duration
+	}{
+		{0, 80, 0},
+		{1, 80, 0},
+		{80, 80, 0},
+		{81, 80, 10 * time.Second},
+		{152, 80, 10 * time.Second},
+		{160, 80, 10 * time.Second},
+		{161, 80, 20 * time.Second},
+		{5, 0, 0},
+	} {
+		if got := windowMinimum(c.n, c.allow, 10*time.Second); got != c.want {
+			t.Errorf("windowMinimum(%d, %d, 10s) = %v, want %v", c.n, c.allow, got, c.want)
+		}
+	}
+}
