@@ -235,7 +235,10 @@ func (s *Suite) printRecord(r Record) {
 	}
 	s.printf("\n")
 	if r.ClientErrs+r.ServerErrs > 0 {
-		s.printf("   answers: %d with 4xx (lookups of a release not made yet), %d with 5xx or dropped\n", r.ClientErrs, r.ServerErrs)
+		s.printf("   answers: %d with 4xx (lookups of a release not made yet), %d with 5xx or dropped\n", r.ClientErrs-r.Limited, r.ServerErrs)
+	}
+	if r.Limited > 0 {
+		s.printf("   limit answers (403 or 429 to a write): %d\n", r.Limited)
 	}
 }
 
