@@ -22,9 +22,10 @@ const (
 //   - A budget: up to Budget requests in any BudgetWindow start at once, as fast
 //     as the workers ask. GitHub documents this much (80 writes a minute) as
 //     allowed, so a small release is not slowed down.
-//   - Beyond the budget, requests start one at a time, at most Rate per second.
-//     One at a time matters: when the server refuses, only the one request in
-//     flight is refused, not every worker's.
+//   - Beyond the budget, starts are spaced at most Rate per second. When that
+//     gap is longer than a request takes, only one request is in flight when the
+//     server starts refusing, so one limit answer comes back instead of one per
+//     worker.
 //   - A limit answer (Limited) stops every start until GitHub's wait is over and
 //     halves the rate (multiplicative decrease, never below MinRate). From then
 //     on the rate grows by Increase per second (additive increase, never above
