@@ -185,11 +185,13 @@ type Gate struct {
 func NewGate(p Pace) *Gate { return &Gate{pace: p} }
 
 // Hold records a limit answer that asks to wait d: every worker waits at least
-// that long from now, and the pace beyond the budget is cut.
-func (g *Gate) Hold(d time.Duration) {
+// that long from now, and the pace beyond the budget is cut. It returns how long
+// the workers are held, which is longer than d when GitHub's last wait proved
+// too short.
+func (g *Gate) Hold(d time.Duration) time.Duration {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.pace.Limited(time.Now(), d)
+	return g.pace.Limited(time.Now(), d)
 }
 
 // Holds reports how many limit answers the gate has seen, for logs and tests.
