@@ -21,7 +21,9 @@ const (
 //
 //   - A budget: up to Budget requests in any BudgetWindow start at once, as fast
 //     as the workers ask. GitHub documents this much (80 writes a minute) as
-//     allowed, so a small release is not slowed down.
+//     allowed, so a small release is not slowed down. A server that refuses
+//     before the budget is spent allows less: the budget is then cut to the
+//     starts in the window times Decrease.
 //   - Beyond the budget, starts are spaced at most Rate per second. When that
 //     gap is longer than a request takes, only one request is in flight when the
 //     server starts refusing, so one limit answer comes back instead of one per
@@ -54,16 +56,31 @@ type Pace struct {
 	sinceHold int           // starts since the last hold ended
 	hold      time.Duration // the last hold's length; 0 before the first
 	limits    int
+	learned   int // a budget cut by a refusal inside the budget; 0 if none
 }
 
 func (p *Pace) budget() int {
+	b := p.Budget
 	switch {
-	case p.Budget < 0:
+	case b < 0:
 		return 0
-	case p.Budget == 0:
-		return DocumentedPerMinute
+	case b == 0:
+		b = DocumentedPerMinute
 	}
-	return p.Budget
+	if p.learned > 0 {
+		b = min(b, p.learned)
+	}
+	return b
+}
+
+// prune forgets the starts that have left the budget window.
+func (p *Pace) prune(now time.Time) {
+	window := orDefault(p.BudgetWindow, time.Minute)
+	cut := 0
+	for cut < len(p.starts) && !p.starts[cut].Add(window).After(now) {
+		cut++
+	}
+	p.starts = p.starts[cut:]
 }
 
 func orDefault[T int | float64 | time.Duration](v, def T) T {
@@ -94,12 +111,7 @@ func (p *Pace) Next(now time.Time) time.Time {
 	if now.Before(p.until) {
 		return p.until
 	}
-	window := orDefault(p.BudgetWindow, time.Minute)
-	cut := 0
-	for cut < len(p.starts) && !p.starts[cut].Add(window).After(now) {
-		cut++
-	}
-	p.starts = p.starts[cut:]
+	p.prune(now)
 	if len(p.starts) >= p.budget() {
 		gap := time.Duration(float64(time.Second) / p.Rate(now))
 		if at := p.last.Add(gap); at.After(now) {
@@ -135,6 +147,12 @@ func (p *Pace) Limited(now time.Time, wait time.Duration) time.Duration {
 		d = max(wait, min(time.Duration(float64(p.hold)*orDefault(p.HoldGrowth, 1.5)), orDefault(p.MaxHold, time.Minute)))
 	} else {
 		r = p.Rate(now) * orDefault(p.Decrease, 0.5)
+		p.prune(now)
+		if n := len(p.starts); n < p.budget() {
+			// Refused before the budget was spent: this server allows less
+			// than GitHub documents, so start fewer at once from now on.
+			p.learned = max(1, int(float64(n)*orDefault(p.Decrease, 0.5)))
+		}
 	}
 	p.rate = min(max(r, orDefault(p.MinRate, 0.5)), orDefault(p.MaxRate, 100))
 	p.until = now.Add(d)

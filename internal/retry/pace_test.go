@@ -159,3 +159,28 @@ func TestPaceGrowsAHoldThatWasTooShort(t *testing.T) {
 		t.Fatalf("hold %v, want GitHub's 30s", d)
 	}
 }
+
+func TestPaceCutsTheBudgetOnARefusalInsideIt(t *testing.T) {
+	p := &Pace{MaxRate: 10} // the documented budget of 80 a minute
+	for range 30 {
+		start(t, p, t0)
+	}
+	// Refused after 30 starts: the server allows fewer than 80 a minute.
+	now := at(10 * time.Millisecond)
+	now = now.Add(p.Limited(now, time.Second))
+	for range 15 {
+		start(t, p, now.Add(time.Minute))
+	}
+	if got := p.Next(now.Add(time.Minute)); !got.After(now.Add(time.Minute)) {
+		t.Fatal("the 16th start in a minute went unpaced after the budget was cut to 15")
+	}
+	// A refusal beyond the budget cuts the rate, not the budget.
+	q := &Pace{Budget: 5, MaxRate: 10}
+	for i := range 8 {
+		start(t, q, at(time.Duration(i)*100*time.Millisecond))
+	}
+	q.Limited(at(800*time.Millisecond), time.Second)
+	if q.budget() != 5 {
+		t.Fatalf("budget %d after a refusal beyond it, want 5", q.budget())
+	}
+}
