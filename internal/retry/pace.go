@@ -1,8 +1,6 @@
 package retry
 
-import (
-	"time"
-)
+import "time"
 
 // GitHub's documented ceiling for content-creating requests (POST, PATCH, PUT,
 // DELETE), the part of the secondary rate limits that a release with many
@@ -29,7 +27,8 @@ const (
 //     server starts refusing, so one limit answer comes back instead of one per
 //     worker.
 //   - A limit answer (Limited) stops every start until GitHub's wait is over and
-//     halves the rate (multiplicative decrease, never below MinRate). From then
+//     multiplies the rate by Decrease, a half by default (multiplicative
+//     decrease, never below MinRate). From then
 //     on the rate grows by Increase per second (additive increase, never above
 //     MaxRate), so a long run settles just under whatever the server enforces.
 //     If the first requests after a hold are refused again, the wait GitHub gave

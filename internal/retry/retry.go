@@ -1,5 +1,6 @@
 // Package retry decides whether a failed GitHub request is tried again and when, and
-// paces all workers of a run together once GitHub asks them to slow down.
+// paces all workers of a run together: within GitHub's documented budget for
+// writes, and more slowly once GitHub asks them to slow down.
 //
 // https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
 package retry
