@@ -7,6 +7,7 @@
 //	go run ./cmd/bench                    # every scenario, full sizes
 //	go run ./cmd/bench -scenario huge     # one scenario
 //	go run ./cmd/bench -quick             # smaller sizes, for a smoke run
+//	go run ./cmd/bench -minute-limit      # also GitHub's documented 80 writes / minute (minutes)
 package main
 
 import (
@@ -29,19 +30,34 @@ func main() {
 	os.Exit(run())
 }
 
+// known lists every scenario, the slow ones last.
+func known() []string { return append(slices.Clone(bench.Scenarios), bench.SlowScenarios...) }
+
+// pick returns the scenarios to run for the -scenario and -minute-limit flags.
+func pick(scenario string, slow bool) ([]string, error) {
+	switch {
+	case scenario != "all" && !slices.Contains(known(), scenario):
+		return nil, fmt.Errorf("unknown scenario %q; have all, %s", scenario, strings.Join(known(), ", "))
+	case scenario != "all":
+		return []string{scenario}, nil
+	case slow:
+		return known(), nil
+	}
+	return bench.Scenarios, nil
+}
+
 func run() int {
-	scenario := flag.String("scenario", "all", "scenario to run: all, "+strings.Join(bench.Scenarios, ", "))
+	scenario := flag.String("scenario", "all", "scenario to run: all, "+strings.Join(known(), ", "))
 	quick := flag.Bool("quick", false, "shrink sizes and repetitions for a smoke run")
 	keep := flag.Bool("keep", false, "keep the scratch directory (logs, workspaces) instead of deleting it")
+	minute := flag.Bool("minute-limit", false, "with -scenario all, also run "+strings.Join(bench.SlowScenarios, ", ")+
+		" (GitHub's documented 80 writes a minute; takes a few minutes)")
 	flag.Parse()
 
-	names := bench.Scenarios
-	if *scenario != "all" {
-		if !slices.Contains(bench.Scenarios, *scenario) {
-			fmt.Fprintf(os.Stderr, "bench: unknown scenario %q; have all, %s\n", *scenario, strings.Join(bench.Scenarios, ", "))
-			return 2
-		}
-		names = []string{*scenario}
+	names, err := pick(*scenario, *minute)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 2
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -2,9 +2,11 @@ package bench
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +138,66 @@ func TestLauncherIsolatesPeakRSS(t *testing.T) {
 	}
 	if floor <= 0 || floor >= 64<<20 {
 		t.Errorf("/bin/true through the launcher: peak RSS %d bytes; want above 0 and far below the 128 MiB this process holds", floor)
+	}
+}
+
+func TestWindowMinimum(t *testing.T) {
+	for _, c := range []struct {
+		n, allow int
+		want     time.Duration
+	}{
+		{0, 80, 0},
+		{1, 80, 0},
+		{80, 80, 0},
+		{81, 80, 10 * time.Second},
+		{152, 80, 10 * time.Second},
+		{160, 80, 10 * time.Second},
+		{161, 80, 20 * time.Second},
+		{5, 0, 0},
+	} {
+		if got := windowMinimum(c.n, c.allow, 10*time.Second); got != c.want {
+			t.Errorf("windowMinimum(%d, %d, 10s) = %v, want %v", c.n, c.allow, got, c.want)
+		}
+	}
+}
+
+// TestCollectCountsWritesAndLimitAnswers checks the figures the limit scenarios
+// judge by: writes let through and limit answers, apart from reads.
+func TestCollectCountsWritesAndLimitAnswers(t *testing.T) {
+	st, err := NewStage(emulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	st.Emu.Inject(emulator.Fault{Method: emulator.MethodWrite, Kind: emulator.FaultSecondaryLimit, Window: time.Hour, Allow: 2})
+	send := func(method, path, body string) int {
+		t.Helper()
+		req, err := http.NewRequest(method, st.URL+"/repos/"+Repo+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	var got []int
+	got = append(got, send("POST", "/releases", `{"tag_name":"v1","draft":true}`))
+	got = append(got, send("GET", "/releases", ""))
+	got = append(got, send("PATCH", "/releases/1", `{"name":"one"}`))
+	got = append(got, send("POST", "/releases", `{"tag_name":"v2","draft":true}`))
+	got = append(got, send("DELETE", "/releases/1", ""))
+	if want := []int{201, 200, 200, 403, 403}; !slices.Equal(got, want) {
+		t.Fatalf("statuses %v, want %v", got, want)
+	}
+	tr, err := st.collect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Writes != 2 || tr.Limited != 2 || tr.Requests != 5 {
+		t.Fatalf("writes %d, limit answers %d, requests %d; want 2, 2, 5", tr.Writes, tr.Limited, tr.Requests)
 	}
 }

@@ -113,6 +113,8 @@ type Traffic struct {
 	UploadBytes int64 // body bytes the emulator read from upload_asset requests
 	ClientErrs  int   // 4xx answers (a 404 for a release not created yet is normal)
 	ServerErrs  int   // 5xx answers and dropped connections
+	Writes      int   // content-creating requests (POST, PATCH, PUT, DELETE) that were not refused by a limit
+	Limited     int   // 403 and 429 answers to writes: limit answers under a standing write limit
 	First       time.Time
 	UploadSpan  time.Duration // first upload's arrival to the last upload's answer
 }
@@ -131,6 +133,13 @@ func (s *Stage) collect(ctx context.Context) (Traffic, error) {
 		if r.Route == emulator.RouteUploadAsset {
 			tr.Uploads++
 			tr.UploadBytes += r.BytesIn
+		}
+		if isWrite(r.Method) {
+			if r.Status == http.StatusForbidden || r.Status == http.StatusTooManyRequests {
+				tr.Limited++
+			} else {
+				tr.Writes++
+			}
 		}
 		switch {
 		case r.Status == 0 || r.Status >= 500:
@@ -157,6 +166,10 @@ func (s *Stage) collect(ctx context.Context) (Traffic, error) {
 		tr.UploadSpan = upEnd.Sub(upStart)
 	}
 	return tr, nil
+}
+
+func isWrite(method string) bool {
+	return method == http.MethodPost || method == http.MethodPatch || method == http.MethodPut || method == http.MethodDelete
 }
 
 // ActionEnv is the environment of one action run against the stage.

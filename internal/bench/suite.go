@@ -91,15 +91,20 @@ func (r *Result) Passed() bool {
 }
 
 // Scenarios lists the scenario names in the order "all" runs them.
-var Scenarios = []string{"small", "many-medium", "many-small", "huge", "parallel", "startup"}
+var Scenarios = []string{"small", "many-medium", "many-small", "huge", "parallel", "startup", "limit-short"}
+
+// SlowScenarios take minutes; "all" runs them only when asked to.
+var SlowScenarios = []string{"limit-minute"}
 
 var scenarioFuncs = map[string]func(*Suite, context.Context, *Stages, *Result) error{
-	"small":       (*Suite).small,
-	"many-medium": (*Suite).manyMedium,
-	"many-small":  (*Suite).manySmall,
-	"huge":        (*Suite).huge,
-	"parallel":    (*Suite).parallel,
-	"startup":     (*Suite).startup,
+	"small":        (*Suite).small,
+	"many-medium":  (*Suite).manyMedium,
+	"many-small":   (*Suite).manySmall,
+	"huge":         (*Suite).huge,
+	"parallel":     (*Suite).parallel,
+	"startup":      (*Suite).startup,
+	"limit-short":  (*Suite).limitShort,
+	"limit-minute": (*Suite).limitMinute,
 }
 
 // Stages starts the emulators of a scenario, each with the options the scenario
@@ -117,7 +122,7 @@ func (s *Suite) Run(ctx context.Context, name string) *Result {
 	res := &Result{Scenario: name}
 	f := scenarioFuncs[name]
 	if f == nil {
-		res.Err = fmt.Errorf("unknown scenario %q (have %s)", name, strings.Join(Scenarios, ", "))
+		res.Err = fmt.Errorf("unknown scenario %q (have %s)", name, strings.Join(append(Scenarios, SlowScenarios...), ", "))
 		return res
 	}
 	s.printf("\n=== %s\n", name)
@@ -230,7 +235,10 @@ func (s *Suite) printRecord(r Record) {
 	}
 	s.printf("\n")
 	if r.ClientErrs+r.ServerErrs > 0 {
-		s.printf("   answers: %d with 4xx (lookups of a release not made yet), %d with 5xx or dropped\n", r.ClientErrs, r.ServerErrs)
+		s.printf("   answers: %d with 4xx (lookups of a release not made yet), %d with 5xx or dropped\n", r.ClientErrs-r.Limited, r.ServerErrs)
+	}
+	if r.Limited > 0 {
+		s.printf("   limit answers (403 or 429 to a write): %d\n", r.Limited)
 	}
 }
 

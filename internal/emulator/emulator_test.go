@@ -1217,3 +1217,36 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("%d uploads won, %d assets; want %d", created, len(e.emu.Assets(repo, rel.ID)), n/2)
 	}
 }
+
+// TestStandingWriteLimit checks the secondary limit the benchmarks enforce:
+// writes beyond Allow in the window are refused with a Retry-After, reads pass,
+// and the limit is never spent.
+func TestStandingWriteLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, emulator.Options{Token: token})
+	e.emu.Inject(emulator.Fault{Method: emulator.MethodWrite, Kind: emulator.FaultSecondaryLimit, Window: time.Hour, Allow: 2})
+	list := e.api("/repos/" + repo + "/releases")
+	e.do("POST", list, map[string]any{"tag_name": "v1", "draft": true}).want(t, 201)
+	e.do("POST", list, map[string]any{"tag_name": "v2", "draft": true}).want(t, 201)
+	e.do("GET", list, nil).want(t, 200)
+	for range 2 {
+		r := e.do("POST", list, map[string]any{"tag_name": "v3", "draft": true}).want(t, 403)
+		ra, err := strconv.Atoi(r.header.Get("Retry-After"))
+		if err != nil || ra < 3500 || ra > 3600 || !strings.Contains(decode[ghError](t, r).Message, "secondary rate limit") {
+			t.Fatalf("refused write: Retry-After %q, body %s; want about 3600 s and a secondary limit message", r.header.Get("Retry-After"), r.body)
+		}
+	}
+	if n := len(e.emu.Releases(repo)); n != 2 {
+		t.Errorf("%d releases, want the 2 let through", n)
+	}
+	if e.emu.PendingFaults() != 0 {
+		t.Error("a standing limit counts as a pending fault")
+	}
+
+	fixed := newEnv(t, emulator.Options{Token: token})
+	fixed.emu.Inject(emulator.Fault{Method: emulator.MethodWrite, Kind: emulator.FaultSecondaryLimit, Window: time.Hour, Allow: 0, RetryAfter: 1})
+	r := fixed.do("DELETE", fixed.api("/repos/"+repo+"/releases/1"), nil).want(t, 403)
+	if r.header.Get("Retry-After") != "1" {
+		t.Errorf("Retry-After %q, want the fixed 1", r.header.Get("Retry-After"))
+	}
+}

@@ -54,21 +54,35 @@ func (k FaultKind) String() string {
 // lets Skip requests through, then affects Times requests. A fault is taken when the
 // request arrives, before authentication; FaultStarter and FaultDrop on an upload act
 // after the upload's own checks (an upload refused with 422 spends the fault).
+//
+// A fault with a Window is a standing limit instead, never spent: it lets Allow
+// matching requests through in any sliding Window and refuses the others with its
+// Kind (a limit kind). A request it lets through goes on to the younger faults.
 type Fault struct {
 	Route      string    // route name as in Request.Route; "" matches any
-	Method     string    // HTTP method; "" matches any
+	Method     string    // HTTP method; "" matches any, MethodWrite every content-creating one
 	Times      int       // how many matching requests it affects (0 means 1)
 	Skip       int       // matching requests to let through first
 	Kind       FaultKind // what happens
 	Status     int       // FaultStatus: the status to answer; limits: 403 if 0 (429 is allowed)
 	Body       string    // FaultStatus: the body (a GitHub JSON error when empty)
-	RetryAfter int       // limits: seconds until the client may retry (0 = no Retry-After)
+	RetryAfter int       // limits: seconds until the client may retry (0 = no Retry-After; see Window)
+	// Window and Allow make a standing limit (see above). Its answers carry
+	// RetryAfter when set, else the whole seconds until the window has room again.
+	Window time.Duration
+	Allow  int
 }
 
+// MethodWrite in Fault.Method matches POST, PATCH, PUT and DELETE: the
+// content-creating requests GitHub's secondary limits count.
+// https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits
+const MethodWrite = "WRITE"
+
 type faultState struct {
-	f    Fault
-	skip int
-	left int
+	f      Fault
+	skip   int
+	left   int
+	window *slidingWindow // standing limits only
 }
 
 // Inject queues a fault.
@@ -78,16 +92,21 @@ func (s *Server) Inject(f Fault) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = append(s.faults, &faultState{f: f, skip: f.Skip, left: f.Times})
+	fs := &faultState{f: f, skip: f.Skip, left: f.Times}
+	if f.Window > 0 {
+		fs.window = &slidingWindow{allow: f.Allow, span: f.Window}
+	}
+	s.faults = append(s.faults, fs)
 }
 
-// PendingFaults reports how many injected faults are not yet spent.
+// PendingFaults reports how many injected faults are not yet spent; standing
+// limits are not counted.
 func (s *Server) PendingFaults() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
 	for _, fs := range s.faults {
-		if fs.left > 0 {
+		if fs.left > 0 && fs.window == nil {
 			n++
 		}
 	}
@@ -103,8 +122,19 @@ func (s *Server) takeFault(routeName, method string) *Fault {
 		if fs.f.Route != "" && fs.f.Route != routeName {
 			continue
 		}
-		if fs.f.Method != "" && !strings.EqualFold(fs.f.Method, method) {
+		if !methodMatches(fs.f.Method, method) {
 			continue
+		}
+		if fs.window != nil {
+			ok, wait := fs.window.admit(time.Now())
+			if ok {
+				continue
+			}
+			f := fs.f
+			if f.RetryAfter == 0 {
+				f.RetryAfter = int(max((wait+time.Second-1)/time.Second, 1))
+			}
+			return &f
 		}
 		if fs.skip > 0 {
 			fs.skip--
@@ -115,6 +145,16 @@ func (s *Server) takeFault(routeName, method string) *Fault {
 		return &f
 	}
 	return nil
+}
+
+func methodMatches(want, got string) bool {
+	switch want {
+	case "":
+		return true
+	case MethodWrite:
+		return got == http.MethodPost || got == http.MethodPatch || got == http.MethodPut || got == http.MethodDelete
+	}
+	return strings.EqualFold(want, got)
 }
 
 // answerFault answers a faulted request without doing its work; it reports whether

@@ -43,3 +43,32 @@ func (t *throttle) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+// slidingWindow admits at most allow events in any span of time, the way a
+// secondary rate limit on content-creating requests behaves: an event is refused
+// while allow others happened within the last span. Refused events are not
+// counted, so a client that waits is let through as soon as the oldest event
+// leaves the window.
+type slidingWindow struct {
+	allow int
+	span  time.Duration
+	times []time.Time // admitted events, oldest first, all within span of the last admit
+}
+
+// admit records an event at now if the window has room. Otherwise it reports how
+// long until the oldest event leaves the window and a new one would be let in.
+func (w *slidingWindow) admit(now time.Time) (ok bool, wait time.Duration) {
+	cut := 0
+	for cut < len(w.times) && !now.Before(w.times[cut].Add(w.span)) {
+		cut++
+	}
+	w.times = w.times[cut:]
+	if len(w.times) < w.allow {
+		w.times = append(w.times, now)
+		return true, 0
+	}
+	if len(w.times) == 0 { // allow is 0: nothing ever gets in
+		return false, w.span
+	}
+	return false, w.times[0].Add(w.span).Sub(now)
+}

@@ -1,5 +1,6 @@
 // Package retry decides whether a failed GitHub request is tried again and when, and
-// paces all workers of a run together once GitHub asks them to slow down.
+// paces all workers of a run together: within GitHub's documented budget for
+// writes, and more slowly once GitHub asks them to slow down.
 //
 // https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api
 package retry
@@ -196,72 +197,55 @@ func (p Policy) rand() float64 {
 	return float64(time.Now().UnixNano()%1000) / 1000
 }
 
-// Gate paces every request of a run. After a rate-limit answer, Hold stops all
-// workers until GitHub's wait is over, and from then on request starts are spaced
-// apart, so the workers come back one by one instead of all at once.
+// Gate paces every request of a run by the policy in Pace: all workers share
+// one gate, so a limit answer to one of them holds them all, and after it they
+// come back one at a time at a rate that is probed back up. The zero value is
+// ready to use, with Pace's defaults.
 type Gate struct {
-	mu       sync.Mutex
-	until    time.Time     // nobody starts a request before this
-	spacing  time.Duration // minimum gap between request starts, 0 until a limit is hit
-	next     time.Time     // earliest start of the next request under spacing
-	holds    int
-	MaxSpace time.Duration // cap on spacing; 0 means 2s
+	mu   sync.Mutex
+	pace Pace
 }
 
-// Hold makes every worker wait d from now, and widens the gap between requests.
-func (g *Gate) Hold(d time.Duration) {
+// NewGate returns a gate with the given pacing policy; the zero Pace is the default.
+func NewGate(p Pace) *Gate { return &Gate{pace: p} }
+
+// Hold records a limit answer that asks to wait d: every worker waits at least
+// that long from now, and the pace beyond the budget is cut. It returns how long
+// the workers are held, which is longer than d when GitHub's last wait proved
+// too short.
+func (g *Gate) Hold(d time.Duration) time.Duration {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if t := time.Now().Add(d); t.After(g.until) {
-		g.until = t
-	}
-	max := g.MaxSpace
-	if max == 0 {
-		max = 2 * time.Second
-	}
-	switch {
-	case g.spacing == 0:
-		g.spacing = 100 * time.Millisecond
-	case g.spacing < max:
-		g.spacing *= 2
-	}
-	if g.spacing > max {
-		g.spacing = max
-	}
-	g.holds++
+	return g.pace.Limited(time.Now(), d)
 }
 
-// Holds reports how many times the gate was held, for logs and tests.
+// Holds reports how many limit answers the gate has seen, for logs and tests.
 func (g *Gate) Holds() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.holds
+	return g.pace.Limits()
 }
 
-// Wait blocks until this worker may start a request.
+// Wait blocks until this worker may start a request. It asks the pace again
+// after every sleep, so a hold that began meanwhile is honoured at once.
 func (g *Gate) Wait(ctx context.Context) error {
-	g.mu.Lock()
-	start := time.Now()
-	if g.until.After(start) {
-		start = g.until
-	}
-	if g.spacing > 0 {
-		if g.next.After(start) {
-			start = g.next
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		g.next = start.Add(g.spacing)
-	}
-	g.mu.Unlock()
-	d := time.Until(start)
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+		g.mu.Lock()
+		now := time.Now()
+		at := g.pace.Next(now)
+		g.mu.Unlock()
+		if !at.After(now) {
+			return nil
+		}
+		t := time.NewTimer(at.Sub(now))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
 	}
 }

@@ -105,8 +105,7 @@ func TestGateHoldsEveryWorker(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Three workers behind one hold: the first waits the hold, the others are
-	// spaced after it, so nobody starts early.
+	// Three workers behind one hold: nobody starts before it ends.
 	if el := time.Since(start); el < 150*time.Millisecond {
 		t.Fatalf("workers passed the gate after %v, before the 150ms hold ended", el)
 	}
@@ -123,5 +122,28 @@ func TestGateWaitHonoursContext(t *testing.T) {
 	cancel()
 	if err := g.Wait(ctx); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Wait = %v, want context.Canceled", err)
+	}
+}
+
+// TestGateHoldReachesASleepingWorker: a worker already asleep until its paced
+// slot must not start when it wakes if a limit answer came in meanwhile.
+func TestGateHoldReachesASleepingWorker(t *testing.T) {
+	t.Parallel()
+	g := NewGate(Pace{Budget: -1, MaxRate: 5}) // one start per 200ms
+	if err := g.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	done := make(chan time.Duration, 1)
+	go func() {
+		if err := g.Wait(t.Context()); err != nil {
+			t.Error(err)
+		}
+		done <- time.Since(start)
+	}()
+	time.Sleep(20 * time.Millisecond) // the worker is asleep until about 200ms
+	g.Hold(500 * time.Millisecond)
+	if el := <-done; el < 520*time.Millisecond {
+		t.Fatalf("the sleeping worker started after %v, inside the 500ms hold that began at 20ms", el)
 	}
 }
