@@ -272,10 +272,14 @@ func (c *Client) backOff(ctx context.Context, attempt int, e *publish.APIError, 
 	if e.Status == 0 && e.Message != "" {
 		reason += " (" + e.Message + ")" // which way the connection failed
 	}
-	c.logf("%s %s: %s; retrying in %s (attempt %d of %d)", e.Method, e.URL, reason, d.Wait.Round(time.Millisecond), attempt+1, c.policy.MaxAttempts)
+	wait := d.Wait
 	if d.RateLimited {
-		// Everyone waits, not just this worker: the limit is per token.
-		c.gate.Hold(d.Wait)
+		// Everyone waits, not just this worker: the limit is per token. The gate
+		// may hold longer than GitHub asked when its wait proved too short.
+		wait = c.gate.Hold(d.Wait)
+	}
+	c.logf("%s %s: %s; retrying in %s (attempt %d of %d)", e.Method, e.URL, reason, wait.Round(time.Millisecond), attempt+1, c.policy.MaxAttempts)
+	if d.RateLimited {
 		return c.gate.Wait(ctx) == nil
 	}
 	t := time.NewTimer(d.Wait)
