@@ -6,6 +6,10 @@ package inputs
 // Config is the action's validated configuration.
 type Config struct {
 	Token string // never printed; masked by the caller
+	// Secrets are the raw values of every variable a token may arrive under
+	// (INPUT_TOKEN, GITHUB_TOKEN, GH_TOKEN), valid or not, for the caller to mask
+	// before anything is printed.
+	Secrets []string
 
 	Owner, Repo string
 	Tag         string
@@ -13,7 +17,8 @@ type Config struct {
 	TargetCommitish string
 	Name            string // "" = default to the tag on create, unchanged on update
 	Body            string
-	BodyPath        string // "" when not given; read by the caller, not by Parse
+	BodyPath        string // "" when not given, as the user wrote it (for messages)
+	BodyFile        string // BodyPath resolved against GITHUB_WORKSPACE; read by the caller, not by Parse
 
 	GenerateNotes bool
 	PreviousTag   string
@@ -41,6 +46,7 @@ type Config struct {
 
 	// The runner's files. In a workflow (GITHUB_ACTIONS=true) OutputPath is required.
 	InActions   bool
+	Debug       bool // RUNNER_DEBUG=1: show debug lines outside a workflow too
 	OutputPath  string
 	SummaryPath string
 }

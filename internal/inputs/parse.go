@@ -3,6 +3,7 @@ package inputs
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode"
@@ -38,7 +39,7 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 		env: getenv,
 		act: githubactions.New(githubactions.WithGetenv(getenv)),
 	}
-	c := &Config{}
+	c := &Config{Secrets: secrets(getenv)}
 
 	c.Token = p.token()
 	c.Owner, c.Repo = p.repository()
@@ -48,6 +49,10 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	c.Name = p.input("name")
 	c.Body = p.input("body")
 	c.BodyPath = p.input("body_path")
+	c.BodyFile = c.BodyPath
+	if ws := p.env("GITHUB_WORKSPACE"); c.BodyPath != "" && !filepath.IsAbs(c.BodyPath) && ws != "" {
+		c.BodyFile = filepath.Join(ws, c.BodyPath)
+	}
 	if c.Body != "" && c.BodyPath != "" {
 		p.fail(`inputs "body" and "body_path" are both set; use one of them`)
 	}
@@ -103,6 +108,7 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	c.APIURL, c.UploadURL, c.ServerURL = p.location()
 
 	c.InActions = getenv("GITHUB_ACTIONS") == "true"
+	c.Debug = getenv("RUNNER_DEBUG") == "1"
 	c.OutputPath = getenv("GITHUB_OUTPUT")
 	c.SummaryPath = getenv("GITHUB_STEP_SUMMARY")
 	if c.InActions && c.OutputPath == "" {
@@ -110,6 +116,18 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	}
 
 	return c, errors.Join(p.errs...)
+}
+
+// secrets returns the non-empty values a token may arrive under, trimmed the way
+// the parser trims them, so the caller can mask each before printing anything.
+func secrets(getenv func(string) string) []string {
+	var out []string
+	for _, k := range []string{"INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"} {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // parser collects the problems found while reading the environment.

@@ -49,6 +49,7 @@ func TestParseDefaults(t *testing.T) {
 	}
 	want := &Config{
 		Token:            testToken,
+		Secrets:          []string{testToken},
 		Owner:            "octo-org",
 		Repo:             "hello.world",
 		Tag:              "v1.2.3",
@@ -99,6 +100,7 @@ func TestParseEverything(t *testing.T) {
 		"GITHUB_ACTIONS":                "true",
 		"GITHUB_OUTPUT":                 "/runner/output",
 		"GITHUB_STEP_SUMMARY":           "/runner/summary",
+		"RUNNER_DEBUG":                  "1",
 	}
 	got, err := Parse(env(m))
 	if err != nil {
@@ -106,12 +108,14 @@ func TestParseEverything(t *testing.T) {
 	}
 	want := &Config{
 		Token:              testToken,
+		Secrets:            []string{testToken},
 		Owner:              "Octo",
 		Repo:               "Repo_1",
 		Tag:                "release/2024.1",
 		TargetCommitish:    "main",
 		Name:               "Release 2024.1",
 		BodyPath:           "CHANGES.md",
+		BodyFile:           "/github/workspace/CHANGES.md",
 		GenerateNotes:      true,
 		PreviousTag:        "release/2023.4",
 		NotesConfig:        ".github/notes.yml",
@@ -135,6 +139,7 @@ func TestParseEverything(t *testing.T) {
 		UploadURL:        "https://ghes.example.com/api/uploads",
 		ServerURL:        "https://ghes.example.com",
 		InActions:        true,
+		Debug:            true,
 		OutputPath:       "/runner/output",
 		SummaryPath:      "/runner/summary",
 	}
@@ -357,5 +362,17 @@ func TestCheckRefNameAccepts(t *testing.T) {
 		if msg := checkRefName(tag); msg != "" {
 			t.Errorf("checkRefName(%q) = %q, want it accepted", tag, msg)
 		}
+	}
+}
+
+// TestSecretsHoldEveryTokenVariable: the caller masks these before printing, so
+// a token that fails validation must be among them too.
+func TestSecretsHoldEveryTokenVariable(t *testing.T) {
+	t.Parallel()
+	got, _ := ParseAll(env(map[string]string{
+		"INPUT_TOKEN": " bad token\n", "GITHUB_TOKEN": "ghs_two", "GH_TOKEN": "",
+	}))
+	if want := []string{"bad token", "ghs_two"}; !reflect.DeepEqual(got.Secrets, want) {
+		t.Errorf("Secrets = %q, want %q", got.Secrets, want)
 	}
 }
