@@ -6,7 +6,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -81,16 +80,6 @@ func writeResults(cfg *inputs.Config, res *publish.Result, log *actions.Logger, 
 	outs, err := report.Outputs(res)
 	if err != nil {
 		return err
-	}
-	if res.DryRun {
-		plan, err := json.Marshal(res.Plan)
-		if err != nil {
-			return err
-		}
-		if res.Plan == nil {
-			plan = []byte("[]")
-		}
-		outs = append(outs, actions.Output{Name: "plan", Value: string(plan)})
 	}
 	summary := report.Summary(res)
 	if cfg.OutputPath != "" {
