@@ -21,7 +21,7 @@ import (
 type fakeGitHub struct {
 	mu       sync.Mutex
 	seq      int64
-	releases []*Release        // in creation order
+	releases []*Release         // in creation order
 	assets   map[int64][]*Asset // by release ID
 	content  map[int64][]byte   // by asset ID
 	latest   int64              // ID of the release marked latest
