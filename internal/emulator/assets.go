@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/releasekit/release-action/internal/assets"
 )
 
 // findAsset returns the route's asset in the route's repository or a 404; it must
@@ -136,7 +134,7 @@ func (s *Server) serveContent(w http.ResponseWriter, r *http.Request, a *assetSt
 }
 
 // updateAsset serves PATCH /repos/{o}/{r}/releases/assets/{id}; a new name is
-// rewritten by assets.GitHubName like an upload's.
+// rewritten like an upload's (storedName).
 // https://docs.github.com/en/rest/releases/assets#update-a-release-asset
 func (s *Server) updateAsset(w http.ResponseWriter, r *http.Request, rt route) {
 	doc := routeDocs[rt.name]
@@ -170,7 +168,11 @@ func (s *Server) updateAsset(w http.ResponseWriter, r *http.Request, rt route) {
 			writeError(w, errValidation(doc, fieldError{Resource: "ReleaseAsset", Code: "invalid", Field: "name"}))
 			return
 		}
-		newName = assets.GitHubName(name)
+		var ok bool
+		if newName, ok = storedName(name); !ok {
+			writeError(w, errUnprocessable(doc, unobserved(name)))
+			return
+		}
 	}
 	if hasLabel {
 		newLabel = label
@@ -247,9 +249,11 @@ func (s *Server) uploadAsset(w http.ResponseWriter, raw http.ResponseWriter, r *
 
 	s.mu.Lock()
 	rel, apiErr := s.findRelease(rt)
-	stored := assets.GitHubName(name)
+	stored, observed := storedName(name)
 	switch {
 	case apiErr != nil:
+	case !observed:
+		apiErr = errUnprocessable(doc, unobserved(name))
 	case rel.immutable:
 		apiErr = errUnprocessable(doc, "Cannot upload assets to an immutable release")
 	case nameTaken(rel, stored, nil):

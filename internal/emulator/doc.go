@@ -4,8 +4,8 @@
 // A Server is an http.Handler: mount it on httptest.NewServer (loopback only) and
 // point a real client at it. It follows GitHub's documentation and the platform
 // traps listed in the project's API notes: drafts are invisible to get-by-tag,
-// several drafts may share a tag, uploaded names are rewritten by
-// assets.GitHubName, a broken upload leaves a "starter" asset that blocks its
+// several drafts may share a tag, uploaded names are rewritten from a table of
+// names GitHub was observed to store (names.go), a broken upload leaves a "starter" asset that blocks its
 // name, immutable releases refuse asset changes, and faults (5xx, dropped
 // connections, rate limits) can be injected per route.
 //

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/releasekit/release-action/internal/assets"
 )
 
 type repoState struct {
@@ -169,7 +167,7 @@ func (s *Server) SeedRelease(repo string, sr SeedRelease) Release {
 }
 
 // SeedAsset stores an asset on a release without any API validation. The name is
-// rewritten by assets.GitHubName; state "" means "uploaded". An asset that is not
+// rewritten as an upload's would be (see observedNames); state "" means "uploaded". An asset that is not
 // "uploaded" has size 0 and no digest, whatever content is given. It panics if the
 // repository or the release is unknown.
 func (s *Server) SeedAsset(repo string, releaseID int64, name, label, state string, content []byte) Asset {
@@ -183,11 +181,15 @@ func (s *Server) SeedAsset(repo string, releaseID int64, name, label, state stri
 	if state == "" {
 		state = "uploaded"
 	}
+	stored, ok := storedName(name)
+	if !ok {
+		panic(unobserved(name))
+	}
 	now := s.now()
 	a := &assetState{
 		id:          s.nextID(),
 		release:     rel,
-		name:        assets.GitHubName(name),
+		name:        stored,
 		label:       label,
 		state:       state,
 		contentType: "application/octet-stream",
