@@ -228,7 +228,8 @@ func faultPart(contentLength int64) int64 {
 // leaves the starter behind, as GitHub does. It reports whether the connection was
 // dropped.
 // https://docs.github.com/en/rest/releases/assets#upload-a-release-asset
-func (s *Server) uploadAsset(w http.ResponseWriter, raw http.ResponseWriter, r *http.Request, rt route, fault *Fault) bool {
+func (s *Server) uploadAsset(c *exchange) bool {
+	w, raw, r, rt, fault := c.w, c.raw, c.r, c.rt, c.fault
 	doc := routeDocs[rt.name]
 	q := r.URL.Query()
 	name, label, contentType := q.Get("name"), q.Get("label"), r.Header.Get("Content-Type")
