@@ -323,28 +323,3 @@ func (s *Server) rateHeaders(h http.Header, exhausted bool, f *Fault) {
 	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
 	h.Set("X-GitHub-Api-Version-Selected", "2022-11-28")
 }
-
-// ResetLog forgets the recorded requests.
-func (s *Server) ResetLog() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.log = nil
-}
-
-// Requests returns a copy of the request log, in the order requests finished.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.log...)
-}
-
-// Counts returns how many logged requests hit each route.
-func (s *Server) Counts() map[string]int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := map[string]int{}
-	for _, r := range s.log {
-		m[r.Route]++
-	}
-	return m
-}
