@@ -298,20 +298,7 @@ func (s *Server) addStarter(rt route, doc, name, label, contentType string) (*as
 	case nameTaken(rel, stored, nil):
 		return nil, errAlreadyExists(doc, "ReleaseAsset", "name")
 	}
-	now := s.now()
-	a := &assetState{
-		id:          s.nextID(),
-		release:     rel,
-		name:        stored,
-		label:       label,
-		state:       "starter",
-		contentType: contentType,
-		created:     now,
-		updated:     now,
-	}
-	rel.assets = append(rel.assets, a)
-	s.assets[a.id] = a
-	return a, nil
+	return s.newAsset(rel, stored, label, "starter", contentType), nil
 }
 
 // finishUpload streams the body into the starter asset a and, once every

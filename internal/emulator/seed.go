@@ -78,17 +78,7 @@ func (s *Server) SeedAsset(repo string, releaseID int64, name, label, state stri
 	if !ok {
 		panic(unobserved(name))
 	}
-	now := s.now()
-	a := &assetState{
-		id:          s.nextID(),
-		release:     rel,
-		name:        stored,
-		label:       label,
-		state:       state,
-		contentType: "application/octet-stream",
-		created:     now,
-		updated:     now,
-	}
+	a := s.newAsset(rel, stored, label, state, "application/octet-stream")
 	if state == "uploaded" {
 		sum := sha256.Sum256(content)
 		a.size = int64(len(content))
@@ -96,7 +86,5 @@ func (s *Server) SeedAsset(repo string, releaseID int64, name, label, state stri
 		a.content = append([]byte(nil), content...)
 		a.kept = true
 	}
-	rel.assets = append(rel.assets, a)
-	s.assets[a.id] = a
 	return s.renderAsset(s.urlsFor(s.lastHost), a)
 }

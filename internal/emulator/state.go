@@ -52,6 +52,18 @@ type assetState struct {
 	updated     time.Time
 }
 
+// newAsset stores an asset on rel with fresh timestamps; it must hold s.mu.
+func (s *Server) newAsset(rel *releaseState, name, label, state, contentType string) *assetState {
+	now := s.now()
+	a := &assetState{
+		id: s.nextID(), release: rel, name: name, label: label, state: state,
+		contentType: contentType, created: now, updated: now,
+	}
+	rel.assets = append(rel.assets, a)
+	s.assets[a.id] = a
+	return a
+}
+
 func (s *Server) nextID() int64 {
 	s.seq++
 	return s.seq

@@ -206,9 +206,7 @@ func TestUpdate(t *testing.T) {
 			if sent := f.callsOf("UpdateRelease") > 0; sent != tc.sent {
 				t.Errorf("sent an update: %v, want %v", sent, tc.sent)
 			}
-			if warned := len(r.res.Warnings) > 0; warned != tc.warned {
-				t.Errorf("warnings %q, want some: %v", r.res.Warnings, tc.warned)
-			}
+			wantWarnings(t, r, tc.warned)
 			if tc.check != nil && !tc.check(*got) {
 				t.Errorf("release after the update: %+v", got)
 			}
@@ -256,9 +254,7 @@ func TestPublishStep(t *testing.T) {
 			if n := f.callsOf("UpdateRelease"); n != tc.wantUpdates {
 				t.Errorf("%d updates, want %d", n, tc.wantUpdates)
 			}
-			if warned := len(r.res.Warnings) > 0; warned != tc.warned {
-				t.Errorf("warnings %q, want some: %v", r.res.Warnings, tc.warned)
-			}
+			wantWarnings(t, r, tc.warned)
 		})
 	}
 }
@@ -295,9 +291,7 @@ func TestCleanup(t *testing.T) {
 			if removed := len(f.snapshot()) == 0; removed != tc.removed {
 				t.Errorf("removed: %v, want %v", removed, tc.removed)
 			}
-			if warned := len(r.res.Warnings) > 0; warned != tc.warned {
-				t.Errorf("warnings %q, want some: %v", r.res.Warnings, tc.warned)
-			}
+			wantWarnings(t, r, tc.warned)
 		})
 	}
 }
@@ -367,5 +361,12 @@ func TestOnePlanPerRun(t *testing.T) {
 				t.Errorf("assets output %+v, want a.zip kept", res.Assets)
 			}
 		})
+	}
+}
+
+func wantWarnings(t *testing.T, r *run, want bool) {
+	t.Helper()
+	if got := len(r.res.Warnings) > 0; got != want {
+		t.Errorf("warnings %q, want some: %v", r.res.Warnings, want)
 	}
 }
