@@ -14,18 +14,15 @@ import (
 // does every check that needs the disk, before any request: the notes file, the
 // working directory and the files patterns. All problems come together.
 //
-// Every input of action.yml reaches the job here, or is named in notInJob (see
-// job_test.go, which fails when an input reaches neither).
+// Every input of action.yml reaches the job here (most through the embedded
+// inputs.Settings), or is named in notInJob; job_test.go fails when an input
+// reaches neither.
 func newJob(cfg *inputs.Config) (*publish.Job, error) {
 	j := &publish.Job{
+		Settings:   cfg.Settings,
 		Repository: cfg.Owner + "/" + cfg.Repo,
-		Tag:        cfg.Tag, TargetCommitish: cfg.TargetCommitish, Name: cfg.Name,
-		Body: cfg.Body, BodySet: cfg.Body != "",
-		GenerateNotes: cfg.GenerateNotes, PreviousTag: cfg.PreviousTag, NotesConfig: cfg.NotesConfig,
-		Draft: cfg.Draft, Prerelease: cfg.Prerelease, MakeLatest: cfg.MakeLatest,
-		DiscussionCategory: cfg.DiscussionCategory,
-		Overwrite:          cfg.Overwrite, DeleteOther: cfg.DeleteOther, Checksums: cfg.Checksums,
-		MaxParallel: cfg.MaxParallel, DryRun: cfg.DryRun,
+		Body:       cfg.Body,
+		BodySet:    cfg.Body != "",
 	}
 	var errs []error
 	if cfg.BodyPath != "" {

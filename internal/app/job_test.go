@@ -73,7 +73,7 @@ func TestEveryInputReachesTheJob(t *testing.T) {
 			t.Parallel()
 			p, ok := probes[in.Name]
 			if !ok {
-				t.Fatalf("no probe value for input %s; add one here, and copy the input into the job in newJob (or list it in notInJob)", in.Name)
+				t.Fatalf("no probe value for input %s; add one here", in.Name)
 			}
 			env := map[string]string{
 				"INPUT_TOKEN": "token", "GITHUB_REPOSITORY": "octo/demo",
@@ -89,7 +89,7 @@ func TestEveryInputReachesTheJob(t *testing.T) {
 			why, excluded := notInJob[in.Name]
 			switch {
 			case !changed && !excluded:
-				t.Errorf("setting %s=%q changes nothing in the job: copy it in newJob, or list it in notInJob with where it goes", in.Name, p.value)
+				t.Errorf("setting %s=%q changes nothing in the job: parse it into inputs.Settings (or copy it in newJob), or list it in notInJob with where it goes", in.Name, p.value)
 			case changed && excluded:
 				t.Errorf("setting %s=%q changes the job, yet notInJob says it %s", in.Name, p.value, why)
 			}

@@ -12,31 +12,18 @@ type Config struct {
 	Secrets []string
 
 	Owner, Repo string
-	Tag         string
 
-	TargetCommitish string
-	Name            string // "" = default to the tag on create, unchanged on update
-	Body            string
-	BodyPath        string // "" when not given, as the user wrote it (for messages)
-	BodyFile        string // BodyPath resolved against GITHUB_WORKSPACE; read by the caller, not by Parse
+	// Settings reach the publisher's job as they are (publish.Job embeds them):
+	// an input that needs nothing from the disk belongs there.
+	Settings
 
-	GenerateNotes bool
-	PreviousTag   string
-	NotesConfig   string
-
-	Draft              bool
-	Prerelease         *bool  // nil = unchanged on update, false on create
-	MakeLatest         string // "", "true", "false" or "legacy"
-	DiscussionCategory string
+	Body     string
+	BodyPath string // "" when not given, as the user wrote it (for messages)
+	BodyFile string // BodyPath resolved against GITHUB_WORKSPACE; read by the caller, not by Parse
 
 	Files            []Pattern
 	WorkingDirectory string // absolute or relative to the process's directory; never ""
 	FailOnUnmatched  bool
-	Overwrite        bool
-	DeleteOther      bool
-	MaxParallel      int
-	Checksums        string // asset name for the checksum list; "" = none
-	DryRun           bool
 
 	// Where GitHub is. APIURL always ends without a slash: "https://api.github.com",
 	// "https://ghes.example.com/api/v3", "https://api.acme.ghe.com".
@@ -49,6 +36,30 @@ type Config struct {
 	Debug       bool // RUNNER_DEBUG=1: show debug lines outside a workflow too
 	OutputPath  string
 	SummaryPath string
+}
+
+// Settings are the validated inputs that the publisher uses as they are, with
+// no local check in between. Config and publish.Job both embed them, so such an
+// input is declared once and copied by nobody.
+type Settings struct {
+	Tag             string
+	TargetCommitish string
+	Name            string // "" = default to the tag on create, unchanged on update
+
+	GenerateNotes bool
+	PreviousTag   string
+	NotesConfig   string
+
+	Draft              bool
+	Prerelease         *bool  // nil = unchanged on update, false on create
+	MakeLatest         string // "", "true", "false" or "legacy"
+	DiscussionCategory string
+
+	Overwrite   bool
+	DeleteOther bool
+	MaxParallel int
+	Checksums   string // asset name for the checksum list; "" = none
+	DryRun      bool
 }
 
 // Pattern is one entry of the files input.

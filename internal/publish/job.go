@@ -6,33 +6,20 @@ import (
 	"time"
 
 	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/inputs"
 )
 
 // Job is one run's request, with every input already validated and every local
 // file already found: nothing in it can fail for the user's input any more.
-// internal/app builds it, in one place, from the parsed inputs.
+// internal/app builds it, in one place, from the parsed inputs; the settings
+// that need no local check arrive embedded, as the parser wrote them.
 type Job struct {
-	Repository      string // "owner/name", for messages
-	Tag             string
-	TargetCommitish string
-	Name            string // "" = the tag on create, unchanged on update
-	Body            string // the user's notes (body or the content of body_path)
-	BodySet         bool   // the user gave body or body_path
-	GenerateNotes   bool
-	PreviousTag     string
-	NotesConfig     string
+	inputs.Settings
 
-	Draft              bool
-	Prerelease         *bool
-	MakeLatest         string
-	DiscussionCategory string
-
-	Files       []assets.File
-	Overwrite   bool
-	DeleteOther bool
-	Checksums   string // asset name of the checksum list, "" = none
-	MaxParallel int
-	DryRun      bool
+	Repository string // "owner/name", for messages
+	Body       string // the user's notes (body or the content of body_path)
+	BodySet    bool   // the user gave body or body_path
+	Files      []assets.File
 }
 
 // Logger receives what the run does, line by line.
