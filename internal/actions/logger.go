@@ -11,7 +11,7 @@ import (
 	githubactions "github.com/sethvargo/go-githubactions"
 )
 
-// Logger writes log lines and workflow commands. In a workflow (GITHUB_ACTIONS=true)
+// Logger writes log lines and workflow commands. In a workflow (Mode.Workflow)
 // it emits commands such as ::warning:: through go-githubactions; elsewhere it
 // prints plain lines ("warning: ...") and masks nothing. It is safe for concurrent
 // use: each call writes whole lines under a lock. Write errors are dropped, since
@@ -36,15 +36,22 @@ type Logger struct {
 // The runner, told by ::add-mask::, masks secrets of any length.
 const minSecret = 8
 
-// New returns a Logger writing to w. getenv decides the mode: GITHUB_ACTIONS=true
-// for workflow commands; outside a workflow, RUNNER_DEBUG=1 shows Debugf lines.
-func New(w io.Writer, getenv func(string) string) *Logger {
+// Mode is where the log goes, as internal/inputs read it from the runner's
+// variables: the logger itself reads no environment.
+type Mode struct {
+	Workflow bool // GITHUB_ACTIONS=true: emit workflow commands
+	Debug    bool // RUNNER_DEBUG=1: show Debugf lines outside a workflow too
+}
+
+// New returns a Logger writing to w in mode m.
+func New(w io.Writer, m Mode) *Logger {
 	w = quietWriter{w}
+	noEnv := func(string) string { return "" } // commands only; no file commands, no inputs
 	return &Logger{
 		w:       w,
-		act:     githubactions.New(githubactions.WithWriter(w), githubactions.WithGetenv(getenv)),
-		actions: getenv("GITHUB_ACTIONS") == "true",
-		debug:   getenv("RUNNER_DEBUG") == "1",
+		act:     githubactions.New(githubactions.WithWriter(w), githubactions.WithGetenv(noEnv)),
+		actions: m.Workflow,
+		debug:   m.Debug,
 	}
 }
 

@@ -9,11 +9,7 @@ import (
 	"testing"
 )
 
-func envOf(m map[string]string) func(string) string {
-	return func(k string) string { return m[k] }
-}
-
-var inActions = envOf(map[string]string{"GITHUB_ACTIONS": "true"})
+var inActions = Mode{Workflow: true}
 
 func TestLoggerInActions(t *testing.T) {
 	t.Parallel()
@@ -50,7 +46,7 @@ func TestLoggerInActions(t *testing.T) {
 func TestLoggerPlain(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
-	l := New(&b, envOf(nil))
+	l := New(&b, Mode{})
 	l.Mask("s3cret")
 	l.Group("Upload")
 	l.Infof("uploading %s", "a.tgz")
@@ -65,9 +61,9 @@ func TestLoggerPlain(t *testing.T) {
 	}
 
 	b.Reset()
-	New(&b, envOf(map[string]string{"RUNNER_DEBUG": "1"})).Debugf("shown %d", 1)
+	New(&b, Mode{Debug: true}).Debugf("shown %d", 1)
 	if got := b.String(); got != "debug: shown 1\n" {
-		t.Errorf("debug with RUNNER_DEBUG=1: %q", got)
+		t.Errorf("debug in debug mode: %q", got)
 	}
 }
 
@@ -91,12 +87,9 @@ func TestLoggerConcurrent(t *testing.T) {
 	for _, name := range []string{"actions", "plain"} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			getenv := envOf(nil)
-			if name == "actions" {
-				getenv = inActions
-			}
+			mode := Mode{Workflow: name == "actions"}
 			var b bytes.Buffer
-			l := New(&b, getenv)
+			l := New(&b, mode)
 			var wg sync.WaitGroup
 			for g := range 8 {
 				wg.Go(func() {

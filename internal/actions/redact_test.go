@@ -15,7 +15,7 @@ func lines(s string) []string {
 
 func TestLoggerRedactsEverywhere(t *testing.T) {
 	t.Parallel()
-	for name, env := range map[string]func(string) string{"workflow": inActions, "terminal": envOf(map[string]string{"RUNNER_DEBUG": "1"})} {
+	for name, env := range map[string]Mode{"workflow": inActions, "terminal": {Debug: true}} {
 		var b bytes.Buffer
 		l := New(&b, env)
 		l.Mask(secret)

@@ -1,21 +1,18 @@
-// Package app runs the action: it reads the environment, checks every input and
-// local file, publishes, and writes the step outputs and summary. It is the one
-// place where an error becomes an annotation and an exit code.
+// Package app runs the action: internal/inputs reads the environment, app builds
+// the job (checking every local file), publishes, and has internal/report write
+// the step outputs and summary. It is the one place where an error becomes an
+// annotation and an exit code.
 package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/releasekit/release-action/internal/actions"
-	"github.com/releasekit/release-action/internal/assets"
 	"github.com/releasekit/release-action/internal/ghclient"
 	"github.com/releasekit/release-action/internal/inputs"
 	"github.com/releasekit/release-action/internal/publish"
@@ -38,14 +35,14 @@ type Env struct {
 
 // Run performs one publish and returns the process exit code.
 func Run(ctx context.Context, env Env) int {
-	log := actions.New(env.Stdout, env.Getenv)
+	// Parsing prints nothing, so the logger can wait for the mode it reads.
+	cfg, perr := inputs.ParseAll(env.Getenv)
+	log := actions.New(env.Stdout, actions.Mode{Workflow: cfg.InActions, Debug: cfg.Debug})
 	// Mask before anything else can print: the token may arrive under any of these.
-	for _, k := range []string{"INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"} {
-		if v := strings.TrimSpace(env.Getenv(k)); v != "" {
-			log.Mask(v)
-		}
+	for _, v := range cfg.Secrets {
+		log.Mask(v)
 	}
-	if err := run(ctx, env, log); err != nil {
+	if err := run(ctx, env, cfg, perr, log); err != nil {
 		for _, e := range flatten(err) {
 			log.Errorf("%s", e.Error())
 		}
@@ -54,11 +51,10 @@ func Run(ctx context.Context, env Env) int {
 	return 0
 }
 
-func run(ctx context.Context, env Env, log *actions.Logger) error {
+func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *actions.Logger) error {
 	// Every problem is reported in one run: bad inputs, and the files and
 	// directories named by the good ones.
-	cfg, perr := inputs.ParseAll(env.Getenv)
-	job, lerr := localJob(cfg, env.Getenv)
+	job, lerr := newJob(cfg)
 	if err := errors.Join(perr, lerr); err != nil {
 		return err
 	}
@@ -78,75 +74,12 @@ func run(ctx context.Context, env Env, log *actions.Logger) error {
 	return writeResults(cfg, res, log, env.Stdout)
 }
 
-// localJob does every check that needs the disk, before any request: the notes
-// file, the working directory and the files patterns. All problems come together.
-func localJob(cfg *inputs.Config, getenv func(string) string) (*publish.Job, error) {
-	j := &publish.Job{
-		Repository: cfg.Owner + "/" + cfg.Repo,
-		Tag:        cfg.Tag, TargetCommitish: cfg.TargetCommitish, Name: cfg.Name,
-		Body: cfg.Body, BodySet: cfg.Body != "",
-		GenerateNotes: cfg.GenerateNotes, PreviousTag: cfg.PreviousTag, NotesConfig: cfg.NotesConfig,
-		Draft: cfg.Draft, Prerelease: cfg.Prerelease, MakeLatest: cfg.MakeLatest,
-		DiscussionCategory: cfg.DiscussionCategory,
-		Overwrite:          cfg.Overwrite, DeleteOther: cfg.DeleteOther, Checksums: cfg.Checksums,
-		MaxParallel: cfg.MaxParallel, DryRun: cfg.DryRun,
-	}
-	var errs []error
-	if cfg.BodyPath != "" {
-		p := cfg.BodyPath
-		if ws := getenv("GITHUB_WORKSPACE"); !filepath.IsAbs(p) && ws != "" {
-			p = filepath.Join(ws, p)
-		}
-		b, err := os.ReadFile(p)
-		switch {
-		case err != nil:
-			errs = append(errs, fmt.Errorf("input \"body_path\": cannot read %s: %w", cfg.BodyPath, unwrapPath(err)))
-		default:
-			j.Body, j.BodySet = string(b), true
-		}
-	}
-	st, err := os.Stat(cfg.WorkingDirectory)
-	switch {
-	case err != nil:
-		errs = append(errs, fmt.Errorf("input \"working_directory\": %s: %w", cfg.WorkingDirectory, unwrapPath(err)))
-	case !st.IsDir():
-		errs = append(errs, fmt.Errorf("input \"working_directory\": %s is not a directory", cfg.WorkingDirectory))
-	case len(cfg.Files) > 0:
-		files, err := assets.Match(cfg.WorkingDirectory, cfg.Files, cfg.FailOnUnmatched)
-		if err != nil {
-			for _, e := range flatten(err) { // one annotation per problem
-				errs = append(errs, fmt.Errorf("input \"files\": %w", e))
-			}
-		}
-		j.Files = files
-	}
-	if cfg.Checksums != "" {
-		stored := assets.GitHubName(cfg.Checksums)
-		for _, f := range j.Files {
-			if f.StoredName == stored {
-				errs = append(errs, fmt.Errorf("input \"checksums\": %s would have the same asset name as the matched file %s; pick another name", cfg.Checksums, f.Rel))
-			}
-		}
-	}
-	return j, errors.Join(errs...)
-}
-
 // writeResults writes the step outputs and the summary, or prints them when the
 // program runs outside a workflow.
 func writeResults(cfg *inputs.Config, res *publish.Result, log *actions.Logger, stdout io.Writer) error {
 	outs, err := report.Outputs(res)
 	if err != nil {
 		return err
-	}
-	if res.DryRun {
-		plan, err := json.Marshal(res.Plan)
-		if err != nil {
-			return err
-		}
-		if res.Plan == nil {
-			plan = []byte("[]")
-		}
-		outs = append(outs, actions.Output{Name: "plan", Value: string(plan)})
 	}
 	summary := report.Summary(res)
 	if cfg.OutputPath != "" {

@@ -366,12 +366,13 @@ func TestPublishedMeanwhileIsAdopted(t *testing.T) {
 }
 
 // TestFailureBeforeAnyUploadRemovesTheDraft: the run creates the draft, then
-// fails reading its assets, before any upload; the draft must not stay behind.
+// fails listing the releases to settle a racing create, before any upload; the
+// draft must not stay behind. (A new draft's assets are not listed: it has none.)
 func TestFailureBeforeAnyUploadRemovesTheDraft(t *testing.T) {
 	t.Parallel()
 	h := actiontest.New(t, actiontest.Config{})
 	h.Write("dist/a.zip", "a")
-	h.Emu.Inject(emulator.Fault{Route: emulator.RouteListAssets, Kind: emulator.FaultStatus, Status: 404})
+	h.Emu.Inject(emulator.Fault{Route: emulator.RouteListReleases, Skip: 1, Kind: emulator.FaultStatus, Status: 404})
 	r := h.Run(map[string]string{"tag": "v1", "files": "dist/*"})
 	if r.Code == 0 {
 		t.Fatal("exit 0")

@@ -293,3 +293,28 @@ func TestDryRunChangesNothingAndPrintsPlan(t *testing.T) {
 		t.Fatalf("plan output = %q", r.Outputs["plan"])
 	}
 }
+
+// TestPlainCreateTakesNineRequests: a new release with three files costs the
+// lookup by tag, the listing that finds drafts, the create, the listing that
+// settles a racing create, three uploads, the publishing update and the
+// listing that refreshes the download URLs. A new draft's assets are never
+// listed before the uploads: the run's one plan already knows it has none.
+func TestPlainCreateTakesNineRequests(t *testing.T) {
+	t.Parallel()
+	h := actiontest.New(t, actiontest.Config{})
+	threeFiles(h)
+	r := h.Run(map[string]string{"tag": "v1.0.0", "files": "dist/*"})
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
+	}
+	var routes []string
+	for _, q := range h.Emu.Requests() {
+		routes = append(routes, q.Route)
+	}
+	if len(routes) > 9 {
+		t.Fatalf("%d requests, want at most 9: %v", len(routes), routes)
+	}
+	if n := h.Emu.Counts()[emulator.RouteUploadAsset]; n != 3 {
+		t.Fatalf("%d uploads, want 3: %v", n, routes)
+	}
+}

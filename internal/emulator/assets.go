@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/releasekit/release-action/internal/assets"
 )
 
 // findAsset returns the route's asset in the route's repository or a 404; it must
@@ -136,7 +134,7 @@ func (s *Server) serveContent(w http.ResponseWriter, r *http.Request, a *assetSt
 }
 
 // updateAsset serves PATCH /repos/{o}/{r}/releases/assets/{id}; a new name is
-// rewritten by assets.GitHubName like an upload's.
+// rewritten like an upload's (storedName).
 // https://docs.github.com/en/rest/releases/assets#update-a-release-asset
 func (s *Server) updateAsset(w http.ResponseWriter, r *http.Request, rt route) {
 	doc := routeDocs[rt.name]
@@ -170,7 +168,11 @@ func (s *Server) updateAsset(w http.ResponseWriter, r *http.Request, rt route) {
 			writeError(w, errValidation(doc, fieldError{Resource: "ReleaseAsset", Code: "invalid", Field: "name"}))
 			return
 		}
-		newName = assets.GitHubName(name)
+		var ok bool
+		if newName, ok = storedName(name); !ok {
+			writeError(w, errUnprocessable(doc, unobserved(name)))
+			return
+		}
 	}
 	if hasLabel {
 		newLabel = label
@@ -226,86 +228,95 @@ func faultPart(contentLength int64) int64 {
 // leaves the starter behind, as GitHub does. It reports whether the connection was
 // dropped.
 // https://docs.github.com/en/rest/releases/assets#upload-a-release-asset
-func (s *Server) uploadAsset(w http.ResponseWriter, raw http.ResponseWriter, r *http.Request, rt route, fault *Fault) bool {
-	doc := routeDocs[rt.name]
+func (s *Server) uploadAsset(c *exchange) bool {
+	doc := routeDocs[c.rt.name]
+	a, apiErr := s.startUpload(c.r, c.rt, doc)
+	if apiErr != nil {
+		writeError(c.w, apiErr)
+		return false
+	}
+	var body io.Reader = c.r.Body
+	if s.opts.UploadBytesPerSecond > 0 {
+		body = newThrottle(c.r.Context(), body, s.opts.UploadBytesPerSecond)
+	}
+	if c.fault != nil {
+		// Part of the bytes arrive, then the upstream fails: the starter stays.
+		_, _ = io.CopyN(io.Discard, body, faultPart(c.r.ContentLength))
+		if c.fault.Kind == FaultDrop {
+			return dropConnection(c.raw, c.w)
+		}
+		drain(c.r)
+		writeError(c.w, &apiError{status: http.StatusBadGateway, message: "Bad Gateway", docURL: doc})
+		return false
+	}
+	s.finishUpload(c.w, c.r, a, body, doc)
+	return false
+}
+
+// startUpload checks an upload and stores its "starter" asset. A refused
+// upload's body is read to the end first, except a chunked one, which net/http
+// closes the connection on.
+func (s *Server) startUpload(r *http.Request, rt route, doc string) (*assetState, *apiError) {
 	q := r.URL.Query()
 	name, label, contentType := q.Get("name"), q.Get("label"), r.Header.Get("Content-Type")
-	switch {
-	case r.ContentLength < 0:
-		// A chunked body: refuse without reading it; net/http closes the connection.
-		writeError(w, &apiError{status: http.StatusBadRequest, message: "Content-Length header is required; chunked uploads are not supported", docURL: doc})
-		return false
-	case strings.TrimSpace(name) == "":
-		drain(r)
-		writeError(w, errMissingField(doc, "ReleaseAsset", "name"))
-		return false
-	case contentType == "":
-		drain(r)
-		writeError(w, &apiError{status: http.StatusBadRequest, message: "Content-Type header is required", docURL: doc})
-		return false
+	if r.ContentLength < 0 {
+		return nil, &apiError{status: http.StatusBadRequest, message: "Content-Length header is required; chunked uploads are not supported", docURL: doc}
 	}
-
-	s.mu.Lock()
-	rel, apiErr := s.findRelease(rt)
-	stored := assets.GitHubName(name)
+	var apiErr *apiError
 	switch {
-	case apiErr != nil:
-	case rel.immutable:
-		apiErr = errUnprocessable(doc, "Cannot upload assets to an immutable release")
-	case nameTaken(rel, stored, nil):
-		apiErr = errAlreadyExists(doc, "ReleaseAsset", "name")
+	case strings.TrimSpace(name) == "":
+		apiErr = errMissingField(doc, "ReleaseAsset", "name")
+	case contentType == "":
+		apiErr = &apiError{status: http.StatusBadRequest, message: "Content-Type header is required", docURL: doc}
+	}
+	var a *assetState
+	if apiErr == nil {
+		s.mu.Lock()
+		a, apiErr = s.addStarter(rt, doc, name, label, contentType)
+		s.mu.Unlock()
 	}
 	if apiErr != nil {
-		s.mu.Unlock()
 		drain(r)
-		writeError(w, apiErr)
-		return false
+		return nil, apiErr
 	}
-	now := s.now()
-	a := &assetState{
-		id:          s.nextID(),
-		release:     rel,
-		name:        stored,
-		label:       label,
-		state:       "starter",
-		contentType: contentType,
-		created:     now,
-		updated:     now,
-	}
-	rel.assets = append(rel.assets, a)
-	s.assets[a.id] = a
-	s.mu.Unlock()
+	return a, nil
+}
 
-	var body io.Reader = r.Body
-	if s.opts.UploadBytesPerSecond > 0 {
-		body = newThrottle(r.Context(), body, s.opts.UploadBytesPerSecond)
+// addStarter stores the asset of an upload that is about to stream; it must
+// hold s.mu.
+func (s *Server) addStarter(rt route, doc, name, label, contentType string) (*assetState, *apiError) {
+	rel, apiErr := s.findRelease(rt)
+	if apiErr != nil {
+		return nil, apiErr
 	}
-
-	if fault != nil {
-		// Part of the bytes arrive, then the upstream fails: the starter stays.
-		_, _ = io.CopyN(io.Discard, body, faultPart(r.ContentLength))
-		if fault.Kind == FaultDrop {
-			return dropConnection(raw, w)
-		}
-		drain(r)
-		writeError(w, &apiError{status: http.StatusBadGateway, message: "Bad Gateway", docURL: doc})
-		return false
+	stored, observed := storedName(name)
+	switch {
+	case !observed:
+		return nil, errUnprocessable(doc, unobserved(name))
+	case rel.immutable:
+		return nil, errUnprocessable(doc, "Cannot upload assets to an immutable release")
+	case nameTaken(rel, stored, nil):
+		return nil, errAlreadyExists(doc, "ReleaseAsset", "name")
 	}
+	return s.newAsset(rel, stored, label, "starter", contentType), nil
+}
 
+// finishUpload streams the body into the starter asset a and, once every
+// announced byte arrived, makes it "uploaded".
+func (s *Server) finishUpload(w http.ResponseWriter, r *http.Request, a *assetState, body io.Reader, doc string) {
 	sink := newContentSink(r.ContentLength, s.opts.MaxStoredBytes)
 	n, err := io.Copy(sink, body)
 	if err != nil || n != r.ContentLength {
 		// The client went away or sent less than it announced: GitHub keeps a starter.
 		writeError(w, &apiError{status: http.StatusBadRequest, message: "upload ended before Content-Length bytes arrived", docURL: doc})
-		return false
+		return
 	}
-
 	s.mu.Lock()
 	if s.assets[a.id] != a {
 		// Deleted (with its release, perhaps) while the body streamed.
 		s.mu.Unlock()
 		writeError(w, errNotFound(doc))
-		return false
+		return
 	}
 	a.state = "uploaded"
 	a.size = n
@@ -315,7 +326,6 @@ func (s *Server) uploadAsset(w http.ResponseWriter, raw http.ResponseWriter, r *
 	out := s.renderAsset(s.urlsFor(r.Host), a)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusCreated, out)
-	return false
 }
 
 // contentSink hashes everything written to it and keeps the bytes only when the

@@ -3,11 +3,17 @@
 //
 // A Server is an http.Handler: mount it on httptest.NewServer (loopback only) and
 // point a real client at it. It follows GitHub's documentation and the platform
-// traps listed in the project's API notes: drafts are invisible to get-by-tag,
-// several drafts may share a tag, uploaded names are rewritten by
-// assets.GitHubName, a broken upload leaves a "starter" asset that blocks its
-// name, immutable releases refuse asset changes, and faults (5xx, dropped
-// connections, rate limits) can be injected per route.
+// behaviour the documentation leaves out: drafts are invisible to get-by-tag,
+// several drafts may share a tag, uploaded names are rewritten from a table of
+// names GitHub was observed to store (names.go), a broken upload leaves a
+// "starter" asset that blocks its name, immutable releases refuse asset changes,
+// and faults (5xx, dropped connections, rate limits) can be injected per route.
+//
+// Files: routes.go is the route table (net/http ServeMux patterns); server.go
+// takes every request through faults, credentials and the request log;
+// releases.go and assets.go answer the endpoints; state.go is the model; seed.go
+// puts things in place for a test and inspect.go reads them back; faults.go
+// injects failures.
 //
 // URL layout, for a server reached at http://HOST:
 //

@@ -46,6 +46,7 @@ func TestAuth(t *testing.T) {
 		{name: "read-only token reads", opts: emulator.Options{Token: token, ReadOnlyToken: "RO"}, auth: "Bearer RO", method: "GET", path: list, status: 200},
 		{name: "read-only token cannot write", opts: emulator.Options{Token: token, ReadOnlyToken: "RO"}, auth: "Bearer RO", method: "POST", path: list, status: 403, message: "Resource not accessible by integration"},
 		{name: "unknown endpoint", opts: emulator.Options{Token: token}, auth: "Bearer " + token, method: "GET", path: "/repos/" + repo + "/releases/1/nope", status: 404, message: "Not Found"},
+		{name: "unknown method on a known path", opts: emulator.Options{Token: token}, auth: "Bearer " + token, method: "PUT", path: list, status: 404, message: "Not Found"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -283,7 +283,6 @@ func (s *Server) updateRelease(w http.ResponseWriter, r *http.Request, rt route)
 		writeError(w, apiErr)
 		return
 	}
-	repo := rel.repo
 	newTag, newDraft := rel.tag, rel.draft
 	if in.hasTag {
 		newTag = in.tag
@@ -291,30 +290,52 @@ func (s *Server) updateRelease(w http.ResponseWriter, r *http.Request, rt route)
 	if in.hasDraft {
 		newDraft = in.draft
 	}
-	tagChanged := newTag != rel.tag
-	if rel.immutable {
-		switch {
-		case tagChanged:
-			writeError(w, errUnprocessable(doc, "Cannot change the tag of an immutable release"))
-			return
-		case newDraft:
-			writeError(w, errUnprocessable(doc, "Cannot convert an immutable release to a draft"))
-			return
-		}
-	}
-	if tagChanged && repo.burned[newTag] {
-		writeError(w, errImmutableTag(doc, newTag))
+	if apiErr := checkUpdate(doc, rel, newTag, newDraft); apiErr != nil {
+		writeError(w, apiErr)
 		return
 	}
-	if !newDraft && (tagChanged || rel.draft) {
-		if other := repo.publishedByTag(newTag); other != nil && other != rel {
-			writeError(w, errAlreadyExists(doc, "Release", "tag_name"))
-			return
-		}
-	}
-
 	publishing := rel.draft && !newDraft
 	rel.tag = newTag
+	in.apply(rel)
+	switch {
+	case publishing:
+		s.publish(rel, s.now())
+	case newDraft && !rel.draft:
+		rel.draft = true
+		rel.published = time.Time{}
+	}
+	repo := rel.repo
+	if !rel.draft {
+		if _, ok := repo.tags[rel.tag]; !ok {
+			repo.tags[rel.tag] = rel.target
+		}
+	}
+	repo.applyLatest(rel, in.makeLatest, publishing)
+	writeJSON(w, http.StatusOK, s.renderRelease(s.urlsFor(r.Host), rel))
+}
+
+// checkUpdate refuses what GitHub refuses when a release would move to newTag
+// and the draft state newDraft; it must hold s.mu.
+func checkUpdate(doc string, rel *releaseState, newTag string, newDraft bool) *apiError {
+	tagChanged := newTag != rel.tag
+	switch {
+	case rel.immutable && tagChanged:
+		return errUnprocessable(doc, "Cannot change the tag of an immutable release")
+	case rel.immutable && newDraft:
+		return errUnprocessable(doc, "Cannot convert an immutable release to a draft")
+	case tagChanged && rel.repo.burned[newTag]:
+		return errImmutableTag(doc, newTag)
+	}
+	if !newDraft && (tagChanged || rel.draft) {
+		if other := rel.repo.publishedByTag(newTag); other != nil && other != rel {
+			return errAlreadyExists(doc, "Release", "tag_name")
+		}
+	}
+	return nil
+}
+
+// apply writes the plain fields the request set.
+func (in releaseInput) apply(rel *releaseState) {
 	if in.hasTarget {
 		rel.target = in.target
 	}
@@ -330,20 +351,6 @@ func (s *Server) updateRelease(w http.ResponseWriter, r *http.Request, rt route)
 	if in.hasPrerelease {
 		rel.prerelease = in.prerelease
 	}
-	switch {
-	case publishing:
-		s.publish(rel, s.now())
-	case newDraft && !rel.draft:
-		rel.draft = true
-		rel.published = time.Time{}
-	}
-	if !rel.draft {
-		if _, ok := repo.tags[rel.tag]; !ok {
-			repo.tags[rel.tag] = rel.target
-		}
-	}
-	repo.applyLatest(rel, in.makeLatest, publishing)
-	writeJSON(w, http.StatusOK, s.renderRelease(s.urlsFor(r.Host), rel))
 }
 
 // deleteRelease serves DELETE /repos/{o}/{r}/releases/{id}; the tag stays in git.

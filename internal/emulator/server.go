@@ -3,7 +3,6 @@ package emulator
 import (
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -107,6 +106,8 @@ var routeDocs = map[string]string{
 type Server struct {
 	opts Options
 
+	mux *http.ServeMux // the route table (routes.go) for opts.Layout
+
 	mu        sync.Mutex
 	repos     map[string]*repoState // by lower-cased "owner/name"
 	assets    map[int64]*assetState
@@ -129,11 +130,13 @@ func New(opts Options) *Server {
 	if opts.MaxStoredBytes == 0 {
 		opts.MaxStoredBytes = defaultMaxStored
 	}
-	return &Server{
+	s := &Server{
 		opts:   opts,
 		repos:  map[string]*repoState{},
 		assets: map[int64]*assetState{},
 	}
+	s.mux = s.newMux()
+	return s
 }
 
 // APIPrefix is the path under which the layout serves the REST API ("" or "/api/v3").
@@ -185,119 +188,6 @@ type route struct {
 	assetName string
 }
 
-// match maps a request to a route; unmatched requests get RouteUnknown.
-func (s *Server) match(r *http.Request) route {
-	unknown := route{name: RouteUnknown}
-	p := r.URL.EscapedPath()
-	api, upload := s.opts.Layout.APIPrefix()+"/", s.opts.Layout.UploadPrefix()+"/"
-	var space string
-	switch {
-	case strings.HasPrefix(p, upload):
-		space, p = "upload", p[len(upload):]
-	case strings.HasPrefix(p, api):
-		space, p = "api", p[len(api):]
-	}
-	segs := splitPath(p)
-	if space == "upload" {
-		if len(segs) == 6 && segs[0] == "repos" && segs[3] == "releases" && segs[5] == "assets" && r.Method == http.MethodPost {
-			rt := route{name: RouteUploadAsset, owner: segs[1], repo: segs[2]}
-			rt.id, rt.idOK = parseID(segs[4])
-			return rt
-		}
-		return unknown
-	}
-	if space == "api" && len(segs) >= 4 && segs[0] == "repos" && segs[3] == "releases" {
-		if rt, ok := matchAPI(r.Method, segs[1], segs[2], segs[4:]); ok {
-			if rt.name == RouteGetAsset && strings.Contains(r.Header.Get("Accept"), "application/octet-stream") {
-				rt.name = RouteDownloadAsset
-			}
-			return rt
-		}
-		return unknown
-	}
-	// Browser downloads live on the web host, outside the API prefix.
-	web := splitPath(r.URL.EscapedPath())
-	if len(web) >= 6 && web[2] == "releases" && web[3] == "download" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-		return route{
-			name:      RouteBrowserDownload,
-			owner:     web[0],
-			repo:      web[1],
-			tag:       strings.Join(web[4:len(web)-1], "/"),
-			assetName: web[len(web)-1],
-		}
-	}
-	return unknown
-}
-
-func matchAPI(method, owner, repo string, rest []string) (route, bool) {
-	rt := route{owner: owner, repo: repo}
-	get := method == http.MethodGet || method == http.MethodHead
-	post, patch, del := method == http.MethodPost, method == http.MethodPatch, method == http.MethodDelete
-	switch {
-	case len(rest) == 0 && get:
-		rt.name = RouteListReleases
-	case len(rest) == 0 && post:
-		rt.name = RouteCreateRelease
-	case len(rest) == 1 && rest[0] == "latest" && get:
-		rt.name = RouteGetLatest
-	case len(rest) == 1 && rest[0] == "generate-notes" && post:
-		rt.name = RouteGenerateNotes
-	case len(rest) >= 2 && rest[0] == "tags" && get:
-		rt.name, rt.tag = RouteGetReleaseByTag, strings.Join(rest[1:], "/")
-	case len(rest) == 2 && rest[0] == "assets":
-		switch {
-		case get:
-			rt.name = RouteGetAsset
-		case patch:
-			rt.name = RouteUpdateAsset
-		case del:
-			rt.name = RouteDeleteAsset
-		default:
-			return rt, false
-		}
-		rt.id, rt.idOK = parseID(rest[1])
-	case len(rest) == 1:
-		switch {
-		case get:
-			rt.name = RouteGetRelease
-		case patch:
-			rt.name = RouteUpdateRelease
-		case del:
-			rt.name = RouteDeleteRelease
-		default:
-			return rt, false
-		}
-		rt.id, rt.idOK = parseID(rest[0])
-	case len(rest) == 2 && rest[1] == "assets" && get:
-		rt.name = RouteListAssets
-		rt.id, rt.idOK = parseID(rest[0])
-	default:
-		return rt, false
-	}
-	return rt, true
-}
-
-// splitPath splits an escaped path into unescaped segments, so that a tag sent as
-// "release%2Fv1" or as "release/v1" can both be recognised.
-func splitPath(p string) []string {
-	p = strings.Trim(p, "/")
-	if p == "" {
-		return nil
-	}
-	parts := strings.Split(p, "/")
-	for i, s := range parts {
-		if u, err := url.PathUnescape(s); err == nil {
-			parts[i] = u
-		}
-	}
-	return parts
-}
-
-func parseID(s string) (int64, bool) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	return id, err == nil && id > 0
-}
-
 // recorder remembers the status a handler wrote.
 type recorder struct {
 	http.ResponseWriter
@@ -332,7 +222,12 @@ func (c *countingBody) Read(p []byte) (int, error) {
 
 // ServeHTTP answers one request the way GitHub's REST API would.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rt := s.match(r)
+	s.mux.ServeHTTP(w, r)
+}
+
+// exchange answers a request matched to rt: faults first, then credentials,
+// then the route's handler; every request ends in the log.
+func (s *Server) exchange(w http.ResponseWriter, r *http.Request, rt route, serve handler) {
 	body := &countingBody{ReadCloser: r.Body}
 	r.Body = body
 	rec := &recorder{ResponseWriter: w}
@@ -362,64 +257,31 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		})
 		s.mu.Unlock()
 	}()
-	dropped = s.serve(rec, w, r, rt, fault)
+	dropped = s.admit(&exchange{w: rec, raw: w, r: r, rt: rt, fault: fault}, serve)
 }
 
-// serve dispatches the request; it reports whether the connection was dropped.
-func (s *Server) serve(w *recorder, raw http.ResponseWriter, r *http.Request, rt route, fault *Fault) bool {
+// admit answers an injected fault, or checks the credentials and hands the
+// request to its handler; it reports whether the connection was dropped.
+func (s *Server) admit(c *exchange, serve handler) bool {
+	rt, fault := c.rt, c.fault
 	doc := routeDocs[rt.name]
 	if fault != nil && !(rt.name == RouteUploadAsset && (fault.Kind == FaultStarter || fault.Kind == FaultDrop)) {
-		return s.answerFault(w, raw, fault, doc)
+		return s.answerFault(c.w, c.raw, fault, doc)
 	}
-	if rt.name == RouteUnknown {
-		writeError(w, errNotFound(docsRoot))
-		return false
-	}
-	if rt.name == RouteBrowserDownload {
+	if rt.name == RouteUnknown || rt.name == RouteBrowserDownload {
 		// The web host serves public downloads without API credentials.
-		s.browserDownload(w, r, rt)
-		return false
+		return serve(s, c)
 	}
-	readOnly, ok := s.authorize(r)
+	readOnly, ok := s.authorize(c.r)
 	if !ok {
-		writeError(w, &apiError{status: http.StatusUnauthorized, message: "Bad credentials", docURL: docsRoot})
+		writeError(c.w, &apiError{status: http.StatusUnauthorized, message: "Bad credentials", docURL: docsRoot})
 		return false
 	}
-	if readOnly && r.Method != http.MethodGet && r.Method != http.MethodHead {
-		writeError(w, &apiError{status: http.StatusForbidden, message: "Resource not accessible by integration", docURL: doc})
+	if readOnly && c.r.Method != http.MethodGet && c.r.Method != http.MethodHead {
+		writeError(c.w, &apiError{status: http.StatusForbidden, message: "Resource not accessible by integration", docURL: doc})
 		return false
 	}
-	switch rt.name {
-	case RouteListReleases:
-		s.listReleases(w, r, rt)
-	case RouteGetRelease:
-		s.getRelease(w, r, rt)
-	case RouteGetReleaseByTag:
-		s.getReleaseByTag(w, r, rt)
-	case RouteGetLatest:
-		s.getLatest(w, r, rt)
-	case RouteCreateRelease:
-		s.createRelease(w, r, rt)
-	case RouteUpdateRelease:
-		s.updateRelease(w, r, rt)
-	case RouteDeleteRelease:
-		s.deleteRelease(w, r, rt)
-	case RouteGenerateNotes:
-		s.generateNotes(w, r, rt)
-	case RouteListAssets:
-		s.listAssets(w, r, rt)
-	case RouteGetAsset, RouteDownloadAsset:
-		s.getAsset(w, r, rt)
-	case RouteUpdateAsset:
-		s.updateAsset(w, r, rt)
-	case RouteDeleteAsset:
-		s.deleteAsset(w, r, rt)
-	case RouteUploadAsset:
-		return s.uploadAsset(w, raw, r, rt, fault)
-	default:
-		writeError(w, errNotFound(docsRoot))
-	}
-	return false
+	return serve(s, c)
 }
 
 // authorize checks the Authorization header ("Bearer X" or "token X").
@@ -460,29 +322,4 @@ func (s *Server) rateHeaders(h http.Header, exhausted bool, f *Fault) {
 	h.Set("X-RateLimit-Resource", "core")
 	h.Set("X-GitHub-Media-Type", "github.v3; format=json")
 	h.Set("X-GitHub-Api-Version-Selected", "2022-11-28")
-}
-
-// ResetLog forgets the recorded requests.
-func (s *Server) ResetLog() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.log = nil
-}
-
-// Requests returns a copy of the request log, in the order requests finished.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.log...)
-}
-
-// Counts returns how many logged requests hit each route.
-func (s *Server) Counts() map[string]int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := map[string]int{}
-	for _, r := range s.log {
-		m[r.Route]++
-	}
-	return m
 }

@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/releasekit/release-action/internal/assets"
 )
 
 type repoState struct {
@@ -52,6 +50,18 @@ type assetState struct {
 	downloads   int
 	created     time.Time
 	updated     time.Time
+}
+
+// newAsset stores an asset on rel with fresh timestamps; it must hold s.mu.
+func (s *Server) newAsset(rel *releaseState, name, label, state, contentType string) *assetState {
+	now := s.now()
+	a := &assetState{
+		id: s.nextID(), release: rel, name: name, label: label, state: state,
+		contentType: contentType, created: now, updated: now,
+	}
+	rel.assets = append(rel.assets, a)
+	s.assets[a.id] = a
+	return a
 }
 
 func (s *Server) nextID() int64 {
@@ -117,154 +127,6 @@ func (s *Server) mustRepo(repo string) *repoState {
 
 func (s *Server) repo(owner, name string) *repoState {
 	return s.repos[strings.ToLower(owner+"/"+name)]
-}
-
-// SeedRelease describes a release put in place by a test.
-type SeedRelease struct {
-	TagName         string
-	TargetCommitish string // "main" if empty
-	Name            string
-	Body            string
-	Draft           bool
-	Prerelease      bool
-	CreatedAt       time.Time // now if zero
-	// MakeLatest is "true" (the default when empty), "false" or "legacy", as in the API.
-	MakeLatest string
-}
-
-// SeedRelease stores a release without any API validation and returns it as the API
-// would render it. A published release creates its tag and, in an immutable
-// repository, is immutable. It panics if the repository is unknown.
-func (s *Server) SeedRelease(repo string, sr SeedRelease) Release {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.mustRepo(repo)
-	rel := &releaseState{
-		id:         s.nextID(),
-		repo:       r,
-		tag:        sr.TagName,
-		target:     sr.TargetCommitish,
-		name:       sr.Name,
-		body:       sr.Body,
-		draft:      sr.Draft,
-		prerelease: sr.Prerelease,
-		created:    sr.CreatedAt.UTC().Truncate(time.Second),
-	}
-	if rel.target == "" {
-		rel.target = "main"
-	}
-	if sr.CreatedAt.IsZero() {
-		rel.created = s.now()
-	}
-	r.releases[rel.id] = rel
-	if !rel.draft {
-		s.publish(rel, rel.created)
-	}
-	mk := sr.MakeLatest
-	if mk == "" {
-		mk = "true"
-	}
-	r.applyLatest(rel, mk, !rel.draft)
-	return s.renderRelease(s.urlsFor(s.lastHost), rel)
-}
-
-// SeedAsset stores an asset on a release without any API validation. The name is
-// rewritten by assets.GitHubName; state "" means "uploaded". An asset that is not
-// "uploaded" has size 0 and no digest, whatever content is given. It panics if the
-// repository or the release is unknown.
-func (s *Server) SeedAsset(repo string, releaseID int64, name, label, state string, content []byte) Asset {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.mustRepo(repo)
-	rel := r.releases[releaseID]
-	if rel == nil {
-		panic(fmt.Sprintf("emulator: unknown release %d in %s", releaseID, repo))
-	}
-	if state == "" {
-		state = "uploaded"
-	}
-	now := s.now()
-	a := &assetState{
-		id:          s.nextID(),
-		release:     rel,
-		name:        assets.GitHubName(name),
-		label:       label,
-		state:       state,
-		contentType: "application/octet-stream",
-		created:     now,
-		updated:     now,
-	}
-	if state == "uploaded" {
-		sum := sha256.Sum256(content)
-		a.size = int64(len(content))
-		a.sha256 = hex.EncodeToString(sum[:])
-		a.content = append([]byte(nil), content...)
-		a.kept = true
-	}
-	rel.assets = append(rel.assets, a)
-	s.assets[a.id] = a
-	return s.renderAsset(s.urlsFor(s.lastHost), a)
-}
-
-// Releases returns the repository's releases, newest first, drafts included. URLs
-// use the host of the most recent request ("localhost" before any).
-func (s *Server) Releases(repo string) []Release {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.repos[strings.ToLower(repo)]
-	if r == nil {
-		return nil
-	}
-	u := s.urlsFor(s.lastHost)
-	var out []Release
-	for _, rel := range r.sorted() {
-		out = append(out, s.renderRelease(u, rel))
-	}
-	return out
-}
-
-// Assets returns a release's assets, oldest first, or nil if the release is unknown.
-func (s *Server) Assets(repo string, releaseID int64) []Asset {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.repos[strings.ToLower(repo)]
-	if r == nil || r.releases[releaseID] == nil {
-		return nil
-	}
-	u := s.urlsFor(s.lastHost)
-	var out []Asset
-	for _, a := range r.releases[releaseID].assets {
-		out = append(out, s.renderAsset(u, a))
-	}
-	return out
-}
-
-// AssetContent returns a copy of an asset's bytes; ok is false when the asset is
-// unknown, not fully uploaded, or larger than MaxStoredBytes.
-func (s *Server) AssetContent(repo string, assetID int64) ([]byte, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.assets[assetID]
-	if a == nil || !strings.EqualFold(a.release.repo.owner+"/"+a.release.repo.name, repo) || !a.kept || a.state != "uploaded" {
-		return nil, false
-	}
-	return append([]byte{}, a.content...), true
-}
-
-// Latest returns the release GET /releases/latest would answer.
-// https://docs.github.com/en/rest/releases/releases#get-the-latest-release
-func (s *Server) Latest(repo string) (Release, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.repos[strings.ToLower(repo)]
-	if r == nil {
-		return Release{}, false
-	}
-	rel := r.latest()
-	if rel == nil {
-		return Release{}, false
-	}
-	return s.renderRelease(s.urlsFor(s.lastHost), rel), true
 }
 
 // sorted returns the releases newest first: by creation time, ties by ID.

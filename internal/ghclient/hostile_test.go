@@ -364,7 +364,7 @@ func TestEchoedTokenAndCommandsAreHarmlessInTheLog(t *testing.T) {
 		t.Fatalf("err = %v; the echo server should have echoed the token", err)
 	}
 	var b strings.Builder
-	log := actions.New(&b, func(k string) string { return map[string]string{"GITHUB_ACTIONS": "true"}[k] })
+	log := actions.New(&b, actions.Mode{Workflow: true})
 	log.Mask(hostileToken)
 	log.Errorf("%v", err)
 	log.Infof("%v", err)

@@ -6,14 +6,45 @@ package inputs
 // Config is the action's validated configuration.
 type Config struct {
 	Token string // never printed; masked by the caller
+	// Secrets are the raw values of every variable a token may arrive under
+	// (INPUT_TOKEN, GITHUB_TOKEN, GH_TOKEN), valid or not, for the caller to mask
+	// before anything is printed.
+	Secrets []string
 
 	Owner, Repo string
-	Tag         string
 
+	// Settings reach the publisher's job as they are (publish.Job embeds them):
+	// an input that needs nothing from the disk belongs there.
+	Settings
+
+	Body     string
+	BodyPath string // "" when not given, as the user wrote it (for messages)
+	BodyFile string // BodyPath resolved against GITHUB_WORKSPACE; read by the caller, not by Parse
+
+	Files            []Pattern
+	WorkingDirectory string // absolute or relative to the process's directory; never ""
+	FailOnUnmatched  bool
+
+	// Where GitHub is. APIURL always ends without a slash: "https://api.github.com",
+	// "https://ghes.example.com/api/v3", "https://api.acme.ghe.com".
+	APIURL    string
+	UploadURL string // "https://uploads.github.com", ".../api/uploads", "https://uploads.acme.ghe.com"
+	ServerURL string // "https://github.com"
+
+	// The runner's files. In a workflow (GITHUB_ACTIONS=true) OutputPath is required.
+	InActions   bool
+	Debug       bool // RUNNER_DEBUG=1: show debug lines outside a workflow too
+	OutputPath  string
+	SummaryPath string
+}
+
+// Settings are the validated inputs that the publisher uses as they are, with
+// no local check in between. Config and publish.Job both embed them, so such an
+// input is declared once and copied by nobody.
+type Settings struct {
+	Tag             string
 	TargetCommitish string
 	Name            string // "" = default to the tag on create, unchanged on update
-	Body            string
-	BodyPath        string // "" when not given; read by the caller, not by Parse
 
 	GenerateNotes bool
 	PreviousTag   string
@@ -24,25 +55,11 @@ type Config struct {
 	MakeLatest         string // "", "true", "false" or "legacy"
 	DiscussionCategory string
 
-	Files            []Pattern
-	WorkingDirectory string // absolute or relative to the process's directory; never ""
-	FailOnUnmatched  bool
-	Overwrite        bool
-	DeleteOther      bool
-	MaxParallel      int
-	Checksums        string // asset name for the checksum list; "" = none
-	DryRun           bool
-
-	// Where GitHub is. APIURL always ends without a slash: "https://api.github.com",
-	// "https://ghes.example.com/api/v3", "https://api.acme.ghe.com".
-	APIURL    string
-	UploadURL string // "https://uploads.github.com", ".../api/uploads", "https://uploads.acme.ghe.com"
-	ServerURL string // "https://github.com"
-
-	// The runner's files. In a workflow (GITHUB_ACTIONS=true) OutputPath is required.
-	InActions   bool
-	OutputPath  string
-	SummaryPath string
+	Overwrite   bool
+	DeleteOther bool
+	MaxParallel int
+	Checksums   string // asset name for the checksum list; "" = none
+	DryRun      bool
 }
 
 // Pattern is one entry of the files input.

@@ -3,6 +3,7 @@ package inputs
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode"
@@ -38,7 +39,7 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 		env: getenv,
 		act: githubactions.New(githubactions.WithGetenv(getenv)),
 	}
-	c := &Config{}
+	c := &Config{Secrets: secrets(getenv)}
 
 	c.Token = p.token()
 	c.Owner, c.Repo = p.repository()
@@ -46,8 +47,25 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 
 	c.TargetCommitish = p.input("target_commitish")
 	c.Name = p.input("name")
+	p.notes(c)
+	p.publishing(c)
+	p.assets(c)
+	c.DryRun = p.boolean("dry_run", false)
+
+	c.APIURL, c.UploadURL, c.ServerURL = p.location()
+	p.runner(c)
+
+	return c, errors.Join(p.errs...)
+}
+
+// notes reads the inputs that make the release notes.
+func (p *parser) notes(c *Config) {
 	c.Body = p.input("body")
 	c.BodyPath = p.input("body_path")
+	c.BodyFile = c.BodyPath
+	if ws := p.env("GITHUB_WORKSPACE"); c.BodyPath != "" && !filepath.IsAbs(c.BodyPath) && ws != "" {
+		c.BodyFile = filepath.Join(ws, c.BodyPath)
+	}
 	if c.Body != "" && c.BodyPath != "" {
 		p.fail(`inputs "body" and "body_path" are both set; use one of them`)
 	}
@@ -69,7 +87,10 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 			}
 		}
 	}
+}
 
+// publishing reads the inputs that decide how the release is published.
+func (p *parser) publishing(c *Config) {
 	c.Draft = p.boolean("draft", false)
 	c.Prerelease = p.optionalBool("prerelease")
 	c.MakeLatest = p.makeLatest()
@@ -83,7 +104,10 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 		}
 	}
 	c.DiscussionCategory = p.input("discussion_category")
+}
 
+// assets reads the inputs about the files and the release's assets.
+func (p *parser) assets(c *Config) {
 	files, err := SplitPatterns(p.input("files"))
 	if err != nil {
 		p.errs = append(p.errs, err)
@@ -98,18 +122,29 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	}
 	c.MaxParallel = p.maxParallel()
 	c.Checksums = p.checksums()
-	c.DryRun = p.boolean("dry_run", false)
+}
 
-	c.APIURL, c.UploadURL, c.ServerURL = p.location()
-
-	c.InActions = getenv("GITHUB_ACTIONS") == "true"
-	c.OutputPath = getenv("GITHUB_OUTPUT")
-	c.SummaryPath = getenv("GITHUB_STEP_SUMMARY")
+// runner reads where the step's outputs and log go.
+func (p *parser) runner(c *Config) {
+	c.InActions = p.env("GITHUB_ACTIONS") == "true"
+	c.Debug = p.env("RUNNER_DEBUG") == "1"
+	c.OutputPath = p.env("GITHUB_OUTPUT")
+	c.SummaryPath = p.env("GITHUB_STEP_SUMMARY")
 	if c.InActions && c.OutputPath == "" {
 		p.fail("GITHUB_OUTPUT is not set: the runner sets it for every step when GITHUB_ACTIONS is true, so the outputs would be lost")
 	}
+}
 
-	return c, errors.Join(p.errs...)
+// secrets returns the non-empty values a token may arrive under, trimmed the way
+// the parser trims them, so the caller can mask each before printing anything.
+func secrets(getenv func(string) string) []string {
+	var out []string
+	for _, k := range []string{"INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"} {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // parser collects the problems found while reading the environment.

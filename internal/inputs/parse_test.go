@@ -49,18 +49,21 @@ func TestParseDefaults(t *testing.T) {
 	}
 	want := &Config{
 		Token:            testToken,
+		Secrets:          []string{testToken},
 		Owner:            "octo-org",
 		Repo:             "hello.world",
-		Tag:              "v1.2.3",
 		WorkingDirectory: ".",
 		FailOnUnmatched:  true,
-		Overwrite:        true,
-		MaxParallel:      4,
 		APIURL:           "https://api.github.com",
 		UploadURL:        "https://uploads.github.com",
 		ServerURL:        "https://github.com",
 		InActions:        true,
 		OutputPath:       "/runner/output",
+		Settings: Settings{
+			Tag:         "v1.2.3",
+			Overwrite:   true,
+			MaxParallel: 4,
+		},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Parse:\n got %+v\nwant %+v", got, want)
@@ -99,26 +102,19 @@ func TestParseEverything(t *testing.T) {
 		"GITHUB_ACTIONS":                "true",
 		"GITHUB_OUTPUT":                 "/runner/output",
 		"GITHUB_STEP_SUMMARY":           "/runner/summary",
+		"RUNNER_DEBUG":                  "1",
 	}
 	got, err := Parse(env(m))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
 	want := &Config{
-		Token:              testToken,
-		Owner:              "Octo",
-		Repo:               "Repo_1",
-		Tag:                "release/2024.1",
-		TargetCommitish:    "main",
-		Name:               "Release 2024.1",
-		BodyPath:           "CHANGES.md",
-		GenerateNotes:      true,
-		PreviousTag:        "release/2023.4",
-		NotesConfig:        ".github/notes.yml",
-		Draft:              true,
-		Prerelease:         ptr(false),
-		MakeLatest:         "legacy",
-		DiscussionCategory: "Announcements",
+		Token:    testToken,
+		Secrets:  []string{testToken},
+		Owner:    "Octo",
+		Repo:     "Repo_1",
+		BodyPath: "CHANGES.md",
+		BodyFile: "/github/workspace/CHANGES.md",
 		Files: []Pattern{
 			{Glob: "dist/*.{tar.gz,zip}", Label: "Archives"},
 			{Glob: "dist/*.sig", Exclude: true},
@@ -126,17 +122,30 @@ func TestParseEverything(t *testing.T) {
 		},
 		WorkingDirectory: "build",
 		FailOnUnmatched:  false,
-		Overwrite:        false,
-		DeleteOther:      true,
-		MaxParallel:      32,
-		Checksums:        "SHA256SUMS.txt",
-		DryRun:           true,
 		APIURL:           "https://ghes.example.com/api/v3",
 		UploadURL:        "https://ghes.example.com/api/uploads",
 		ServerURL:        "https://ghes.example.com",
 		InActions:        true,
+		Debug:            true,
 		OutputPath:       "/runner/output",
 		SummaryPath:      "/runner/summary",
+		Settings: Settings{
+			Tag:                "release/2024.1",
+			TargetCommitish:    "main",
+			Name:               "Release 2024.1",
+			GenerateNotes:      true,
+			PreviousTag:        "release/2023.4",
+			NotesConfig:        ".github/notes.yml",
+			Draft:              true,
+			Prerelease:         ptr(false),
+			MakeLatest:         "legacy",
+			DiscussionCategory: "Announcements",
+			Overwrite:          false,
+			DeleteOther:        true,
+			MaxParallel:        32,
+			Checksums:          "SHA256SUMS.txt",
+			DryRun:             true,
+		},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Parse:\n got %+v\nwant %+v", got, want)
@@ -357,5 +366,17 @@ func TestCheckRefNameAccepts(t *testing.T) {
 		if msg := checkRefName(tag); msg != "" {
 			t.Errorf("checkRefName(%q) = %q, want it accepted", tag, msg)
 		}
+	}
+}
+
+// TestSecretsHoldEveryTokenVariable: the caller masks these before printing, so
+// a token that fails validation must be among them too.
+func TestSecretsHoldEveryTokenVariable(t *testing.T) {
+	t.Parallel()
+	got, _ := ParseAll(env(map[string]string{
+		"INPUT_TOKEN": " bad token\n", "GITHUB_TOKEN": "ghs_two", "GH_TOKEN": "",
+	}))
+	if want := []string{"bad token", "ghs_two"}; !reflect.DeepEqual(got.Secrets, want) {
+		t.Errorf("Secrets = %q, want %q", got.Secrets, want)
 	}
 }

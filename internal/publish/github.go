@@ -1,7 +1,3 @@
-// Package publish creates or updates a GitHub release for a tag and converges its assets.
-//
-// It talks to GitHub only through the GitHub interface declared here; the adapter over
-// go-github lives in internal/ghclient, and tests use the emulator in internal/emulator.
 package publish
 
 import (

@@ -20,6 +20,22 @@ const (
 	OpDelete  Op = "delete"  // an asset no pattern matched (delete_other_assets), or a leftover
 )
 
+// Action is the past tense of the op: what the assets output says happened to
+// an asset once the step succeeded.
+func (o Op) Action() Action {
+	switch o {
+	case OpKeep:
+		return ActionKept
+	case OpUpload:
+		return ActionUploaded
+	case OpReplace:
+		return ActionReplaced
+	case OpDelete:
+		return ActionDeleted
+	}
+	return Action(o)
+}
+
 // Local is a matched file, with its sha256 when the planner needs it.
 type Local struct {
 	assets.File
@@ -73,80 +89,18 @@ func TempName(stored, nonce string) string { return stored + ".replacing-" + non
 // applied). Failing that, it matches an asset whose label is the file's label and
 // whose name no local file claims: that asset is the file's previous version.
 func MakePlan(remote []*Asset, local []Local, opt PlanOptions) ([]Step, error) {
-	byName := map[string]*Asset{}
-	for _, a := range remote {
-		byName[a.Name] = a
-	}
-	claimed := map[int64]bool{}
-	for i := range local {
-		if a, ok := byName[local[i].StoredName]; ok {
-			claimed[a.ID] = true
-		}
-	}
-	byLabel := map[string][]*Asset{}
-	for _, a := range remote {
-		if a.Label != "" && !claimed[a.ID] && !tempPattern.MatchString(a.Name) {
-			byLabel[a.Label] = append(byLabel[a.Label], a)
-		}
-	}
-
+	m := newMatcher(remote, local)
 	var steps []Step
 	var errs []error
-	localNames := map[string]bool{}
 	for i := range local {
-		l := &local[i]
-		localNames[l.StoredName] = true
-		label := desiredLabel(l)
-		s := Step{Name: l.StoredName, Label: label, Path: l.Rel, Size: l.Size, Local: l}
-		r := byName[l.StoredName]
-		if r == nil {
-			if cands := byLabel[label]; label != "" && len(cands) == 1 && !claimed[cands[0].ID] {
-				r = cands[0]
-				claimed[r.ID] = true
-				s.Rename = true
-			}
-		}
-		s.Remote = r
-		if r != nil {
-			s.RemoteID = r.ID
-		}
-		switch {
-		case r == nil:
-			s.Op, s.Reason = OpUpload, "new asset"
-		case r.State != "" && r.State != "uploaded":
-			// A broken upload is no one's content: always replaced, whatever overwrite says.
-			s.Op, s.Reason, s.Rename = OpReplace, fmt.Sprintf("existing asset is broken (state %q)", r.State), false
-		case sameContent(r, l):
-			s.Op = OpKeep
-			s.Reason = "same size and sha256"
-			if s.Rename {
-				s.Reason += fmt.Sprintf(", stored as %s (matched by label)", r.Name)
-			}
-			s.Relabel = label != "" && label != r.Label
-		case !opt.Overwrite:
-			errs = append(errs, fmt.Errorf("asset %s: %w: the release holds other content under this name (%s); set overwrite: true to replace it", describe(r), ErrOverwriteRefused, l.Rel))
+		s, err := m.step(&local[i], opt)
+		if err != nil {
+			errs = append(errs, err)
 			continue
-		default:
-			s.Op, s.Reason = OpReplace, contentReason(r, l)
-			if s.Rename {
-				s.Reason = fmt.Sprintf("previous version %s (matched by label %q)", r.Name, label)
-			}
 		}
 		steps = append(steps, s)
 	}
-
-	for _, a := range remote {
-		if claimed[a.ID] {
-			continue
-		}
-		if m := tempPattern.FindStringSubmatch(a.Name); m != nil && localNames[m[1]] {
-			steps = append(steps, Step{Op: OpDelete, Name: a.Name, Remote: a, RemoteID: a.ID, Reason: "left by an interrupted replacement"})
-			continue
-		}
-		if opt.DeleteOther {
-			steps = append(steps, Step{Op: OpDelete, Name: a.Name, Remote: a, RemoteID: a.ID, Reason: "matched by no pattern (delete_other_assets)"})
-		}
-	}
+	steps = append(steps, m.leftovers(remote, local, opt)...)
 	sort.SliceStable(steps, func(i, j int) bool {
 		if steps[i].Name != steps[j].Name {
 			return steps[i].Name < steps[j].Name
@@ -154,6 +108,95 @@ func MakePlan(remote []*Asset, local []Local, opt PlanOptions) ([]Step, error) {
 		return steps[i].Op < steps[j].Op
 	})
 	return steps, errors.Join(errs...)
+}
+
+// matcher pairs local files with remote assets: by stored name first, then by
+// label among the assets no local file claims by name.
+type matcher struct {
+	byName  map[string]*Asset
+	byLabel map[string][]*Asset
+	claimed map[int64]bool // assets some local file matched
+}
+
+func newMatcher(remote []*Asset, local []Local) *matcher {
+	m := &matcher{byName: map[string]*Asset{}, byLabel: map[string][]*Asset{}, claimed: map[int64]bool{}}
+	for _, a := range remote {
+		m.byName[a.Name] = a
+	}
+	for i := range local {
+		if a, ok := m.byName[local[i].StoredName]; ok {
+			m.claimed[a.ID] = true
+		}
+	}
+	for _, a := range remote {
+		if a.Label != "" && !m.claimed[a.ID] && !tempPattern.MatchString(a.Name) {
+			m.byLabel[a.Label] = append(m.byLabel[a.Label], a)
+		}
+	}
+	return m
+}
+
+// step decides what to do for one local file; an error is a refusal to overwrite.
+func (m *matcher) step(l *Local, opt PlanOptions) (Step, error) {
+	label := desiredLabel(l)
+	s := Step{Name: l.StoredName, Label: label, Path: l.Rel, Size: l.Size, Local: l}
+	r := m.byName[l.StoredName]
+	if r == nil {
+		if cands := m.byLabel[label]; label != "" && len(cands) == 1 && !m.claimed[cands[0].ID] {
+			r = cands[0]
+			m.claimed[r.ID] = true
+			s.Rename = true
+		}
+	}
+	s.Remote = r
+	if r != nil {
+		s.RemoteID = r.ID
+	}
+	switch {
+	case r == nil:
+		s.Op, s.Reason = OpUpload, "new asset"
+	case r.State != "" && r.State != "uploaded":
+		// A broken upload is no one's content: always replaced, whatever overwrite says.
+		s.Op, s.Reason, s.Rename = OpReplace, fmt.Sprintf("existing asset is broken (state %q)", r.State), false
+	case sameContent(r, l):
+		s.Op = OpKeep
+		s.Reason = "same size and sha256"
+		if s.Rename {
+			s.Reason += fmt.Sprintf(", stored as %s (matched by label)", r.Name)
+		}
+		s.Relabel = label != "" && label != r.Label
+	case !opt.Overwrite:
+		return Step{}, fmt.Errorf("asset %s: %w: the release holds other content under this name (%s); set overwrite: true to replace it", describe(r), ErrOverwriteRefused, l.Rel)
+	default:
+		s.Op, s.Reason = OpReplace, contentReason(r, l)
+		if s.Rename {
+			s.Reason = fmt.Sprintf("previous version %s (matched by label %q)", r.Name, label)
+		}
+	}
+	return s, nil
+}
+
+// leftovers deletes the assets no local file matched: the temporary copies of
+// an interrupted replacement always, the others with delete_other_assets.
+func (m *matcher) leftovers(remote []*Asset, local []Local, opt PlanOptions) []Step {
+	localNames := map[string]bool{}
+	for i := range local {
+		localNames[local[i].StoredName] = true
+	}
+	var steps []Step
+	for _, a := range remote {
+		if m.claimed[a.ID] {
+			continue
+		}
+		if t := tempPattern.FindStringSubmatch(a.Name); t != nil && localNames[t[1]] {
+			steps = append(steps, Step{Op: OpDelete, Name: a.Name, Remote: a, RemoteID: a.ID, Reason: "left by an interrupted replacement"})
+			continue
+		}
+		if opt.DeleteOther {
+			steps = append(steps, Step{Op: OpDelete, Name: a.Name, Remote: a, RemoteID: a.ID, Reason: "matched by no pattern (delete_other_assets)"})
+		}
+	}
+	return steps
 }
 
 // desiredLabel is the user's label, or the original file name when GitHub will

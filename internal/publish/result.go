@@ -1,11 +1,17 @@
 package publish
 
-// What happened to an asset, as reported in the assets output and the step summary.
+import "sort"
+
+// Action is what happened to an asset, as the assets output and the step summary
+// say it: the past tense of the plan's Op that got it there (see Op.Action).
+type Action string
+
+// The actions, one per Op.
 const (
-	ActionUploaded = "uploaded" // new name on the release
-	ActionReplaced = "replaced" // an asset of that name existed with other content, or broken
-	ActionKept     = "kept"     // an asset of that name already held the same content
-	ActionDeleted  = "deleted"  // removed by delete_other_assets
+	ActionUploaded Action = "uploaded" // new name on the release
+	ActionReplaced Action = "replaced" // an asset of that name existed with other content, or broken
+	ActionKept     Action = "kept"     // an asset of that name already held the same content
+	ActionDeleted  Action = "deleted"  // removed by delete_other_assets, or a leftover
 )
 
 // AssetReport is one entry of the assets output. Field names are the public contract.
@@ -19,7 +25,7 @@ type AssetReport struct {
 	Digest             string `json:"digest"`
 	State              string `json:"state"`
 	ContentType        string `json:"content_type"`
-	Action             string `json:"action"`
+	Action             Action `json:"action"`
 }
 
 // Result is what a run did; the caller turns it into outputs and a step summary.
@@ -33,4 +39,29 @@ type Result struct {
 	Assets    []AssetReport // sorted by name
 	Plan      []Step        // the asset plan of a dry run
 	Warnings  []string
+}
+
+// report turns outcomes into the assets output.
+func (r *run) report(outs []outcome) {
+	for _, o := range outs {
+		rep := AssetReport{Name: o.step.Name, Label: o.step.Label, Action: o.action}
+		if l := o.step.Local; l != nil {
+			rep.Size, rep.ContentType = l.Size, l.ContentType
+			if l.SHA256 != "" {
+				rep.Digest = "sha256:" + l.SHA256
+			}
+		}
+		if a := o.asset; a != nil {
+			rep.Name, rep.Label, rep.ID, rep.URL, rep.BrowserDownloadURL = a.Name, a.Label, a.ID, a.URL, a.BrowserDownloadURL
+			rep.Size, rep.Digest, rep.State, rep.ContentType = a.Size, a.Digest, a.State, a.ContentType
+		}
+		r.res.Assets = append(r.res.Assets, rep)
+	}
+	sort.Slice(r.res.Assets, func(i, k int) bool {
+		a, b := r.res.Assets[i], r.res.Assets[k]
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Action < b.Action
+	})
 }

@@ -1,5 +1,5 @@
-// Package report renders a publish.Result as the action's step outputs and as a
-// Markdown step summary.
+// Package report renders a publish.Result as every one of the action's step
+// outputs (the dry run's plan included) and as a Markdown step summary.
 package report
 
 import (
@@ -11,12 +11,14 @@ import (
 	"strings"
 
 	"github.com/releasekit/release-action/internal/actions"
+	"github.com/releasekit/release-action/internal/assets"
 	"github.com/releasekit/release-action/internal/publish"
 )
 
-// Outputs returns the action's outputs, in a fixed order. The release's fields are
-// empty strings when there is no release yet (a dry run for a new tag). assets is a
-// compact JSON array of publish.AssetReport, "[]" when there are none.
+// Outputs returns every output of the action, in a fixed order. The release's
+// fields are empty strings when there is no release yet (a dry run for a new tag).
+// assets is a compact JSON array of publish.AssetReport, "[]" when there are none;
+// plan, last and in dry runs only, is the JSON array of the plan's steps.
 func Outputs(r *publish.Result) ([]actions.Output, error) {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
@@ -39,7 +41,7 @@ func Outputs(r *publish.Result) ([]actions.Output, error) {
 	if tag == "" {
 		tag = rel.TagName
 	}
-	return []actions.Output{
+	outs := []actions.Output{
 		{Name: "id", Value: id},
 		{Name: "html_url", Value: rel.HTMLURL},
 		{Name: "upload_url", Value: rel.UploadURL},
@@ -48,7 +50,18 @@ func Outputs(r *publish.Result) ([]actions.Output, error) {
 		{Name: "tag", Value: tag},
 		{Name: "created", Value: strconv.FormatBool(r.Created)},
 		{Name: "assets", Value: strings.TrimSuffix(b.String(), "\n")},
-	}, nil
+	}
+	if r.DryRun {
+		plan := []byte("[]")
+		if r.Plan != nil {
+			var err error
+			if plan, err = json.Marshal(r.Plan); err != nil {
+				return nil, fmt.Errorf("encode plan output: %w", err)
+			}
+		}
+		outs = append(outs, actions.Output{Name: "plan", Value: string(plan)})
+	}
+	return outs, nil
 }
 
 // Summary returns a Markdown step summary of r: the release, what this run did
@@ -71,15 +84,15 @@ func Summary(r *publish.Result) string {
 	if len(r.Assets) == 0 {
 		return b.String()
 	}
-	assets := slices.Clone(r.Assets)
-	slices.SortStableFunc(assets, func(a, b publish.AssetReport) int { return strings.Compare(a.Name, b.Name) })
+	list := slices.Clone(r.Assets)
+	slices.SortStableFunc(list, func(a, b publish.AssetReport) int { return strings.Compare(a.Name, b.Name) })
 	b.WriteString("\n| Name | Action | Size | Digest | Link |\n|---|---|--:|---|---|\n")
-	for _, a := range assets {
+	for _, a := range list {
 		name := escape(a.Name)
 		if a.Label != "" {
 			name += " (" + escape(a.Label) + ")"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", name, escape(a.Action), humanSize(a.Size), digest(a.Digest), link(a))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", name, escape(string(a.Action)), assets.FormatSize(a.Size), digest(a.Digest), link(a))
 	}
 	return b.String()
 }
@@ -144,7 +157,7 @@ func state(rel *publish.Release) string {
 }
 
 func counts(r *publish.Result) string {
-	n := map[string]int{}
+	n := map[publish.Action]int{}
 	for _, a := range r.Assets {
 		n[a.Action]++
 	}
@@ -154,27 +167,6 @@ func counts(r *publish.Result) string {
 		s = "Planned: " + s
 	}
 	return s
-}
-
-// humanSize is a size in binary units: "512 B", "4.0 KiB", "1.0 GiB".
-func humanSize(n int64) string {
-	if n < 1024 {
-		return strconv.FormatInt(n, 10) + " B"
-	}
-	f := float64(n)
-	units := []string{"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
-	var u string
-	for _, u = range units {
-		f /= 1024
-		if f < 1024 {
-			break
-		}
-	}
-	// 1023.96 KiB would print as "1024.0 KiB"; say "1.0 MiB" instead.
-	if s := strconv.FormatFloat(f, 'f', 1, 64); s != "1024.0" || u == units[len(units)-1] {
-		return s + " " + u
-	}
-	return "1.0 " + units[slices.Index(units, u)+1]
 }
 
 // digest shows the first 12 hex digits of a sha256 digest; anything else as "-".

@@ -28,7 +28,7 @@ func release(draft bool) *publish.Release {
 	}
 }
 
-func asset(id int64, name, label, action string, size int64, digest string) publish.AssetReport {
+func asset(id int64, name, label string, action publish.Action, size int64, digest string) publish.AssetReport {
 	return publish.AssetReport{
 		Name:               name,
 		Label:              label,
@@ -87,6 +87,9 @@ var cases = []struct {
 			DryRun:  true,
 			Assets: []publish.AssetReport{
 				{Name: "app.tgz", Size: 1536, Action: publish.ActionUploaded},
+			},
+			Plan: []publish.Step{
+				{Op: publish.OpUpload, Name: "app.tgz", Label: "<build>", Path: "dist/app.tgz", Size: 1536, Reason: "new asset"},
 			},
 		},
 	},
@@ -184,7 +187,7 @@ func TestOutputsNilRelease(t *testing.T) {
 	}
 	want := map[string]string{
 		"id": "", "html_url": "", "upload_url": "", "tarball_url": "", "zipball_url": "",
-		"tag": "v9", "created": "false", "assets": "[]",
+		"tag": "v9", "created": "false", "assets": "[]", "plan": "[]",
 	}
 	if len(got) != len(want) {
 		t.Errorf("outputs %v, want %v", got, want)
@@ -210,29 +213,6 @@ func TestOutputsAreWritable(t *testing.T) {
 	}
 }
 
-func TestHumanSize(t *testing.T) {
-	t.Parallel()
-	for n, want := range map[int64]string{
-		0:                 "0 B",
-		1023:              "1023 B",
-		1024:              "1.0 KiB",
-		4096:              "4.0 KiB",
-		1536:              "1.5 KiB",
-		1048575:           "1.0 MiB",
-		1 << 20:           "1.0 MiB",
-		1 << 30:           "1.0 GiB",
-		5 << 40:           "5.0 TiB",
-		1<<63 - 1:         "8.0 EiB",
-		1<<30 + 1<<29:     "1.5 GiB",
-		1<<30 - 1<<10:     "1.0 GiB",
-		100*1024*1024 + 1: "100.0 MiB",
-	} {
-		if got := humanSize(n); got != want {
-			t.Errorf("humanSize(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestDigest(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
@@ -245,6 +225,20 @@ func TestDigest(t *testing.T) {
 	} {
 		if got := digest(in); got != want {
 			t.Errorf("digest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestPlanOutputOnlyInDryRuns: a real run has no plan output at all.
+func TestPlanOutputOnlyInDryRuns(t *testing.T) {
+	t.Parallel()
+	outs, err := Outputs(&publish.Result{Tag: "v9", Plan: []publish.Step{{Op: publish.OpUpload, Name: "a"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range outs {
+		if o.Name == "plan" {
+			t.Errorf("a real run writes the plan output %q", o.Value)
 		}
 	}
 }

@@ -31,7 +31,7 @@ type Policy struct {
 	MaxWait time.Duration
 
 	Now  func() time.Time // defaults to time.Now
-	Rand func() float64   // in [0,1); defaults to a time-seeded source
+	Rand func() float64   // in [0,1); defaults to the clock's nanoseconds, spread enough for jitter
 }
 
 // Default is the policy used against GitHub.

@@ -2,136 +2,119 @@ package publish
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
-	"time"
-
-	"github.com/releasekit/release-action/internal/assets"
 )
 
-// Logger receives what the run does, line by line.
-type Logger interface {
-	Infof(format string, args ...any)
-	Warningf(format string, args ...any)
-	Group(title string)
-	EndGroup()
-}
-
-// Job is one run's request, with every input already validated and every local
-// file already found: nothing in it can fail for the user's input any more.
-type Job struct {
-	Repository      string // "owner/name", for messages
-	Tag             string
-	TargetCommitish string
-	Name            string // "" = the tag on create, unchanged on update
-	Body            string // the user's notes (body or the content of body_path)
-	BodySet         bool   // the user gave body or body_path
-	GenerateNotes   bool
-	PreviousTag     string
-	NotesConfig     string
-
-	Draft              bool
-	Prerelease         *bool
-	MakeLatest         string
-	DiscussionCategory string
-
-	Files       []assets.File
-	Overwrite   bool
-	DeleteOther bool
-	Checksums   string // asset name of the checksum list, "" = none
-	MaxParallel int
-	DryRun      bool
-}
-
-// Publisher runs jobs against GitHub.
-type Publisher struct {
-	GH  GitHub
-	Log Logger
-	// Progress is the interval between progress lines for running uploads;
-	// 0 means 5 seconds, a negative value turns them off.
-	Progress time.Duration
-	// TempDir holds generated files (the checksum list); "" = os.TempDir().
-	TempDir string
+// run is one Publisher.Run: the job, what has happened so far, and the assets
+// this run created (reported by the executor, for failure cleanup).
+type run struct {
+	p        *Publisher
+	j        *Job
+	res      *Result
+	uploaded map[int64]bool
 }
 
 // Run creates or updates the release for j.Tag and converges its assets. The
 // release is built as a draft and published last. When Run fails after creating
 // a draft, it deletes that draft again, unless other runs' assets are on it.
-func (p *Publisher) Run(ctx context.Context, j *Job) (res *Result, err error) {
-	res = &Result{Tag: j.Tag, DryRun: j.DryRun}
-	r := &run{p: p, j: j, res: res}
+func (p *Publisher) Run(ctx context.Context, j *Job) (*Result, error) {
+	r := &run{p: p, j: j, res: &Result{Tag: j.Tag, DryRun: j.DryRun}, uploaded: map[int64]bool{}}
+	err := r.run(ctx)
+	return r.res, err
+}
 
-	p.Log.Group("Find the release for " + j.Tag)
+func (r *run) run(ctx context.Context) (err error) {
+	log := r.p.Log
+	log.Group("Find the release for " + r.j.Tag)
 	rel, err := r.find(ctx)
-	p.Log.EndGroup()
+	log.EndGroup()
 	if err != nil {
-		return res, err
+		return err
 	}
-	local, err := r.locals()
+	// The one asset plan of the run: the immutable check, the dry run and the
+	// executor all read it, so the assets are listed (and hashed) once.
+	plan, err := r.plan(ctx, rel, r.locals())
 	if err != nil {
-		return res, err
+		return err
 	}
-	if j.DryRun {
-		return res, r.dryRun(ctx, rel, local)
+	if r.j.DryRun {
+		return r.dryRun(ctx, rel, plan)
 	}
-
 	// An immutable release cannot take any asset change: find that out before
 	// changing anything at all.
-	if rel != nil && rel.Immutable && !rel.Draft {
-		if err := r.checkImmutable(ctx, rel, local); err != nil {
-			return res, err
+	if immutable(rel) {
+		if err := r.checkImmutable(ctx, plan); err != nil {
+			return err
 		}
 	}
-
-	if rel == nil {
-		p.Log.Group("Create the release")
-		rel, err = r.create(ctx)
-		p.Log.EndGroup()
-		if err != nil {
-			return res, err
-		}
-	}
-	res.Release = rel // from here on, a failure cleans up the draft this run created
+	// From the create on, a failure removes the draft this run created.
 	defer func() {
-		if err != nil && res.Created {
-			r.cleanup(context.WithoutCancel(ctx), err)
+		if err != nil && r.res.Created {
+			r.cleanup(context.WithoutCancel(ctx))
 		}
 	}()
-	if rel, err = r.update(ctx, rel); err != nil {
-		return res, err
+	if rel == nil {
+		log.Group("Create the release")
+		rel, plan, err = r.createAndPlan(ctx, plan)
+		log.EndGroup()
+		if err != nil {
+			return err
+		}
 	}
-	res.Release = rel
+	r.res.Release = rel
+	return r.converge(ctx, rel, plan)
+}
 
-	p.Log.Group(fmt.Sprintf("Assets of %s (%d files)", j.Tag, len(local)))
-	err = r.assets(ctx, rel, local)
-	p.Log.EndGroup()
+// createAndPlan creates the release. A draft of our own is new and empty, so the
+// plan made before it (every file an upload) holds; a release another run made
+// meanwhile has assets of its own, so its plan is made afresh.
+func (r *run) createAndPlan(ctx context.Context, plan *assetPlan) (*Release, *assetPlan, error) {
+	rel, err := r.create(ctx)
 	if err != nil {
-		return res, err
+		return nil, nil, err
+	}
+	if !r.res.Created {
+		plan, err = r.plan(ctx, rel, plan.local)
+	}
+	return rel, plan, err
+}
+
+// converge updates the release's fields, applies the asset plan, and publishes.
+func (r *run) converge(ctx context.Context, rel *Release, plan *assetPlan) error {
+	rel, err := r.update(ctx, rel)
+	if err != nil {
+		return err
+	}
+	r.res.Release = rel
+
+	r.p.Log.Group(fmt.Sprintf("Assets of %s (%d files)", r.j.Tag, len(plan.local)))
+	err = r.assets(ctx, rel, plan)
+	r.p.Log.EndGroup()
+	if err != nil {
+		return err
 	}
 	if rel, err = r.publish(ctx, rel); err != nil {
-		return res, err
+		return err
 	}
-	res.Release = rel
-	for _, a := range res.Assets {
-		res.Changed = res.Changed || a.Action != ActionKept
+	r.res.Release = rel
+	for _, a := range r.res.Assets {
+		r.res.Changed = r.res.Changed || a.Action != ActionKept
 	}
-	res.Changed = res.Changed || res.Created || res.Published
-	if res.Published {
+	r.res.Changed = r.res.Changed || r.res.Created || r.res.Published
+	if r.res.Published {
 		// Download URLs of a draft's assets name "untagged-…"; the published
 		// release's assets have their final ones.
 		if err := r.refreshAssets(ctx, rel); err != nil {
 			r.warn("could not refresh the asset URLs after publishing: %v", err)
 		}
 	}
-	return res, nil
+	return nil
 }
+
+// immutable reports whether rel exists and can never change its assets.
+func immutable(rel *Release) bool { return rel != nil && rel.Immutable && !rel.Draft }
 
 // refreshAssets re-reads the release's assets into the report.
 func (r *run) refreshAssets(ctx context.Context, rel *Release) error {
@@ -149,13 +132,6 @@ func (r *run) refreshAssets(ctx context.Context, rel *Release) error {
 		}
 	}
 	return nil
-}
-
-type run struct {
-	p   *Publisher
-	j   *Job
-	res *Result
-	ex  *executor
 }
 
 // find returns the release for the tag: the published one if there is one,
@@ -256,7 +232,7 @@ func (r *run) create(ctx context.Context) (*Release, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create release %s: %w", j.Tag, err)
 	}
-	r.res.Created = true
+	r.res.Created, r.res.Release = true, rel // a failure from here on removes it
 	r.p.Log.Infof("created draft release %d for %s", rel.ID, j.Tag)
 
 	all, err := gh.ListReleases(ctx)
@@ -388,7 +364,7 @@ func (r *run) publish(ctx context.Context, rel *Release) (*Release, error) {
 // cleanup removes the draft this run created when the run fails, so a failure
 // leaves nothing half-done behind. A draft that holds assets this run did not
 // upload is someone else's work too (a concurrent job adopted it) and stays.
-func (r *run) cleanup(ctx context.Context, cause error) {
+func (r *run) cleanup(ctx context.Context) {
 	rel := r.res.Release
 	if rel == nil || !rel.Draft {
 		return
@@ -400,7 +376,7 @@ func (r *run) cleanup(ctx context.Context, cause error) {
 		return
 	}
 	for _, a := range list {
-		if r.ex == nil || !r.ex.uploaded[a.ID] {
+		if !r.uploaded[a.ID] {
 			r.warn("leaving draft %d in place: it holds %s, which this run did not upload", rel.ID, a.Name)
 			return
 		}
@@ -418,67 +394,4 @@ func (r *run) warn(format string, args ...any) {
 	r.p.Log.Warningf("%s", msg)
 }
 
-// locals wraps the matched files for planning.
-func (r *run) locals() ([]Local, error) {
-	out := make([]Local, len(r.j.Files))
-	for i, f := range r.j.Files {
-		out[i] = Local{File: f}
-	}
-	return out, nil
-}
-
 func ptr[T any](v T) *T { return &v }
-
-func (p *Publisher) progress() time.Duration {
-	switch {
-	case p.Progress == 0:
-		return 5 * time.Second
-	case p.Progress < 0:
-		return 0
-	}
-	return p.Progress
-}
-
-// hashLocal computes a local file's sha256.
-func hashLocal(l *Local) (string, int64, error) {
-	sum, n, err := assets.HashFile(l.Path)
-	if err != nil {
-		return "", 0, fmt.Errorf("read %s: %w", l.Rel, err)
-	}
-	return sum, n, nil
-}
-
-// tempFile writes generated content where the executor can upload it from.
-func (p *Publisher) tempFile(name string, content []byte) (string, error) {
-	dir, err := os.MkdirTemp(p.TempDir, "release-action-")
-	if err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, name)
-	return path, os.WriteFile(path, content, 0o644)
-}
-
-// hashRemote downloads an asset GitHub reports no digest for and hashes it.
-func hashRemote(ctx context.Context, gh GitHub, a *Asset) (string, error) {
-	rc, err := gh.DownloadAsset(ctx, a.ID)
-	if err != nil {
-		return "", err
-	}
-	defer rc.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, rc); err != nil {
-		return "", fmt.Errorf("download asset %s: %w", a.Name, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// sortedReports orders reports by name, then action.
-func sortedReports(in []AssetReport) []AssetReport {
-	sort.Slice(in, func(i, k int) bool {
-		if in[i].Name != in[k].Name {
-			return in[i].Name < in[k].Name
-		}
-		return in[i].Action < in[k].Action
-	})
-	return in
-}

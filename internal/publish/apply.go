@@ -6,15 +6,17 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/releasekit/release-action/internal/assets"
 )
 
-// executor carries out a plan against one release.
+// executor carries out a plan against one release, and reports what it did.
 type executor struct {
 	gh       GitHub
 	log      Logger
@@ -23,23 +25,31 @@ type executor struct {
 	progress time.Duration // interval of progress lines; 0 disables them
 
 	mu       sync.Mutex
-	uploaded map[int64]bool // assets this run created, for failure cleanup
+	uploaded []int64 // assets this executor created, reported for failure cleanup
 
 	tmu    sync.Mutex
-	active []*transfer // uploads in flight, for progress lines
+	active []*transfer // uploads in flight, for progress lines (progress.go)
 }
 
 // outcome is the final state of one step.
 type outcome struct {
 	step   Step
-	asset  *Asset // the asset as it ends up (nil for delete)
-	action string
+	asset  *Asset // the asset as it ends up (as it was, for delete)
+	action Action
+}
+
+// applied is what the executor did: the outcome of every step that succeeded,
+// and every asset it created, even when other steps failed, so that the caller
+// can tell its own uploads from other runs' when it cleans up.
+type applied struct {
+	outs     []outcome
+	uploaded []int64
 }
 
 // run applies the steps. Uploads and replacements run up to parallel at once and
 // all of them are attempted even when one fails; deletions run only after every
 // upload succeeded, so a failed run never removes an asset.
-func (e *executor) run(ctx context.Context, steps []Step) ([]outcome, error) {
+func (e *executor) run(ctx context.Context, steps []Step) (applied, error) {
 	var (
 		mu   sync.Mutex
 		outs []outcome
@@ -80,14 +90,16 @@ func (e *executor) run(ctx context.Context, steps []Step) ([]outcome, error) {
 				if err != nil {
 					err = fmt.Errorf("delete asset %s: %w", s.Name, err)
 				}
-				add(outcome{step: s, asset: s.Remote, action: ActionDeleted}, err)
+				add(outcome{step: s, asset: s.Remote, action: s.Op.Action()}, err)
 				return nil
 			})
 		}
 		_ = g.Wait()
 	}
 	sort.Slice(outs, func(i, j int) bool { return outs[i].step.Name < outs[j].step.Name })
-	return outs, errors.Join(errs...)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return applied{outs: outs, uploaded: slices.Clone(e.uploaded)}, errors.Join(errs...)
 }
 
 func (e *executor) apply(ctx context.Context, s Step) (outcome, error) {
@@ -109,7 +121,7 @@ func (e *executor) apply(ctx context.Context, s Step) (outcome, error) {
 			}
 			a = got
 		}
-		return outcome{step: s, asset: a, action: ActionKept}, nil
+		return outcome{step: s, asset: a, action: s.Op.Action()}, nil
 	case OpUpload:
 		a, err := e.upload(ctx, s, s.Name)
 		if IsAlreadyExists(err, "ReleaseAsset") {
@@ -119,13 +131,13 @@ func (e *executor) apply(ctx context.Context, s Step) (outcome, error) {
 		if err != nil {
 			return outcome{}, err
 		}
-		return outcome{step: s, asset: a, action: ActionUploaded}, nil
+		return outcome{step: s, asset: a, action: s.Op.Action()}, nil
 	case OpReplace:
 		a, err := e.replace(ctx, s)
 		if err != nil {
 			return outcome{}, err
 		}
-		return outcome{step: s, asset: a, action: ActionReplaced}, nil
+		return outcome{step: s, asset: a, action: s.Op.Action()}, nil
 	}
 	return outcome{}, fmt.Errorf("step %s %s: unknown op", s.Op, s.Name)
 }
@@ -180,6 +192,7 @@ func (e *executor) adoptRace(ctx context.Context, s Step, cause error) (outcome,
 			s.Local.SHA256 = sum
 		}
 		if sameContent(a, s.Local) {
+			// The other run's upload is ours too: kept, not uploaded.
 			return outcome{step: s, asset: a, action: ActionKept}, nil
 		}
 		return outcome{}, fmt.Errorf("upload %s: another run uploaded different content under this name at the same time; run again to converge: %w", s.Name, cause)
@@ -199,12 +212,9 @@ func (e *executor) upload(ctx context.Context, s Step, name string) (*Asset, err
 		return nil, fmt.Errorf("upload %s: %w", l.Rel, err)
 	}
 	e.mu.Lock()
-	if e.uploaded == nil {
-		e.uploaded = map[int64]bool{}
-	}
-	e.uploaded[a.ID] = true
+	e.uploaded = append(e.uploaded, a.ID)
 	e.mu.Unlock()
-	e.log.Infof("uploaded %s (%s)", a.Name, humanBytes(a.Size))
+	e.log.Infof("uploaded %s (%s)", a.Name, assets.FormatSize(a.Size))
 	return a, nil
 }
 
@@ -212,82 +222,4 @@ func nonce() string {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
-}
-
-// transfer is one upload in flight, for progress lines.
-type transfer struct {
-	e       *executor
-	name    string
-	total   int64
-	sent    atomic.Int64
-	started time.Time
-}
-
-func (e *executor) track(name string, total int64) *transfer {
-	t := &transfer{e: e, name: name, total: total, started: time.Now()}
-	e.tmu.Lock()
-	e.active = append(e.active, t)
-	e.tmu.Unlock()
-	return t
-}
-
-func (t *transfer) add(n int64) { t.sent.Add(n) }
-
-func (t *transfer) done() {
-	e := t.e
-	e.tmu.Lock()
-	defer e.tmu.Unlock()
-	for i, x := range e.active {
-		if x == t {
-			e.active = append(e.active[:i], e.active[i+1:]...)
-			break
-		}
-	}
-}
-
-// startProgress logs, every interval, one line per upload still running.
-func (e *executor) startProgress() (stop func()) {
-	if e.progress <= 0 {
-		return func() {}
-	}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(e.progress)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				e.tmu.Lock()
-				list := append([]*transfer(nil), e.active...)
-				e.tmu.Unlock()
-				for _, t := range list {
-					sent := t.sent.Load()
-					rate := float64(sent) / time.Since(t.started).Seconds()
-					e.log.Infof("%s: %s of %s (%s/s)", t.name, humanBytes(sent), humanBytes(t.total), humanBytes(int64(rate)))
-				}
-			}
-		}
-	}()
-	return func() {
-		close(done)
-		wg.Wait()
-	}
-}
-
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -1,0 +1,62 @@
+package publish
+
+import (
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/inputs"
+)
+
+// Job is one run's request, with every input already validated and every local
+// file already found: nothing in it can fail for the user's input any more.
+// internal/app builds it, in one place, from the parsed inputs; the settings
+// that need no local check arrive embedded, as the parser wrote them.
+type Job struct {
+	inputs.Settings
+
+	Repository string // "owner/name", for messages
+	Body       string // the user's notes (body or the content of body_path)
+	BodySet    bool   // the user gave body or body_path
+	Files      []assets.File
+}
+
+// Logger receives what the run does, line by line.
+type Logger interface {
+	Infof(format string, args ...any)
+	Warningf(format string, args ...any)
+	Group(title string)
+	EndGroup()
+}
+
+// Publisher runs jobs against GitHub.
+type Publisher struct {
+	GH  GitHub
+	Log Logger
+	// Progress is the interval between progress lines for running uploads;
+	// 0 means 5 seconds, a negative value turns them off.
+	Progress time.Duration
+	// TempDir holds generated files (the checksum list); "" = os.TempDir().
+	TempDir string
+}
+
+func (p *Publisher) progress() time.Duration {
+	switch {
+	case p.Progress == 0:
+		return 5 * time.Second
+	case p.Progress < 0:
+		return 0
+	}
+	return p.Progress
+}
+
+// tempFile writes generated content where the executor can upload it from.
+func (p *Publisher) tempFile(name string, content []byte) (string, error) {
+	dir, err := os.MkdirTemp(p.TempDir, "release-action-")
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, name)
+	return path, os.WriteFile(path, content, 0o644)
+}
