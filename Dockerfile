@@ -4,7 +4,13 @@
 # internal/packaging checks this file's rules without Docker.
 
 # The builder runs on the build machine's own platform and cross-compiles, so a
-# multi-platform build never runs the Go toolchain under emulation.
+# multi-platform build never runs the Go toolchain under emulation. BuildKit
+# sets BUILDPLATFORM (os/arch of the build machine); Docker's legacy builder,
+# which act and older self-hosted runners use, sets nothing, and an empty
+# --platform fails there. The default "linux" means linux on the daemon's own
+# architecture, which is the build platform under either builder.
+ARG BUILDPLATFORM=linux
+
 # golang:1.26.9-bookworm, pinned by its multi-platform index digest; Dependabot
 # (.github/dependabot.yml) proposes new digests. The image sets
 # GOTOOLCHAIN=local, so a go.mod that needs a newer Go fails here instead of
@@ -13,20 +19,21 @@ FROM --platform=$BUILDPLATFORM golang:1.26.9-bookworm@sha256:d9c68c2c51161e12fd7
 
 WORKDIR /src
 
-# Modules first, so this layer stays cached until go.mod or go.sum change.
+# Modules first, so this layer stays cached until go.mod or go.sum change. No
+# BuildKit cache mounts (RUN --mount): the legacy builder rejects them, and
+# this layer does their work for the modules.
 COPY go.mod go.sum ./
-RUN --mount=type=cache,target=/go/pkg/mod \
-    go mod download
+RUN go mod download
 
 COPY . .
 
+# BuildKit sets these from --platform; under the legacy builder they stay
+# empty, and an empty GOOS or GOARCH means the Go toolchain's own platform.
 ARG TARGETOS
 ARG TARGETARCH
 ARG VERSION=dev
 # CGO_ENABLED=0: the final image has no libc, so the binary must not need one.
-RUN --mount=type=cache,target=/go/pkg/mod \
-    --mount=type=cache,target=/root/.cache/go-build \
-    CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
+RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
     go build -trimpath -ldflags "-s -w -X github.com/releasekit/release-action/internal/app.Version=${VERSION}" -o /release-action .
 
 # The program writes generated files (the checksum list) under os.TempDir().
