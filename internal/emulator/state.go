@@ -15,7 +15,7 @@ import (
 type repoState struct {
 	owner, name string
 	immutable   bool
-	burned      map[string]bool   // tags once used by an immutable release
+	burned      map[string]bool // tags once used by an immutable release
 	releases    map[int64]*releaseState
 	latestID    int64 // explicitly chosen latest release; 0 = fall back to the legacy rule
 }
