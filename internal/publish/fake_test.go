@@ -33,6 +33,8 @@ type fakeGitHub struct {
 	// afterCreate runs, unlocked, after each CreateRelease: a competing run's
 	// create lands there.
 	afterCreate func()
+	// afterUpload runs, locked, after each UploadAsset.
+	afterUpload func()
 }
 
 func newFake() *fakeGitHub {
@@ -329,6 +331,9 @@ func (f *fakeGitHub) UploadAsset(_ context.Context, rel *Release, u UploadReques
 		}
 	}
 	c := *f.storeAsset(rel.ID, u.Name, u.Label, b)
+	if f.afterUpload != nil {
+		f.afterUpload()
+	}
 	return &c, nil
 }
 
