@@ -110,6 +110,7 @@ func (r *run) decideMove(ctx context.Context, rel *Release) (stale bool, err err
 		log.Warningf("tag %s is annotated; moving it points it at the commit %s, and its message stays behind", j.Tag, short(want))
 	}
 	r.tag.move = want
+	log.Infof("tag %s is on %s; it moves to %s (%s) once every asset is in place", j.Tag, short(r.tag.commit), short(want), cmp.Status)
 	return false, nil
 }
 
