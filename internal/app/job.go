@@ -33,6 +33,9 @@ func newJob(cfg *inputs.Config) (*publish.Job, error) {
 			j.Body, j.BodySet = string(b), true
 		}
 	}
+	if err := changelogSection(cfg, j); err != nil {
+		errs = append(errs, err)
+	}
 	files, err := matchFiles(cfg)
 	errs = append(errs, err...)
 	j.Files = files

@@ -35,6 +35,7 @@ func TestEveryInputReachesTheJob(t *testing.T) {
 	for _, f := range []string{"NOTES.md", "dist/a.txt", "other/dist/b.txt"} {
 		write(t, filepath.Join(ws, f), "content of "+f)
 	}
+	write(t, filepath.Join(ws, "CHANGELOG.md"), "# Changelog\n\n## 1.0.0\n\n- First release.\n")
 	// probe is a valid non-default value; with adds inputs it needs to matter.
 	type probe struct {
 		value string
@@ -50,6 +51,9 @@ func TestEveryInputReachesTheJob(t *testing.T) {
 		"name":                    {value: "Release 2"},
 		"body":                    {value: "notes"},
 		"body_path":               {value: "NOTES.md"},
+		"body_from_changelog":     {value: "CHANGELOG.md"},
+		"body_from_tag":           {value: "true"},
+		"move_tag":                {value: "true", with: map[string]string{"target_commitish": "main"}},
 		"generate_release_notes":  {value: "true"},
 		"previous_tag":            {value: "v0.9.0", with: withNotes},
 		"notes_config":            {value: ".github/release.yml", with: withNotes},

@@ -109,7 +109,8 @@ func (r *rig) expectWrites(step string, writes ...string) {
 }
 
 func isRead(op string) bool {
-	return strings.Contains(op, "/get-") || strings.Contains(op, "/list-") || op == "repos/generate-release-notes"
+	return strings.Contains(op, "/get-") || strings.Contains(op, "/list-") || op == "repos/generate-release-notes" ||
+		strings.HasPrefix(op, "repos/compare-commits")
 }
 
 func fastPolicy() retry.Policy { return actiontest.FastPolicy() }

@@ -10,9 +10,9 @@ import (
 
 // LoadPaths reads one published description reduced to the paths under the
 // given prefixes (and every component they reach), unpatched and without a
-// router: for checking the answers of endpoints the Validator does not route
-// yet, such as the emulator's git endpoints, against their schemas. Each call
-// reads the file again; callers cache the result.
+// router: for checking single answers against their schemas, as the
+// emulator's git tests do. Each call reads the file again; callers cache the
+// result.
 func LoadPaths(name string, prefixes ...string) (*openapi3.T, error) {
 	file, _, err := DescriptionFile(name)
 	if err != nil {

@@ -41,7 +41,18 @@ const InstallHint = "run `npm ci --prefix conformance` at the repository root (s
 // and release asset endpoints. Everything they reference is kept (see prune).
 const releasesPaths = "/repos/{owner}/{repo}/releases"
 
-// Spec is one published description, reduced to the releases endpoints, with the
+// actionPaths are every part the action calls: the releases, and the git
+// endpoints that read and move a tag and compare commits.
+var actionPaths = []string{
+	releasesPaths,
+	"/repos/{owner}/{repo}/git/ref",
+	"/repos/{owner}/{repo}/git/refs",
+	"/repos/{owner}/{repo}/git/tags",
+	"/repos/{owner}/{repo}/compare",
+}
+
+// Spec is one published description, reduced to the endpoints the action calls
+// (actionPaths), with the
 // description gaps of exceptions.go patched in, and a router over it.
 type Spec struct {
 	Name    string // DotCom or GHES
@@ -59,6 +70,11 @@ type Spec struct {
 
 	// Patched lists the description patches of exceptions.go that were applied.
 	Patched []string
+
+	// multiSegment are the path templates whose last parameter is marked
+	// x-multi-segment (a git ref such as "tags/pkg/v1"): the router ignores the
+	// mark, so the Validator escapes that parameter's slashes before routing.
+	multiSegment [][]string
 }
 
 var (
@@ -113,7 +129,7 @@ func loadSpec(name string) (*Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := prune(raw, releasesPaths); err != nil {
+	if err := prune(raw, actionPaths...); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	s := &Spec{Name: name, Version: version, File: file}
@@ -155,7 +171,58 @@ func loadSpec(name string) (*Spec, error) {
 		return nil, fmt.Errorf("%s: router: %w", file, err)
 	}
 	s.Doc = doc
+	s.multiSegment = multiSegmentPaths(doc)
 	return s, nil
+}
+
+// multiSegmentPaths finds the path templates whose last segment is a path
+// parameter marked x-multi-segment, split into segments.
+func multiSegmentPaths(doc *openapi3.T) [][]string {
+	var out [][]string
+	for path, item := range doc.Paths.Map() {
+		segs := strings.Split(strings.Trim(path, "/"), "/")
+		last := segs[len(segs)-1]
+		if !strings.HasPrefix(last, "{") || !strings.HasSuffix(last, "}") {
+			continue
+		}
+		name := last[1 : len(last)-1]
+		multi := false
+		for _, op := range item.Operations() {
+			for _, p := range append(item.Parameters, op.Parameters...) {
+				if v := p.Value; v != nil && v.In == "path" && v.Name == name && v.Extensions["x-multi-segment"] == true {
+					multi = true
+				}
+			}
+		}
+		if multi {
+			out = append(out, segs)
+		}
+	}
+	return out
+}
+
+// escapeMultiSegment escapes the slashes of a multi-segment parameter in an
+// escaped request path ("/repos/o/r/git/ref/tags/a/b" routes as
+// ".../git/ref/tags%2Fa%2Fb"), so that the router sees one segment there.
+func (s *Spec) escapeMultiSegment(path string) string {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for _, tmpl := range s.multiSegment {
+		n := len(tmpl)
+		if len(segs) <= n || !segmentsMatch(tmpl[:n-1], segs[:n-1]) {
+			continue
+		}
+		return "/" + strings.Join(segs[:n-1], "/") + "/" + strings.Join(segs[n-1:], "%2F")
+	}
+	return path
+}
+
+func segmentsMatch(tmpl, segs []string) bool {
+	for i, t := range tmpl {
+		if !strings.HasPrefix(t, "{") && t != segs[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // ModuleRoot finds the directory holding go.mod, walking up from the working

@@ -285,6 +285,7 @@ func (v *Validator) route(ex *exchange, r *http.Request) (*http.Request, bool) {
 		ex.fail("request", 0, "outside both the API prefix "+quoteOrRoot(v.Layout.APIPrefix)+" and the upload prefix "+quoteOrRoot(v.Layout.UploadPrefix))
 		return nil, false
 	}
+	rest = v.Spec.escapeMultiSegment(rest)
 	u := *r.URL
 	u.RawPath = rest
 	var err error

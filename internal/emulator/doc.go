@@ -13,7 +13,9 @@
 // takes every request through faults, credentials and the request log;
 // releases.go and assets.go answer the endpoints; state.go is the model; seed.go
 // puts things in place for a test and inspect.go reads them back; faults.go
-// injects failures.
+// injects failures. git.go models the commits, branches and tags behind each
+// repository (Server.Git), served by git_handlers.go; publishing a release
+// makes its tag there, as GitHub does.
 //
 // URL layout, for a server reached at http://HOST:
 //

@@ -414,12 +414,18 @@ func TestCreateReleaseTagConflicts(t *testing.T) {
 	if tags := e.emu.Tags(repo); len(tags) != 0 {
 		t.Errorf("a draft created tags %v", tags)
 	}
+	feature := emulator.CommitSHA("feature 1")
+	e.emu.Git().SeedCommit(repo, feature, emulator.InitialCommit(repo))
+	e.emu.Git().SetBranchHead(repo, "feature", feature)
 	pub := e.create(map[string]any{"tag_name": "v1", "target_commitish": "feature"})
 	if pub.Draft || pub.PublishedAt.IsZero() || pub.TargetCommitish != "feature" {
 		t.Errorf("published release %+v", pub)
 	}
 	if tags := e.emu.Tags(repo); fmt.Sprint(tags) != "[v1]" {
 		t.Errorf("publishing did not create the tag: %v", tags)
+	}
+	if c, _ := e.emu.Git().TagCommit(repo, "v1"); c != feature {
+		t.Errorf("the tag is on %s, want the head of feature %s", c, feature)
 	}
 	wantAlreadyExists(t, e.do("POST", e.api("/repos/"+repo+"/releases"), map[string]any{"tag_name": "v1"}), "Release", "tag_name")
 	// A draft never conflicts, even with a published release.

@@ -172,6 +172,16 @@ func (g *Git) SetDefaultBranch(repo, branch string) {
 	r.defaultBranch = branch
 }
 
+// DefaultBranch names the repository's default branch ("" for an unknown one).
+func (g *Git) DefaultBranch(repo string) string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if r := g.repos[strings.ToLower(repo)]; r != nil {
+		return r.defaultBranch
+	}
+	return ""
+}
+
 // SeedTag creates a lightweight tag on a seeded commit (or moves it there).
 func (g *Git) SeedTag(repo, tag, sha string) {
 	g.mu.Lock()

@@ -219,6 +219,8 @@ func (s *Server) createRelease(w http.ResponseWriter, r *http.Request, rt route)
 		apiErr = errImmutableTag(doc, in.tag)
 	case !in.draft && repo.publishedByTag(in.tag) != nil:
 		apiErr = errAlreadyExists(doc, "Release", "tag_name")
+	case !in.draft:
+		apiErr = s.tagFor(doc, repo, in.tag, in.target)
 	}
 	if apiErr != nil {
 		s.mu.Unlock()
@@ -237,9 +239,6 @@ func (s *Server) createRelease(w http.ResponseWriter, r *http.Request, rt route)
 		draft:      in.draft,
 		prerelease: in.prerelease,
 		created:    now,
-	}
-	if rel.target == "" {
-		rel.target = "main"
 	}
 	if in.generate {
 		notes := s.notes(r.Host, repo, rel.tag, "")
@@ -290,7 +289,17 @@ func (s *Server) updateRelease(w http.ResponseWriter, r *http.Request, rt route)
 	if in.hasDraft {
 		newDraft = in.draft
 	}
-	if apiErr := checkUpdate(doc, rel, newTag, newDraft); apiErr != nil {
+	apiErr = checkUpdate(doc, rel, newTag, newDraft)
+	if apiErr == nil && !newDraft && (rel.draft || newTag != rel.tag) {
+		// Publishing, or moving a published release to another tag, makes
+		// the tag if git lacks it, at the target this request leaves.
+		target := rel.target
+		if in.hasTarget {
+			target = in.target
+		}
+		apiErr = s.tagFor(doc, rel.repo, newTag, target)
+	}
+	if apiErr != nil {
 		writeError(w, apiErr)
 		return
 	}
@@ -304,13 +313,7 @@ func (s *Server) updateRelease(w http.ResponseWriter, r *http.Request, rt route)
 		rel.draft = true
 		rel.published = time.Time{}
 	}
-	repo := rel.repo
-	if !rel.draft {
-		if _, ok := repo.tags[rel.tag]; !ok {
-			repo.tags[rel.tag] = rel.target
-		}
-	}
-	repo.applyLatest(rel, in.makeLatest, publishing)
+	rel.repo.applyLatest(rel, in.makeLatest, publishing)
 	writeJSON(w, http.StatusOK, s.renderRelease(s.urlsFor(r.Host), rel))
 }
 
@@ -366,6 +369,8 @@ func (s *Server) deleteRelease(w http.ResponseWriter, _ *http.Request, rt route)
 	repo := rel.repo
 	if rel.immutable {
 		repo.burned[rel.tag] = true
+		// The tag stays, but is held only while the release exists.
+		s.git.SetTagLocked(repo.fullName(), rel.tag, false)
 	}
 	for _, a := range append([]*assetState(nil), rel.assets...) {
 		s.removeAsset(a)

@@ -58,6 +58,20 @@ var routes = []endpoint{
 	{RouteDeleteAsset, "DELETE {api}/repos/{owner}/{repo}/releases/assets/{id}", api((*Server).deleteAsset)},
 	{RouteUploadAsset, "POST {upload}/repos/{owner}/{repo}/releases/{id}/assets", (*Server).uploadAsset},
 	{RouteBrowserDownload, "GET /{owner}/{repo}/releases/download/{path...}", api((*Server).browserDownload)},
+	{RouteGetRef, "GET {api}/repos/{owner}/{repo}/git/ref/{param...}", git((*Git).getRef)},
+	{RouteCreateRef, "POST {api}/repos/{owner}/{repo}/git/refs", git(func(g *Git, w http.ResponseWriter, r *http.Request, o, n, _ string) { g.createRef(w, r, o, n) })},
+	{RouteUpdateRef, "PATCH {api}/repos/{owner}/{repo}/git/refs/{param...}", git((*Git).updateRef)},
+	{RouteGetTag, "GET {api}/repos/{owner}/{repo}/git/tags/{param}", git((*Git).getTag)},
+	{RouteCompare, "GET {api}/repos/{owner}/{repo}/compare/{param...}", git((*Git).compareCommits)},
+}
+
+// git adapts a git handler (git_handlers.go), which takes the owner, the
+// repository and the route's one parameter ({param}, slashes kept) unescaped.
+func git(f func(g *Git, w http.ResponseWriter, r *http.Request, owner, repo, param string)) handler {
+	return func(s *Server, c *exchange) bool {
+		f(s.git, c.w, c.r, c.rt.owner, c.rt.repo, c.r.PathValue("param"))
+		return false
+	}
 }
 
 // newMux registers every route of the table for the layout, and a catch-all

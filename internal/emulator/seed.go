@@ -13,7 +13,7 @@ import (
 // SeedRelease describes a release put in place by a test.
 type SeedRelease struct {
 	TagName         string
-	TargetCommitish string // "main" if empty
+	TargetCommitish string // "" = the default branch
 	Name            string
 	Body            string
 	Draft           bool
@@ -24,8 +24,9 @@ type SeedRelease struct {
 }
 
 // SeedRelease stores a release without any API validation and returns it as the API
-// would render it. A published release creates its tag and, in an immutable
-// repository, is immutable. It panics if the repository is unknown.
+// would render it. A published release creates its tag where it does not exist
+// (at TargetCommitish, else the default branch's head) and, in an immutable
+// repository, is immutable and locks its tag. It panics if the repository is unknown.
 func (s *Server) SeedRelease(repo string, sr SeedRelease) Release {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -41,11 +42,13 @@ func (s *Server) SeedRelease(repo string, sr SeedRelease) Release {
 		prerelease: sr.Prerelease,
 		created:    sr.CreatedAt.UTC().Truncate(time.Second),
 	}
-	if rel.target == "" {
-		rel.target = "main"
-	}
 	if sr.CreatedAt.IsZero() {
 		rel.created = s.now()
+	}
+	if !rel.draft {
+		if apiErr := s.tagFor("", r, rel.tag, rel.target); apiErr != nil {
+			panic(fmt.Sprintf("emulator: seeding release %s: %s", rel.tag, apiErr.message))
+		}
 	}
 	r.releases[rel.id] = rel
 	if !rel.draft {

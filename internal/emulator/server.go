@@ -101,12 +101,23 @@ var routeDocs = map[string]string{
 	RouteUploadAsset:     docsAssets + "#upload-a-release-asset",
 }
 
+func init() {
+	for name, doc := range gitRouteDocs {
+		routeDocs[name] = doc
+	}
+}
+
+// Git is the repositories' git model, for seeding commits, branches and tags
+// and for reading them back.
+func (s *Server) Git() *Git { return s.git }
+
 // Server is the emulated GitHub; it implements http.Handler and is safe for
 // concurrent use.
 type Server struct {
 	opts Options
 
 	mux *http.ServeMux // the route table (routes.go) for opts.Layout
+	git *Git           // refs, tags and commits; its own lock, taken after mu
 
 	mu        sync.Mutex
 	repos     map[string]*repoState // by lower-cased "owner/name"
@@ -135,6 +146,7 @@ func New(opts Options) *Server {
 		repos:  map[string]*repoState{},
 		assets: map[int64]*assetState{},
 	}
+	s.git = NewGit(opts.Layout, s.now)
 	s.mux = s.newMux()
 	return s
 }

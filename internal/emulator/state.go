@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
@@ -14,8 +15,7 @@ import (
 type repoState struct {
 	owner, name string
 	immutable   bool
-	tags        map[string]string // git tags → the commitish they were made from
-	burned      map[string]bool   // tags once used by an immutable release
+	burned      map[string]bool // tags once used by an immutable release
 	releases    map[int64]*releaseState
 	latestID    int64 // explicitly chosen latest release; 0 = fall back to the legacy rule
 }
@@ -24,7 +24,7 @@ type releaseState struct {
 	id         int64
 	repo       *repoState
 	tag        string
-	target     string
+	target     string // target_commitish as given; "" = the default branch
 	name       string
 	body       string
 	discussion string
@@ -79,6 +79,7 @@ func (s *Server) AddRepo(fullName string, immutable bool) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.git.AddRepo(fullName)
 	if r := s.repos[strings.ToLower(fullName)]; r != nil {
 		r.immutable = immutable
 		return
@@ -87,35 +88,25 @@ func (s *Server) AddRepo(fullName string, immutable bool) {
 		owner:     owner,
 		name:      name,
 		immutable: immutable,
-		tags:      map[string]string{},
 		burned:    map[string]bool{},
 		releases:  map[int64]*releaseState{},
 	}
 }
 
-// AddTag records a git tag that already exists in the repository; it panics if the
-// repository is unknown.
+// AddTag records a git tag that already exists in the repository, as a
+// lightweight tag on the default branch's head (Git() seeds other shapes); it
+// panics if the repository is unknown.
 func (s *Server) AddTag(repo, tag string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.mustRepo(repo).tags[tag] = "main"
+	s.mustRepo(repo)
+	if _, _, err := s.git.TagForRelease(repo, tag, ""); err != nil {
+		panic(err)
+	}
 }
 
 // Tags returns the repository's git tags, sorted.
-func (s *Server) Tags(repo string) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.repos[strings.ToLower(repo)]
-	if r == nil {
-		return nil
-	}
-	out := make([]string, 0, len(r.tags))
-	for t := range r.tags {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
-}
+func (s *Server) Tags(repo string) []string { return s.git.Tags(repo) }
 
 func (s *Server) mustRepo(repo string) *repoState {
 	r := s.repos[strings.ToLower(repo)]
@@ -124,6 +115,8 @@ func (s *Server) mustRepo(repo string) *repoState {
 	}
 	return r
 }
+
+func (r *repoState) fullName() string { return r.owner + "/" + r.name }
 
 func (s *Server) repo(owner, name string) *repoState {
 	return s.repos[strings.ToLower(owner+"/"+name)]
@@ -155,16 +148,29 @@ func (r *repoState) publishedByTag(tag string) *releaseState {
 	return found
 }
 
-// publish marks a release published at t, creates its tag if git lacks it, and makes
-// it immutable when the repository asks for that.
+// tagFor does to git what publishing a release for tag does (Git.TagForRelease):
+// it creates the tag at target, resolved now, unless the tag exists. A target
+// that is neither a branch nor a commit is GitHub's 422; it must hold s.mu, and
+// the caller changes nothing when it fails.
+func (s *Server) tagFor(doc string, repo *repoState, tag, target string) *apiError {
+	_, _, err := s.git.TagForRelease(repo.fullName(), tag, target)
+	switch {
+	case errors.Is(err, ErrUnknownTarget):
+		return errValidation(doc, fieldError{Resource: "Release", Code: "invalid", Field: "target_commitish"})
+	case err != nil:
+		return errUnprocessable(doc, err.Error())
+	}
+	return nil
+}
+
+// publish marks a release published at t (its tag already made by tagFor), and
+// makes it immutable, its tag locked, when the repository asks for that.
 func (s *Server) publish(rel *releaseState, t time.Time) {
 	rel.draft = false
 	rel.published = t
-	if _, ok := rel.repo.tags[rel.tag]; !ok {
-		rel.repo.tags[rel.tag] = rel.target
-	}
 	if rel.repo.immutable {
 		rel.immutable = true
+		s.git.SetTagLocked(rel.repo.fullName(), rel.tag, true)
 	}
 }
 
@@ -309,6 +315,10 @@ func (rel *releaseState) webTag() string {
 func (s *Server) renderRelease(u urls, rel *releaseState) Release {
 	repoPath := rel.repo.owner + "/" + rel.repo.name
 	apiRel := u.api + "/repos/" + repoPath + "/releases/" + strconv.FormatInt(rel.id, 10)
+	target := rel.target
+	if target == "" {
+		target = s.git.DefaultBranch(repoPath) // what GitHub shows for "no target"
+	}
 	out := Release{
 		URL:             apiRel,
 		HTMLURL:         u.web + "/" + repoPath + "/releases/tag/" + rel.webTag(),
@@ -319,7 +329,7 @@ func (s *Server) renderRelease(u urls, rel *releaseState) Release {
 		ID:              rel.id,
 		NodeID:          nodeID("Release", rel.id),
 		TagName:         rel.tag,
-		TargetCommitish: rel.target,
+		TargetCommitish: target,
 		Name:            rel.name,
 		Body:            rel.body,
 		Draft:           rel.draft,

@@ -21,6 +21,9 @@ type Config struct {
 	BodyPath string // "" when not given, as the user wrote it (for messages)
 	BodyFile string // BodyPath resolved against GITHUB_WORKSPACE; read by the caller, not by Parse
 
+	ChangelogPath string // body_from_changelog as the user wrote it (for messages); "" = none
+	ChangelogFile string // ChangelogPath resolved against GITHUB_WORKSPACE; read by the caller
+
 	Files            []Pattern
 	WorkingDirectory string // absolute or relative to the process's directory; never ""
 	FailOnUnmatched  bool
@@ -43,7 +46,10 @@ type Config struct {
 // input is declared once and copied by nobody.
 type Settings struct {
 	Tag             string
-	TargetCommitish string
+	TargetCommitish string // as given; "" = SHA when set, else the default branch
+	SHA             string // GITHUB_SHA: the commit the workflow built; "" outside a workflow
+	MoveTag         string // MoveTagOff, MoveTagOn or MoveTagForce
+	BodyFromTag     bool   // the annotated tag's message becomes part of the body
 	Name            string // "" = default to the tag on create, unchanged on update
 
 	GenerateNotes bool

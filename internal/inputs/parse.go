@@ -48,6 +48,7 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	c.TargetCommitish = p.input("target_commitish")
 	c.Name = p.input("name")
 	p.notes(c)
+	p.pipeline(c)
 	p.publishing(c)
 	p.assets(c)
 	c.DryRun = p.boolean("dry_run", false)

@@ -3,6 +3,7 @@ package packaging
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -24,9 +25,12 @@ var (
 		{"repository", "${{ github.repository }}"},
 		{"tag", ""},
 		{"target_commitish", ""},
+		{"move_tag", "false"},
 		{"name", ""},
 		{"body", ""},
 		{"body_path", ""},
+		{"body_from_changelog", ""},
+		{"body_from_tag", "false"},
 		{"generate_release_notes", "false"},
 		{"previous_tag", ""},
 		{"notes_config", ""},
@@ -166,7 +170,7 @@ func TestActionYAMLRunsTheImage(t *testing.T) {
 // documented default changes nothing.
 func TestActionYAMLInputsReachTheParser(t *testing.T) {
 	t.Parallel()
-	src, err := os.ReadFile("../inputs/parse.go")
+	src, err := readGoSources("../inputs")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,6 +186,9 @@ func TestActionYAMLInputsReachTheParser(t *testing.T) {
 		"name":                    {probe: "Release 2"},
 		"body":                    {probe: "notes"},
 		"body_path":               {probe: "NOTES.md"},
+		"body_from_changelog":     {probe: "CHANGELOG.md"},
+		"body_from_tag":           {probe: "true"},
+		"move_tag":                {probe: "true", with: map[string]string{"target_commitish": "main"}},
 		"generate_release_notes":  {probe: "true"},
 		"previous_tag":            {probe: "v0.9.0", with: map[string]string{"generate_release_notes": "true"}},
 		"notes_config":            {probe: ".github/release.yml", with: map[string]string{"generate_release_notes": "true"}},
@@ -202,7 +209,7 @@ func TestActionYAMLInputsReachTheParser(t *testing.T) {
 		t.Run(in.name, func(t *testing.T) {
 			t.Parallel()
 			if !strings.Contains(string(src), strconv.Quote(in.name)) {
-				t.Errorf("internal/inputs/parse.go never names %q", in.name)
+				t.Errorf("internal/inputs never names %q", in.name)
 			}
 			p, ok := probes[in.name]
 			if !ok {
@@ -300,4 +307,24 @@ func fromYAML(y *yaml.Node) (*yamlNode, error) {
 		return n, nil
 	}
 	return nil, fmt.Errorf("line %d: only mappings and scalars are expected in action.yml", y.Line)
+}
+
+// readGoSources concatenates a package's non-test Go files.
+func readGoSources(dir string) ([]byte, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	var all []byte
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, b...)
+	}
+	return all, nil
 }

@@ -26,16 +26,19 @@ type fakeGitHub struct {
 	content  map[int64][]byte   // by asset ID
 	latest   int64              // ID of the release marked latest
 	notes    string             // what GenerateNotes answers
+	git      fakeGit            // tags and commits (fakegit_test.go)
 	calls    []string           // method names, in order
 	// fail makes the named method answer the error instead of working.
 	fail map[string]error
 	// afterCreate runs, unlocked, after each CreateRelease: a competing run's
 	// create lands there.
 	afterCreate func()
+	// afterUpload runs, locked, after each UploadAsset.
+	afterUpload func()
 }
 
 func newFake() *fakeGitHub {
-	return &fakeGitHub{assets: map[int64][]*Asset{}, content: map[int64][]byte{}, fail: map[string]error{}}
+	return &fakeGitHub{assets: map[int64][]*Asset{}, content: map[int64][]byte{}, fail: map[string]error{}, git: newFakeGit()}
 }
 
 func notFound(what string) error {
@@ -215,6 +218,11 @@ func (f *fakeGitHub) create(fs ReleaseFields) (*Release, error) {
 	}
 	var r Release
 	apply(&r, fs)
+	if !r.Draft {
+		if err := f.git.tagFor(r.TagName, r.TargetCommitish); err != nil {
+			return nil, err
+		}
+	}
 	c := *f.addRelease(r)
 	return &c, nil
 }
@@ -250,6 +258,13 @@ func (f *fakeGitHub) UpdateRelease(_ context.Context, id int64, fs ReleaseFields
 	}
 	if fs.Draft != nil && !*fs.Draft && r.Draft && f.publishedTag(r.TagName, r.ID) {
 		return nil, alreadyExists("Release", "tag_name")
+	}
+	if fs.Draft != nil && !*fs.Draft && r.Draft {
+		next := *r
+		apply(&next, fs)
+		if err := f.git.tagFor(next.TagName, next.TargetCommitish); err != nil {
+			return nil, err
+		}
 	}
 	apply(r, fs)
 	if !r.Draft && !r.Prerelease && (fs.MakeLatest == nil || *fs.MakeLatest != "false") {
@@ -316,6 +331,9 @@ func (f *fakeGitHub) UploadAsset(_ context.Context, rel *Release, u UploadReques
 		}
 	}
 	c := *f.storeAsset(rel.ID, u.Name, u.Label, b)
+	if f.afterUpload != nil {
+		f.afterUpload()
+	}
 	return &c, nil
 }
 

@@ -116,6 +116,8 @@ type GitHub interface {
 	// DownloadAsset streams an asset's content (following GitHub's 302 to its
 	// download host). The caller closes the reader.
 	DownloadAsset(ctx context.Context, assetID int64) (io.ReadCloser, error)
+
+	GitRefs // tags and commits (gitapi.go)
 }
 
 // ErrNotFound matches a 404 answer.

@@ -19,6 +19,7 @@ type Job struct {
 	Repository string // "owner/name", for messages
 	Body       string // the user's notes (body or the content of body_path)
 	BodySet    bool   // the user gave body or body_path
+	Changelog  string // the tag's section of body_from_changelog; "" = none
 	Files      []assets.File
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // run is one Publisher.Run: the job, what has happened so far, and the assets
@@ -14,6 +13,7 @@ type run struct {
 	j        *Job
 	res      *Result
 	uploaded map[int64]bool
+	tag      tagState // the tag in git, read before any change (tagmove.go)
 }
 
 // Run creates or updates the release for j.Tag and converges its assets. The
@@ -31,6 +31,10 @@ func (r *run) run(ctx context.Context) (err error) {
 	rel, err := r.find(ctx)
 	log.EndGroup()
 	if err != nil {
+		return err
+	}
+	// The tag is read, and a stale or refused move found out, before any change.
+	if stale, err := r.prepareTag(ctx, rel); err != nil || stale {
 		return err
 	}
 	// The one asset plan of the run: the immutable check, the dry run and the
@@ -93,6 +97,11 @@ func (r *run) converge(ctx context.Context, rel *Release, plan *assetPlan) error
 	err = r.assets(ctx, rel, plan)
 	r.p.Log.EndGroup()
 	if err != nil {
+		return err
+	}
+	// The tag moves once every asset is in place, before a draft is published
+	// (an immutable release would lock it).
+	if err := r.moveTag(ctx); err != nil {
 		return err
 	}
 	if rel, err = r.publish(ctx, rel); err != nil {
@@ -218,8 +227,8 @@ func (r *run) create(ctx context.Context) (*Release, error) {
 	if j.Prerelease != nil {
 		f.Prerelease = j.Prerelease
 	}
-	if j.TargetCommitish != "" {
-		f.TargetCommitish = &j.TargetCommitish
+	if target := r.target(); target != "" {
+		f.TargetCommitish = &target
 	}
 	rel, err := gh.CreateRelease(ctx, f)
 	if IsAlreadyExists(err, "Release") {
@@ -255,30 +264,6 @@ func (r *run) create(ctx context.Context) (*Release, error) {
 	return winner, nil
 }
 
-// body composes the notes. Generated notes are asked for fresh and written after
-// the user's own text, replacing the whole body, so a re-run never repeats them.
-func (r *run) body(ctx context.Context) (string, bool, error) {
-	j := r.j
-	if !j.GenerateNotes {
-		return j.Body, j.BodySet, nil
-	}
-	gen, err := r.p.GH.GenerateNotes(ctx, NotesRequest{
-		TagName: j.Tag, TargetCommitish: j.TargetCommitish,
-		PreviousTagName: j.PreviousTag, ConfigFilePath: j.NotesConfig,
-	})
-	if err != nil {
-		return "", false, fmt.Errorf("generate release notes: %w", err)
-	}
-	user := strings.TrimRight(j.Body, "\n")
-	switch {
-	case user == "":
-		return gen, true, nil
-	case gen == "":
-		return user, true, nil
-	}
-	return user + "\n\n" + gen, true, nil
-}
-
 // update sends only the fields the user set that differ from the release.
 func (r *run) update(ctx context.Context, rel *Release) (*Release, error) {
 	j := r.j
@@ -303,9 +288,9 @@ func (r *run) update(ctx context.Context, rel *Release) (*Release, error) {
 			f.Prerelease, changed = j.Prerelease, true
 		}
 	}
-	if j.TargetCommitish != "" && rel.Draft && j.TargetCommitish != rel.TargetCommitish {
+	if target := r.target(); target != "" && rel.Draft && target != rel.TargetCommitish {
 		// Only a draft's tag may not exist yet; for a published release GitHub ignores it.
-		f.TargetCommitish, changed = &j.TargetCommitish, true
+		f.TargetCommitish, changed = &target, true
 	}
 	if !changed {
 		return rel, nil
@@ -331,6 +316,10 @@ func (r *run) publish(ctx context.Context, rel *Release) (*Release, error) {
 	f := ReleaseFields{}
 	if rel.Draft {
 		f.Draft = ptr(false)
+		if target := r.target(); target != "" {
+			// Sent again: GitHub makes a missing tag now, from this target.
+			f.TargetCommitish = &target
+		}
 		if j.DiscussionCategory != "" {
 			f.DiscussionCategory = &j.DiscussionCategory
 		}

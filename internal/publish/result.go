@@ -39,6 +39,9 @@ type Result struct {
 	Assets    []AssetReport // sorted by name
 	Plan      []Step        // the asset plan of a dry run
 	Warnings  []string
+	// TagNote says what move_tag did: the tag moved, or the run was older than
+	// the tag and changed nothing. "" when move_tag did nothing.
+	TagNote string
 }
 
 // report turns outcomes into the assets output.

@@ -70,6 +70,9 @@ func Summary(r *publish.Result) string {
 	var b strings.Builder
 	writeHeading(&b, r)
 	b.WriteString(statusLine(r) + "\n\n")
+	if r.TagNote != "" {
+		b.WriteString(escape(strings.ToUpper(r.TagNote[:1])+r.TagNote[1:]) + ".\n\n")
+	}
 
 	if len(r.Warnings) > 0 {
 		b.WriteString("### Warnings\n\n")

@@ -1,0 +1,46 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/releasekit/release-action/internal/notes"
+)
+
+// body composes the release notes by the one rule of notes.Compose: the
+// user's body (or body_path), the changelog section, the tag message, then the
+// generated notes. Every part is made afresh on each run (the generated notes
+// from the generate-notes endpoint, never generate_release_notes on create,
+// which GitHub appends once and never redoes), so a re-run writes the same
+// body instead of appending to it. set is false when no part was asked for:
+// the release's body is then left alone.
+func (r *run) body(ctx context.Context) (string, bool, error) {
+	j := r.j
+	parts := notes.Parts{Body: j.Body, Changelog: j.Changelog, TagMessage: r.tag.message}
+	set := j.BodySet || j.Changelog != "" || j.BodyFromTag
+	if j.GenerateNotes {
+		gen, err := r.p.GH.GenerateNotes(ctx, NotesRequest{
+			TagName: j.Tag, TargetCommitish: r.target(),
+			PreviousTagName: j.PreviousTag, ConfigFilePath: j.NotesConfig,
+		})
+		if err != nil {
+			return "", false, fmt.Errorf("generate release notes: %w", err)
+		}
+		parts.Generated, set = gen, true
+	}
+	if !set {
+		return "", false, nil
+	}
+	return notes.Compose(parts), true, nil
+}
+
+// target is the commit a missing tag is made from: target_commitish as given,
+// else the workflow's commit (GITHUB_SHA), so that the tag lands on what was
+// built even when the default branch moved on, or the draft is published
+// later; "" outside a workflow, where GitHub falls back to the default branch.
+func (r *run) target() string {
+	if r.j.TargetCommitish != "" {
+		return r.j.TargetCommitish
+	}
+	return r.j.SHA
+}
