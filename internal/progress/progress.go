@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/releasekit/release-action/internal/assets"
 )
 
 // Mode says how progress is shown.
@@ -319,11 +321,11 @@ func (m *Meter) printLines(now time.Time) {
 	w := m.wave
 	m.mu.Unlock()
 	for _, l := range lines {
-		m.logf("%s: %s of %s (%s/s)", l.name, Bytes(l.sent), Bytes(l.size), Bytes(l.rate))
+		m.logf("%s: %s of %s (%s/s)", l.name, assets.FormatSize(l.sent), assets.FormatSize(l.size), assets.FormatSize(l.rate))
 	}
 	if len(lines) > 1 {
 		r := rate(w.sent, now.Sub(w.started))
-		m.logf("all uploads: %s of %s (%s/s), %s left", Bytes(w.sent), Bytes(w.size), Bytes(r), timeLeft(w.size-w.sent, r))
+		m.logf("all uploads: %s of %s (%s/s), %s left", assets.FormatSize(w.sent), assets.FormatSize(w.size), assets.FormatSize(r), timeLeft(w.size-w.sent, r))
 	}
 }
 
@@ -340,18 +342,4 @@ func timeLeft(n, rate int64) string {
 		return "unknown time"
 	}
 	return time.Duration(float64(n) / float64(rate) * float64(time.Second)).Round(time.Second).String()
-}
-
-// Bytes formats a byte count in binary units: "512 B", "1.5 MiB".
-func Bytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -9,11 +9,11 @@ import (
 	"slices"
 	"sort"
 	"sync"
-	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/progress"
 )
 
 // executor carries out a plan against one release, and reports what it did.
@@ -22,13 +22,10 @@ type executor struct {
 	log      Logger
 	rel      *Release
 	parallel int
-	progress time.Duration // interval of progress lines; 0 disables them
+	meter    *progress.Meter // shows the uploads; nil shows nothing
 
 	mu       sync.Mutex
 	uploaded []int64 // assets this executor created, reported for failure cleanup
-
-	tmu    sync.Mutex
-	active []*transfer // uploads in flight, for progress lines (progress.go)
 }
 
 // outcome is the final state of one step.
@@ -64,7 +61,6 @@ func (e *executor) run(ctx context.Context, steps []Step) (applied, error) {
 		}
 		outs = append(outs, o)
 	}
-	stop := e.startProgress()
 	var g errgroup.Group
 	g.SetLimit(max(1, e.parallel))
 	var deletes []Step
@@ -79,7 +75,6 @@ func (e *executor) run(ctx context.Context, steps []Step) (applied, error) {
 		})
 	}
 	_ = g.Wait()
-	stop()
 	if len(errs) == 0 {
 		for _, s := range deletes {
 			g.Go(func() error {
@@ -202,12 +197,12 @@ func (e *executor) adoptRace(ctx context.Context, s Step, cause error) (outcome,
 
 func (e *executor) upload(ctx context.Context, s Step, name string) (*Asset, error) {
 	l := s.Local
-	t := e.track(name, l.Size)
-	defer t.done()
+	t := e.meter.Start(name, l.Size)
 	a, err := e.gh.UploadAsset(ctx, e.rel, UploadRequest{
 		Path: l.Path, Name: name, Label: s.Label, ContentType: l.ContentType, Size: l.Size,
-		Progress: t.add,
+		Progress: t.Add,
 	})
+	t.End(err)
 	if err != nil {
 		return nil, fmt.Errorf("upload %s: %w", l.Rel, err)
 	}

@@ -3,10 +3,10 @@ package publish
 import (
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/releasekit/release-action/internal/assets"
 	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/progress"
 )
 
 // Job is one run's request, with every input already validated and every local
@@ -34,21 +34,11 @@ type Logger interface {
 type Publisher struct {
 	GH  GitHub
 	Log Logger
-	// Progress is the interval between progress lines for running uploads;
-	// 0 means 5 seconds, a negative value turns them off.
-	Progress time.Duration
+	// Meter shows the uploads' progress (bars on a terminal, lines elsewhere);
+	// nil shows none.
+	Meter *progress.Meter
 	// TempDir holds generated files (the checksum list); "" = os.TempDir().
 	TempDir string
-}
-
-func (p *Publisher) progress() time.Duration {
-	switch {
-	case p.Progress == 0:
-		return 5 * time.Second
-	case p.Progress < 0:
-		return 0
-	}
-	return p.Progress
 }
 
 // tempFile writes generated content where the executor can upload it from.
