@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/releasekit/release-action/internal/actions"
@@ -114,8 +115,16 @@ func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *acti
 	if err != nil {
 		return nil, err
 	}
+	for _, w := range job.Warnings {
+		log.Warningf("%s", w)
+	}
 	pub := &publish.Publisher{GH: gh, Log: log, Meter: meter}
-	return pub.Run(ctx, job)
+	res, err := pub.Run(ctx, job)
+	if res != nil {
+		// The summary lists them with the run's own warnings, first as they came first.
+		res.Warnings = append(slices.Clone(job.Warnings), res.Warnings...)
+	}
+	return res, err
 }
 
 // writeResults writes the step outputs and the summary, or prints them when the

@@ -20,6 +20,11 @@ type Job struct {
 	Body       string // the user's notes (body or the content of body_path)
 	BodySet    bool   // the user gave body or body_path
 	Files      []assets.File
+	// Warnings are what building the job found that is worth saying but not an
+	// error (a files pattern that matched nothing); the caller logs them.
+	Warnings []string
+	// Words name the inputs in messages (inputs.Config.Words).
+	Words inputs.Vocabulary
 }
 
 // Logger receives what the run does, line by line.

@@ -59,7 +59,7 @@ func (r *run) plan(ctx context.Context, rel *Release, local []Local) (*assetPlan
 	if err := r.digests(ctx, remote, local); err != nil {
 		return nil, err
 	}
-	steps, err := MakePlan(remote, local, PlanOptions{Overwrite: r.j.Overwrite, DeleteOther: r.j.DeleteOther})
+	steps, err := MakePlan(remote, local, PlanOptions{Overwrite: r.j.Overwrite, DeleteOther: r.j.DeleteOther, Words: r.j.Words})
 	return &assetPlan{local: local, listed: listed, steps: steps, err: err}, nil
 }
 
