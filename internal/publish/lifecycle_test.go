@@ -358,8 +358,12 @@ func TestOnePlanPerRun(t *testing.T) {
 			if n := f.callsOf("ListAssets"); n != 1 {
 				t.Errorf("listed the assets %d times, want once", n)
 			}
-			if len(res.Assets) != 1 || res.Assets[0].Action != ActionKept {
-				t.Errorf("assets output %+v, want a.zip kept", res.Assets)
+			want := ActionKept
+			if tc.job.DryRun {
+				want = ActionWouldKeep // a dry run only says what it would do
+			}
+			if len(res.Assets) != 1 || res.Assets[0].Action != want {
+				t.Errorf("assets output %+v, want a.zip %s", res.Assets, want)
 			}
 		})
 	}

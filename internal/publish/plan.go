@@ -37,6 +37,21 @@ func (o Op) Action() Action {
 	return Action(o)
 }
 
+// Intent is what a dry run says a real run would do with the step.
+func (o Op) Intent() Action {
+	switch o {
+	case OpKeep:
+		return ActionWouldKeep
+	case OpUpload:
+		return ActionWouldUpload
+	case OpReplace:
+		return ActionWouldReplace
+	case OpDelete:
+		return ActionWouldDelete
+	}
+	return Action("would_" + string(o))
+}
+
 // Local is a matched file, with its sha256 when the planner needs it.
 type Local struct {
 	assets.File

@@ -201,9 +201,9 @@ func (r *run) dryRun(ctx context.Context, rel *Release, plan *assetPlan) error {
 	}
 	var outs []outcome
 	for _, s := range plan.steps {
-		o := outcome{step: s, action: s.Op.Action()}
+		o := outcome{step: s, action: s.Op.Intent()}
 		if s.Op == OpKeep || s.Op == OpDelete {
-			o.asset = s.Remote // the asset as it stays, or as it was before it goes
+			o.asset = s.Remote // the asset as it stays, or as it is before it goes
 		}
 		outs = append(outs, o)
 	}
