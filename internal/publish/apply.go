@@ -84,6 +84,8 @@ func (e *executor) run(ctx context.Context, steps []Step) (applied, error) {
 				}
 				if err != nil {
 					err = fmt.Errorf("delete asset %s: %w", s.Name, err)
+				} else {
+					e.log.Infof("deleted %s (%s)", s.Name, s.Reason)
 				}
 				add(outcome{step: s, asset: s.Remote, action: s.Op.Action()}, err)
 				return nil
@@ -147,9 +149,11 @@ func (e *executor) replace(ctx context.Context, s Step) (*Asset, error) {
 		if err := e.gh.DeleteAsset(ctx, old.ID); err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, fmt.Errorf("delete broken asset %s: %w", old.Name, err)
 		}
+		e.log.Infof("replace %s: deleted the broken asset (state %q, id %d)", s.Name, old.State, old.ID)
 		return e.upload(ctx, s, s.Name)
 	}
 	tmp := TempName(s.Name, nonce())
+	e.log.Infof("replace %s: uploading the new content as %s first", s.Name, tmp)
 	a, err := e.upload(ctx, s, tmp)
 	if err != nil {
 		return nil, err
@@ -161,11 +165,13 @@ func (e *executor) replace(ctx context.Context, s Step) (*Asset, error) {
 		}
 		return nil, fmt.Errorf("replace %s: delete the old asset: %w", old.Name, err)
 	}
+	e.log.Infof("replace %s: deleted the old asset (id %d)", s.Name, old.ID)
 	name := s.Name
 	got, err := e.gh.UpdateAsset(ctx, a.ID, &name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("replace %s: the new content is on the release as %s, but renaming it failed (run again to finish): %w", s.Name, tmp, err)
 	}
+	e.log.Infof("replace %s: renamed %s to %s; replaced", s.Name, tmp, got.Name)
 	return got, nil
 }
 
