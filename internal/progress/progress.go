@@ -9,7 +9,7 @@
 // the bytes sent, and ends it with the upload's error. A nil *Meter and a nil *File
 // do nothing, so a caller that wants no progress needs no special case.
 //
-//	m := progress.New(progress.Options{Out: os.Stdout, Logf: log.Infof})
+//	m := progress.New(progress.Options{Out: os.Stderr, Logf: log.Infof})
 //	defer m.Close()
 //	f := m.Start("app.tar.gz", size)
 //	// ... f.Add(n) after each n bytes sent ...
@@ -49,7 +49,7 @@ const DefaultInterval = 5 * time.Second
 
 // Options configures a Meter.
 type Options struct {
-	// Out is where bars or lines go, normally os.Stdout.
+	// Out is where bars or lines go: stderr from a terminal, stdout in a workflow.
 	Out io.Writer
 	// Getenv reads NO_COLOR, TERM and GITHUB_ACTIONS; nil means os.Getenv.
 	Getenv func(string) string
