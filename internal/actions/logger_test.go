@@ -131,3 +131,17 @@ func TestLoggerSurvivesWriteErrors(t *testing.T) {
 	l.EndGroup()
 	l.Errorf("e")
 }
+
+func TestLogStreamSplitsOnlyOutsideAWorkflow(t *testing.T) {
+	t.Parallel()
+	var out, errs bytes.Buffer
+	if got := LogStream(Mode{Workflow: true}, &out, &errs); got != &out {
+		t.Error("a workflow's log left stdout, where the runner reads commands")
+	}
+	if got := LogStream(Mode{}, &out, &errs); got != &errs {
+		t.Error("a terminal's log is not on stderr")
+	}
+	if got := LogStream(Mode{}, &out, nil); got != &out {
+		t.Error("with no stderr the log was dropped instead of kept on stdout")
+	}
+}

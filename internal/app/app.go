@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/releasekit/release-action/internal/actions"
 	"github.com/releasekit/release-action/internal/ghclient"
 	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/progress"
 	"github.com/releasekit/release-action/internal/publish"
 	"github.com/releasekit/release-action/internal/report"
 	"github.com/releasekit/release-action/internal/retry"
@@ -26,37 +28,84 @@ var Version = "dev"
 // Env is what a run may read from outside: the environment, and its streams.
 type Env struct {
 	Getenv func(string) string
+	// Stdout receives the results: in a workflow everything (the runner reads
+	// workflow commands there), from a terminal only the outputs.
 	Stdout io.Writer
+	// Stderr receives, outside a workflow, the log, warnings, errors and
+	// progress; nil means Stdout.
+	Stderr io.Writer
 	// Policy overrides the retry policy (tests shorten the waits); nil = default.
 	Policy *retry.Policy
-	// Progress overrides the interval of upload progress lines; 0 = default.
+	// Progress overrides the interval of plain upload progress lines; 0 = default,
+	// negative = no progress at all.
 	Progress time.Duration
 }
+
+// The exit codes, as --help and the README list them. 130 and 143 (SIGINT,
+// SIGTERM) come from main.
+const (
+	exitOK     = 0 // the release is as asked (or, in a dry run, the plan was made)
+	exitFailed = 1 // something failed on the way; the log says what
+	exitUsage  = 2 // bad flags or inputs: nothing was sent to GitHub
+)
 
 // Run performs one publish and returns the process exit code.
 func Run(ctx context.Context, env Env) int {
 	// Parsing prints nothing, so the logger can wait for the mode it reads.
 	cfg, perr := inputs.ParseAll(env.Getenv)
-	log := actions.New(env.Stdout, actions.Mode{Workflow: cfg.InActions, Debug: cfg.Debug})
+	mode := actions.Mode{Workflow: cfg.InActions, Debug: cfg.Debug}
+	logTo := actions.LogStream(mode, env.Stdout, env.Stderr)
+	var log *actions.Logger
+	meter := newMeter(env, logTo, func(format string, args ...any) { log.Infof(format, args...) })
+	// While bars are drawn, log lines go above them through the meter.
+	log = actions.New(meter.Writer(), mode)
 	// Mask before anything else can print: the token may arrive under any of these.
 	for _, v := range cfg.Secrets {
 		log.Mask(v)
 	}
-	if err := run(ctx, env, cfg, perr, log); err != nil {
+	res, err := run(ctx, env, cfg, perr, log, meter)
+	// The bars are erased before the results, so none is torn by a redraw.
+	meter.Close()
+	if err == nil {
+		err = writeResults(cfg, res, log, env.Stdout)
+	}
+	if err != nil {
 		for _, e := range flatten(err) {
 			log.Errorf("%s", e.Error())
 		}
-		return 1
+		var bad *badInput
+		if errors.As(err, &bad) {
+			return exitUsage
+		}
+		return exitFailed
 	}
-	return 0
+	return exitOK
 }
 
-func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *actions.Logger) error {
+// badInput marks the problems found before any request: the flags or inputs,
+// and the files they name.
+type badInput struct{ err error }
+
+func (b *badInput) Error() string   { return b.err.Error() }
+func (b *badInput) Unwrap() []error { return []error{b.err} }
+
+// newMeter shows upload progress on w: live bars when w is a terminal outside a
+// workflow, plain lines through logf every env.Progress elsewhere, nothing when
+// env.Progress is negative.
+func newMeter(env Env, w io.Writer, logf func(string, ...any)) *progress.Meter {
+	o := progress.Options{Out: w, Getenv: env.Getenv, Logf: logf, Interval: env.Progress}
+	if env.Progress < 0 {
+		o.Mode = progress.Off
+	}
+	return progress.New(o)
+}
+
+func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *actions.Logger, meter *progress.Meter) (*publish.Result, error) {
 	// Every problem is reported in one run: bad inputs, and the files and
 	// directories named by the good ones.
 	job, lerr := newJob(cfg)
 	if err := errors.Join(perr, lerr); err != nil {
-		return err
+		return nil, &badInput{err}
 	}
 	gh, err := ghclient.New(ghclient.Options{
 		Token: cfg.Token, APIURL: cfg.APIURL, UploadURL: cfg.UploadURL,
@@ -64,14 +113,18 @@ func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *acti
 		Policy: env.Policy, Logf: log.Warningf,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	pub := &publish.Publisher{GH: gh, Log: log, Progress: env.Progress}
+	for _, w := range job.Warnings {
+		log.Warningf("%s", w)
+	}
+	pub := &publish.Publisher{GH: gh, Log: log, Meter: meter}
 	res, err := pub.Run(ctx, job)
-	if err != nil {
-		return err
+	if res != nil {
+		// The summary lists them with the run's own warnings, first as they came first.
+		res.Warnings = append(slices.Clone(job.Warnings), res.Warnings...)
 	}
-	return writeResults(cfg, res, log, env.Stdout)
+	return res, err
 }
 
 // writeResults writes the step outputs and the summary, or prints them when the
@@ -93,11 +146,11 @@ func writeResults(cfg *inputs.Config, res *publish.Result, log *actions.Logger, 
 		}
 	}
 	if !cfg.InActions {
-		log.Group("Outputs")
+		// The results alone on stdout, one name=value line each (every value is
+		// one line: the JSON outputs are compact), for a script to read.
 		for _, o := range outs {
 			fmt.Fprintf(stdout, "%s=%s\n", o.Name, o.Value)
 		}
-		log.EndGroup()
 	}
 	return nil
 }

@@ -25,11 +25,11 @@ func changelogSection(cfg *inputs.Config, j *publish.Job) error {
 	}
 	src, err := readBounded(cfg.ChangelogFile, maxChangelog)
 	if err != nil {
-		return fmt.Errorf("input \"body_from_changelog\": cannot read %s: %w", cfg.ChangelogPath, unwrapPath(err))
+		return fmt.Errorf("%s: cannot read %s: %w", cfg.Words.Input("body_from_changelog"), cfg.ChangelogPath, unwrapPath(err))
 	}
 	section, err := notes.ChangelogSection(cfg.ChangelogPath, src, cfg.Tag)
 	if err != nil {
-		return fmt.Errorf("input \"body_from_changelog\": %w", err)
+		return fmt.Errorf("%s: %w", cfg.Words.Input("body_from_changelog"), err)
 	}
 	j.Changelog = section
 	return nil

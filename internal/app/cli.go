@@ -6,10 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/releasekit/release-action/internal/inputs"
 )
 
 // Input is one input of action.yml.
@@ -51,17 +54,22 @@ func ReadInputs(actionYAML []byte) ([]Input, error) {
 // Main runs the action from a terminal or a workflow. In a terminal, flags named
 // after the inputs (--tag v1.2.3 --files 'dist/*' --dry-run) set them; the token
 // comes from GITHUB_TOKEN or GH_TOKEN, never from a flag, where other users of the
-// machine could read it in the process list.
+// machine could read it in the process list. --help and --version print on
+// stdout; a bad command line prints one line on stderr and exits 2.
 func Main(ctx context.Context, args []string, actionYAML []byte, env Env) int {
 	if len(args) == 0 {
 		return Run(ctx, env)
 	}
+	errw := env.Stderr
+	if errw == nil {
+		errw = env.Stdout
+	}
 	ins, err := ReadInputs(actionYAML)
 	if err != nil {
-		fmt.Fprintln(env.Stdout, "error:", err)
-		return 2
+		fmt.Fprintln(errw, "error:", err)
+		return exitUsage
 	}
-	set, code := parseFlags(args, ins, env.Stdout)
+	set, code := parseFlags(args, ins, env.Stdout, errw)
 	if set == nil {
 		return code
 	}
@@ -76,34 +84,69 @@ func Main(ctx context.Context, args []string, actionYAML []byte, env Env) int {
 }
 
 // parseFlags returns the INPUT_* values the flags set, or nil and an exit code
-// when the program should stop (help, version, a bad flag).
-func parseFlags(args []string, ins []Input, out io.Writer) (map[string]string, int) {
+// when the program should stop (help, version, a bad flag). Help and the version
+// go to out, a bad flag's one line to errw.
+func parseFlags(args []string, ins []Input, out, errw io.Writer) (map[string]string, int) {
 	fs := flag.NewFlagSet("release-action", flag.ContinueOnError)
-	fs.SetOutput(out)
+	// The flag package would print its error and the whole help; one line that
+	// names the fix reads better, so it prints nothing and badFlag says it.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	set := map[string]string{}
+	var names []string
 	for _, in := range ins {
 		if in.Name == "token" {
 			continue
 		}
-		fs.Var(&inputFlag{in: in, set: set}, strings.ReplaceAll(in.Name, "_", "-"), in.Description)
+		names = append(names, in.Name)
+		fs.Var(&inputFlag{in: in, set: set}, strings.TrimPrefix(inputs.Flag(in.Name), "--"), in.Description)
 	}
 	version := fs.Bool("version", false, "print the version and exit")
-	fs.Usage = func() { usage(out, ins) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return nil, 0
+			usage(out, ins)
+			return nil, exitOK
 		}
-		return nil, 2
+		fmt.Fprintln(errw, "error:", badFlag(err, names))
+		return nil, exitUsage
 	}
 	if *version {
 		fmt.Fprintln(out, "release-action", Version)
-		return nil, 0
+		return nil, exitOK
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(out, "error: unexpected argument %q; every input is a flag, such as --tag v1.2.3 (see --help)\n", fs.Arg(0))
-		return nil, 2
+		fmt.Fprintf(errw, "error: unexpected argument %q; every input is a flag, such as --tag v1.2.3 (see release-action --help)\n", fs.Arg(0))
+		return nil, exitUsage
 	}
-	return set, 0
+	return set, exitOK
+}
+
+// The flag package's own words for the two mistakes a person makes most. It
+// writes flags with one dash; ours are documented with two.
+const (
+	undefinedFlag = "flag provided but not defined: "
+	missingValue  = "flag needs an argument: "
+)
+
+// badFlag says in one line what is wrong with the command line and how to fix it:
+// the nearest flag for a typo, where the token goes, a value to give.
+func badFlag(err error, inputNames []string) string {
+	const more = " (see release-action --help)"
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, undefinedFlag); ok {
+		name = strings.TrimLeft(name, "-")
+		if name == "token" {
+			return "there is no --token flag: set GITHUB_TOKEN or GH_TOKEN instead, since other users of the machine can read a command line"
+		}
+		if near := inputs.Nearest(name, append(inputNames, "version", "help")); near != "" {
+			return fmt.Sprintf("unknown flag --%s; did you mean %s?%s", name, inputs.Flag(near), more)
+		}
+		return fmt.Sprintf("unknown flag --%s%s", name, more)
+	}
+	if name, ok := strings.CutPrefix(msg, missingValue); ok {
+		return fmt.Sprintf("flag --%s needs a value, such as --%s=VALUE%s", strings.TrimLeft(name, "-"), strings.TrimLeft(name, "-"), more)
+	}
+	return msg + more
 }
 
 // inputFlag sets INPUT_<NAME>; a boolean input may be given without a value.
@@ -123,34 +166,86 @@ func (f *inputFlag) Set(v string) error {
 }
 func (f *inputFlag) IsBoolFlag() bool { return f.in.Bool() }
 
+// usage prints --help: the flags in the words of a terminal, where to put the
+// token, and the exit codes.
 func usage(w io.Writer, ins []Input) {
 	fmt.Fprint(w, `release-action creates or updates the GitHub release for a tag and uploads its
 assets, idempotently. It runs as a GitHub Action, and from a terminal:
 
   GITHUB_TOKEN=... release-action --repository owner/name --tag v1.2.3 --files 'dist/*' --dry-run
 
-The token comes from GITHUB_TOKEN or GH_TOKEN. GITHUB_API_URL points at GitHub
-Enterprise Server (https://HOST/api/v3). Flags (the action's inputs):
+Results (the outputs, one name=value line each) go to stdout; the log, warnings,
+errors and upload progress go to stderr.
+
+Environment:
+  GITHUB_TOKEN, GH_TOKEN  the token (there is no flag for it: a command line is
+                          visible to other users of the machine)
+  GITHUB_API_URL          GitHub Enterprise Server: https://HOST/api/v3
+  NO_COLOR                draw the progress bars without colour
+
+Flags (the action's inputs):
 
 `)
+	words := flagWords(ins)
 	for _, in := range ins {
 		if in.Name == "token" {
 			continue
 		}
-		name := "--" + strings.ReplaceAll(in.Name, "_", "-")
+		name := inputs.Flag(in.Name)
 		if !in.Bool() {
 			name += " VALUE"
 		}
 		fmt.Fprintf(w, "  %s\n", name)
-		desc := strings.Join(strings.Fields(in.Description), " ")
+		desc := words(strings.Join(strings.Fields(in.Description), " "))
 		for _, line := range wrap(desc, 72) {
 			fmt.Fprintf(w, "        %s\n", line)
 		}
-		if in.Default != "" && !strings.Contains(in.Default, "${{") {
+		switch {
+		case in.Bool() && in.Default == "true":
+			// A boolean flag alone means true; false needs the = form.
+			fmt.Fprintf(w, "        (default true; turn off with %s=false)\n", inputs.Flag(in.Name))
+		case in.Default != "" && !strings.Contains(in.Default, "${{"):
 			fmt.Fprintf(w, "        (default %s)\n", in.Default)
 		}
 	}
-	fmt.Fprint(w, "  --version\n        print the version and exit\n")
+	fmt.Fprint(w, `  --version
+        print the version and exit
+
+Exit codes:
+  0    done (a dry run: the plan was made)
+  1    failed; the errors say what happened
+  2    bad flags or inputs; nothing was sent to GitHub
+  130  interrupted (SIGINT, Ctrl-C)
+  143  terminated (SIGTERM)
+`)
+}
+
+// flagWords returns a function that puts action.yml's descriptions in the words
+// of a terminal: an input written as a name with an underscore
+// ("working_directory") becomes its flag, and one written with a value
+// ("generate_release_notes: true") becomes --flag=value. Names without an
+// underscore (body, files) are left alone, since they are ordinary words too.
+func flagWords(ins []Input) func(string) string {
+	var names []string
+	for _, in := range ins {
+		if strings.Contains(in.Name, "_") {
+			names = append(names, regexp.QuoteMeta(in.Name))
+		}
+	}
+	if len(names) == 0 {
+		return func(s string) string { return s }
+	}
+	re := regexp.MustCompile(`\b(` + strings.Join(names, "|") + `)\b(: (true|false))?`)
+	return func(s string) string {
+		return re.ReplaceAllStringFunc(s, func(m string) string {
+			sub := re.FindStringSubmatch(m)
+			f := inputs.Flag(sub[1])
+			if sub[3] != "" {
+				f += "=" + sub[3]
+			}
+			return f
+		})
+	}
 }
 
 func wrap(s string, width int) []string {

@@ -23,12 +23,14 @@ func newJob(cfg *inputs.Config) (*publish.Job, error) {
 		Repository: cfg.Owner + "/" + cfg.Repo,
 		Body:       cfg.Body,
 		BodySet:    cfg.Body != "",
+		Words:      cfg.Words,
 	}
 	var errs []error
+	w := cfg.Words
 	if cfg.BodyPath != "" {
 		b, err := os.ReadFile(cfg.BodyFile)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("input \"body_path\": cannot read %s: %w", cfg.BodyPath, unwrapPath(err)))
+			errs = append(errs, fmt.Errorf("%s: cannot read %s: %w", w.Input("body_path"), cfg.BodyPath, unwrapPath(err)))
 		} else {
 			j.Body, j.BodySet = string(b), true
 		}
@@ -36,14 +38,14 @@ func newJob(cfg *inputs.Config) (*publish.Job, error) {
 	if err := changelogSection(cfg, j); err != nil {
 		errs = append(errs, err)
 	}
-	files, err := matchFiles(cfg)
+	files, warnings, err := matchFiles(cfg)
 	errs = append(errs, err...)
-	j.Files = files
+	j.Files, j.Warnings = files, warnings
 	if cfg.Checksums != "" {
 		stored := assets.GitHubName(cfg.Checksums)
 		for _, f := range j.Files {
 			if f.StoredName == stored {
-				errs = append(errs, fmt.Errorf("input \"checksums\": %s would have the same asset name as the matched file %s; pick another name", cfg.Checksums, f.Rel))
+				errs = append(errs, fmt.Errorf("%s: %s would have the same asset name as the matched file %s; pick another name", w.Input("checksums"), cfg.Checksums, f.Rel))
 			}
 		}
 	}
@@ -51,23 +53,30 @@ func newJob(cfg *inputs.Config) (*publish.Job, error) {
 }
 
 // matchFiles checks the working directory and finds the files the patterns name,
-// with one error per problem.
-func matchFiles(cfg *inputs.Config) ([]assets.File, []error) {
+// with one error per problem, and one warning per pattern that matched nothing
+// when that is not an error.
+func matchFiles(cfg *inputs.Config) ([]assets.File, []string, []error) {
+	w := cfg.Words
 	st, err := os.Stat(cfg.WorkingDirectory)
 	switch {
 	case err != nil:
-		return nil, []error{fmt.Errorf("input \"working_directory\": %s: %w", cfg.WorkingDirectory, unwrapPath(err))}
+		return nil, nil, []error{fmt.Errorf("%s: %s: %w", w.Input("working_directory"), cfg.WorkingDirectory, unwrapPath(err))}
 	case !st.IsDir():
-		return nil, []error{fmt.Errorf("input \"working_directory\": %s is not a directory", cfg.WorkingDirectory)}
+		return nil, nil, []error{fmt.Errorf("%s: %s is not a directory", w.Input("working_directory"), cfg.WorkingDirectory)}
 	case len(cfg.Files) == 0:
-		return nil, nil
+		return nil, nil, nil
 	}
-	files, err := assets.Match(cfg.WorkingDirectory, cfg.Files, cfg.FailOnUnmatched)
+	m, err := assets.MatchAll(cfg.WorkingDirectory, cfg.Files, assets.Options{FailOnUnmatched: cfg.FailOnUnmatched})
 	var errs []error
 	if err != nil {
 		for _, e := range flatten(err) { // one annotation per problem
-			errs = append(errs, fmt.Errorf("input \"files\": %w", e))
+			errs = append(errs, fmt.Errorf("%s: %w", w.Input("files"), e))
 		}
 	}
-	return files, errs
+	var warnings []string
+	for _, p := range m.Unmatched {
+		warnings = append(warnings, fmt.Sprintf("%s: pattern %q matched no file, so nothing is uploaded for it (%s)",
+			w.Input("files"), p, w.Set("fail_on_unmatched_files", "false")))
+	}
+	return m.Files, warnings, errs
 }

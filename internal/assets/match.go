@@ -81,15 +81,30 @@ var systemDirs = []string{"/proc", "/sys", "/dev"}
 
 // MatchWith is Match with every option; see Match for the rules.
 func MatchWith(dir string, patterns []inputs.Pattern, opts Options) ([]File, error) {
+	m, err := MatchAll(dir, patterns, opts)
+	return m.Files, err
+}
+
+// Matched is what MatchAll found.
+type Matched struct {
+	Files []File
+	// Unmatched are the include patterns, as written, that matched no file
+	// without being an error (FailOnUnmatched off), for the caller to warn about.
+	Unmatched []string
+}
+
+// MatchAll is MatchWith that also reports the patterns that matched nothing.
+func MatchAll(dir string, patterns []inputs.Pattern, opts Options) (Matched, error) {
 	failOnUnmatched := opts.FailOnUnmatched
 	base, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, fmt.Errorf("working directory %q: %w", dir, err)
+		return Matched{}, fmt.Errorf("working directory %q: %w", dir, err)
 	}
 	realBase, err := filepath.EvalSymlinks(base)
 	if err != nil {
-		return nil, fmt.Errorf("working directory %q: %w", dir, err)
+		return Matched{}, fmt.Errorf("working directory %q: %w", dir, err)
 	}
+	var unmatched []string
 	m := &matcher{base: base, realBase: realBase, opts: opts, found: map[string]*candidate{}}
 	var excludes []string
 	for _, p := range patterns {
@@ -109,8 +124,12 @@ func MatchWith(dir string, patterns []inputs.Pattern, opts Options) ([]File, err
 		before := len(m.errs)
 		n := m.include(p, pat)
 		// A pattern already reported (a directory, a broken link) needs no second error.
-		if n == 0 && failOnUnmatched && len(m.errs) == before {
+		switch {
+		case n > 0 || len(m.errs) > before:
+		case failOnUnmatched:
 			m.fail(fmt.Errorf("pattern %q matched no file", p.Glob))
+		default:
+			unmatched = append(unmatched, p.Glob)
 		}
 	}
 
@@ -133,10 +152,10 @@ func MatchWith(dir string, patterns []inputs.Pattern, opts Options) ([]File, err
 	}
 	m.checkNames(files)
 	if len(m.errs) > 0 {
-		return nil, errors.Join(m.errs...)
+		return Matched{}, errors.Join(m.errs...)
 	}
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.StoredName, b.StoredName) })
-	return files, nil
+	return Matched{Files: files, Unmatched: unmatched}, nil
 }
 
 type matcher struct {

@@ -662,3 +662,27 @@ func TestMatchUnreadable(t *testing.T) {
 		}
 	})
 }
+
+func TestMatchAllReportsUnmatchedPatterns(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	makeTree(t, root, release)
+	ps := pats(root, "dist/*.zip", "dist/*.msi", "missing.txt", "!dist/*.sig")
+	// The two patterns that found nothing are reported, in order; the exclude and
+	// the pattern that matched are not.
+	m, err := MatchAll(root, ps, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(m.Unmatched, ","); got != "dist/*.msi,missing.txt" {
+		t.Errorf("Unmatched = %q", got)
+	}
+	if got := strings.Join(rels(m.Files), ","); got != "dist/app.zip" {
+		t.Errorf("Files = %q", got)
+	}
+	// With FailOnUnmatched they are errors instead, and nothing is reported as a warning.
+	m, err = MatchAll(root, ps, Options{FailOnUnmatched: true})
+	if err == nil || !strings.Contains(err.Error(), `"dist/*.msi" matched no file`) || len(m.Unmatched) != 0 {
+		t.Errorf("FailOnUnmatched: %+v, %v", m, err)
+	}
+}

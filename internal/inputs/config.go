@@ -35,8 +35,10 @@ type Config struct {
 	ServerURL string // "https://github.com"
 
 	// The runner's files. In a workflow (GITHUB_ACTIONS=true) OutputPath is required.
-	InActions   bool
-	Debug       bool // RUNNER_DEBUG=1: show debug lines outside a workflow too
+	InActions bool
+	Debug     bool // RUNNER_DEBUG=1: show debug lines outside a workflow too
+	// Words names the inputs in messages: inputs in a workflow, flags elsewhere.
+	Words       Vocabulary
 	OutputPath  string
 	SummaryPath string
 }

@@ -22,7 +22,8 @@ const (
 // Parse reads the action's inputs (INPUT_<NAME>, trimmed) and the runner's GITHUB_*
 // variables through getenv and validates all of them. Every problem is reported at
 // once, joined with errors.Join; each message names the input as the user writes it
-// in a workflow. The token's value never appears in an error.
+// in a workflow, or the flag in a terminal (see Vocabulary). The token's value
+// never appears in an error.
 func Parse(getenv func(string) string) (*Config, error) {
 	c, err := ParseAll(getenv)
 	if err != nil {
@@ -36,10 +37,11 @@ func Parse(getenv func(string) string) (*Config, error) {
 // directories the valid inputs name and report those problems in the same run.
 func ParseAll(getenv func(string) string) (*Config, error) {
 	p := &parser{
-		env: getenv,
-		act: githubactions.New(githubactions.WithGetenv(getenv)),
+		env:   getenv,
+		act:   githubactions.New(githubactions.WithGetenv(getenv)),
+		words: vocabularyFor(getenv),
 	}
-	c := &Config{Secrets: secrets(getenv)}
+	c := &Config{Secrets: secrets(getenv), Words: p.words}
 
 	c.Token = p.token()
 	c.Owner, c.Repo = p.repository()
@@ -68,14 +70,14 @@ func (p *parser) notes(c *Config) {
 		c.BodyFile = filepath.Join(ws, c.BodyPath)
 	}
 	if c.Body != "" && c.BodyPath != "" {
-		p.fail(`inputs "body" and "body_path" are both set; use one of them`)
+		p.fail("%s are both set; use one of them", p.words.Inputs("body", "body_path"))
 	}
 
 	c.GenerateNotes = p.boolean("generate_release_notes", false)
 	c.PreviousTag = p.input("previous_tag")
 	if c.PreviousTag != "" {
 		if msg := checkRefName(c.PreviousTag); msg != "" {
-			p.fail("input %q: %s is not a valid tag name: %s", "previous_tag", quote(c.PreviousTag), msg)
+			p.fail("%s: %s is not a valid tag name: %s", p.words.Input("previous_tag"), quote(c.PreviousTag), msg)
 		}
 	}
 	c.NotesConfig = p.input("notes_config")
@@ -84,7 +86,7 @@ func (p *parser) notes(c *Config) {
 		// look the way they do.
 		for _, name := range []string{"previous_tag", "notes_config"} {
 			if p.input(name) != "" {
-				p.fail("input %q is only used with generate_release_notes: true", name)
+				p.fail("%s is only used with %s", p.words.Input(name), p.words.Set("generate_release_notes", "true"))
 			}
 		}
 	}
@@ -98,10 +100,10 @@ func (p *parser) publishing(c *Config) {
 	if c.MakeLatest == "true" {
 		// GitHub never makes a draft or a prerelease the latest release.
 		if c.Draft {
-			p.fail(`input "make_latest": true conflicts with draft: true; a draft can never be the latest release`)
+			p.fail("%s conflicts with %s; a draft can never be the latest release", p.words.InputSet("make_latest", "true"), p.words.Set("draft", "true"))
 		}
 		if c.Prerelease != nil && *c.Prerelease {
-			p.fail(`input "make_latest": true conflicts with prerelease: true; a prerelease can never be the latest release`)
+			p.fail("%s conflicts with %s; a prerelease can never be the latest release", p.words.InputSet("make_latest", "true"), p.words.Set("prerelease", "true"))
 		}
 	}
 	c.DiscussionCategory = p.input("discussion_category")
@@ -109,7 +111,7 @@ func (p *parser) publishing(c *Config) {
 
 // assets reads the inputs about the files and the release's assets.
 func (p *parser) assets(c *Config) {
-	files, err := SplitPatterns(p.input("files"))
+	files, err := splitPatterns(p.input("files"), p.words.Input("files"))
 	if err != nil {
 		p.errs = append(p.errs, err)
 	}
@@ -119,7 +121,8 @@ func (p *parser) assets(c *Config) {
 	c.Overwrite = p.boolean("overwrite", true)
 	c.DeleteOther = p.boolean("delete_other_assets", false)
 	if c.DeleteOther && err == nil && !hasInclude(files) {
-		p.fail(`input "delete_other_assets": true with no "files" patterns would delete every asset of the release; list the files to keep in "files", or set delete_other_assets: false`)
+		p.fail("%s with no %s patterns would delete every asset of the release; list the files to keep in %s, or set %s",
+			p.words.InputSet("delete_other_assets", "true"), p.words.Ref("files"), p.words.Ref("files"), p.words.Set("delete_other_assets", "false"))
 	}
 	c.MaxParallel = p.maxParallel()
 	c.Checksums = p.checksums()
@@ -150,9 +153,10 @@ func secrets(getenv func(string) string) []string {
 
 // parser collects the problems found while reading the environment.
 type parser struct {
-	env  func(string) string
-	act  *githubactions.Action
-	errs []error
+	env   func(string) string
+	act   *githubactions.Action
+	words Vocabulary // how messages name the inputs
+	errs  []error
 }
 
 func (p *parser) fail(format string, args ...any) {
@@ -173,12 +177,12 @@ func (p *parser) token() string {
 		t = strings.TrimSpace(p.env(v))
 	}
 	if t == "" {
-		p.fail(`input "token" is empty; set it (the default is ${{ github.token }}), or set GITHUB_TOKEN or GH_TOKEN`)
+		p.fail("%s is empty; %s", p.words.token(), p.words.TokenSources())
 		return ""
 	}
 	// Never echo the value: only say what is wrong with it.
 	if strings.IndexFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
-		p.fail(`input "token" contains spaces or control characters; a token is a single word`)
+		p.fail("%s contains spaces or control characters; a token is a single word", p.words.token())
 		return ""
 	}
 	return t
@@ -190,21 +194,21 @@ func (p *parser) repository() (owner, repo string) {
 		v, from = strings.TrimSpace(p.env("GITHUB_REPOSITORY")), " (from GITHUB_REPOSITORY)"
 	}
 	if v == "" {
-		p.fail(`input "repository" is empty; set it to owner/name, or set GITHUB_REPOSITORY`)
+		p.fail("%s is empty; set it to owner/name, or set GITHUB_REPOSITORY", p.words.Input("repository"))
 		return "", ""
 	}
 	owner, repo, ok := strings.Cut(v, "/")
 	if !ok || strings.Contains(repo, "/") {
-		p.fail("input %q%s: %s is not of the form owner/name", "repository", from, quote(v))
+		p.fail("%s%s: %s is not of the form owner/name", p.words.Input("repository"), from, quote(v))
 		return "", ""
 	}
 	bad := false
 	if msg := checkOwner(owner); msg != "" {
-		p.fail("input %q%s: owner %s %s", "repository", from, quote(owner), msg)
+		p.fail("%s%s: owner %s %s", p.words.Input("repository"), from, quote(owner), msg)
 		bad = true
 	}
 	if msg := checkRepo(repo); msg != "" {
-		p.fail("input %q%s: name %s %s", "repository", from, quote(repo), msg)
+		p.fail("%s%s: name %s %s", p.words.Input("repository"), from, quote(repo), msg)
 		bad = true
 	}
 	if bad {
@@ -260,16 +264,16 @@ func (p *parser) tag() string {
 		t, ok := strings.CutPrefix(ref, "refs/tags/")
 		if !ok {
 			if ref == "" {
-				p.fail(`input "tag" is empty; set it, or run the workflow on a tag push`)
+				p.fail("%s is empty; %s", p.words.Input("tag"), p.words.tagHint())
 			} else {
-				p.fail(`input "tag" is empty and GITHUB_REF %s is not a tag; set "tag", or run the workflow on a tag push`, quote(ref))
+				p.fail("%s is empty and GITHUB_REF %s is not a tag; set %s, or run the workflow on a tag push", p.words.Input("tag"), quote(ref), p.words.Ref("tag"))
 			}
 			return ""
 		}
 		v, from = t, " (from GITHUB_REF)"
 	}
 	if msg := checkRefName(v); msg != "" {
-		p.fail("input %q%s: %s is not a valid tag name: %s", "tag", from, quote(v), msg)
+		p.fail("%s%s: %s is not a valid tag name: %s", p.words.Input("tag"), from, quote(v), msg)
 		return ""
 	}
 	return v
@@ -325,7 +329,7 @@ func (p *parser) boolean(name string, def bool) bool {
 	}
 	b, ok := parseBool(v)
 	if !ok {
-		p.fail("input %q: %s is not a boolean; use true or false", name, quote(v))
+		p.fail("%s: %s is not a boolean; use true or false", p.words.Input(name), quote(v))
 		return def
 	}
 	return b
@@ -339,7 +343,7 @@ func (p *parser) optionalBool(name string) *bool {
 	}
 	b, ok := parseBool(v)
 	if !ok {
-		p.fail("input %q: %s is not a boolean; use true or false, or leave it empty to keep the release's setting", name, quote(v))
+		p.fail("%s: %s is not a boolean; use true or false, or leave it empty to keep the release's setting", p.words.Input(name), quote(v))
 		return nil
 	}
 	return &b
@@ -361,7 +365,7 @@ func (p *parser) makeLatest() string {
 	case "", "true", "false", "legacy":
 		return l
 	}
-	p.fail("input %q: %s is not one of true, false or legacy (or empty to let GitHub decide)", "make_latest", quote(v))
+	p.fail("%s: %s is not one of true, false or legacy (or empty to let GitHub decide)", p.words.Input("make_latest"), quote(v))
 	return ""
 }
 
@@ -374,7 +378,7 @@ func (p *parser) workingDirectory() string {
 		return "."
 	}
 	if strings.ContainsRune(v, 0) {
-		p.fail("input %q: %s contains a NUL byte; use a directory path", "working_directory", quote(v))
+		p.fail("%s: %s contains a NUL byte; use a directory path", p.words.Input("working_directory"), quote(v))
 		return "."
 	}
 	return v
@@ -387,7 +391,7 @@ func (p *parser) maxParallel() int {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > maxMaxParallel {
-		p.fail("input %q: %s is not a whole number from 1 to %d", "max_parallel", quote(v), maxMaxParallel)
+		p.fail("%s: %s is not a whole number from 1 to %d", p.words.Input("max_parallel"), quote(v), maxMaxParallel)
 		return defaultMaxParallel
 	}
 	return n
@@ -399,11 +403,11 @@ func (p *parser) checksums() string {
 	case v == "":
 		return ""
 	case v == "." || v == "..":
-		p.fail("input %q: %s is not a file name; use a plain name such as SHA256SUMS", "checksums", quote(v))
+		p.fail("%s: %s is not a file name; use a plain name such as SHA256SUMS", p.words.Input("checksums"), quote(v))
 	case strings.ContainsAny(v, `/\`):
-		p.fail("input %q: %s contains a path separator; use a plain asset name such as SHA256SUMS", "checksums", quote(v))
+		p.fail("%s: %s contains a path separator; use a plain asset name such as SHA256SUMS", p.words.Input("checksums"), quote(v))
 	case strings.IndexFunc(v, unicode.IsControl) >= 0:
-		p.fail("input %q: %s contains control characters; use a plain asset name such as SHA256SUMS", "checksums", quote(v))
+		p.fail("%s: %s contains control characters; use a plain asset name such as SHA256SUMS", p.words.Input("checksums"), quote(v))
 	default:
 		return v
 	}

@@ -22,6 +22,11 @@ import (
 // Every glob is checked with doublestar.ValidatePattern. All problems are
 // returned together, each naming the files input.
 func SplitPatterns(s string) ([]Pattern, error) {
+	return splitPatterns(s, Vocabulary{}.Input("files"))
+}
+
+// splitPatterns is SplitPatterns with the messages naming the input as subject.
+func splitPatterns(s, subject string) ([]Pattern, error) {
 	var (
 		pats []Pattern
 		errs []error
@@ -31,7 +36,7 @@ func SplitPatterns(s string) ([]Pattern, error) {
 		if entry == "" {
 			continue
 		}
-		p, err := parsePattern(entry)
+		p, err := parsePattern(entry, subject)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -79,7 +84,7 @@ func splitEntries(s string) []string {
 	return append(out, s[start:])
 }
 
-func parsePattern(entry string) (Pattern, error) {
+func parsePattern(entry, subject string) (Pattern, error) {
 	var p Pattern
 	rest := entry
 	if r, ok := strings.CutPrefix(rest, "!"); ok {
@@ -90,14 +95,14 @@ func parsePattern(entry string) (Pattern, error) {
 		p.Label = strings.TrimSpace(rest[i+1:])
 		rest = strings.TrimSpace(rest[:i])
 		if p.Exclude && p.Label != "" {
-			return Pattern{}, fmt.Errorf("input %q: %s excludes files and so cannot have a label; drop the #label", "files", quote(entry))
+			return Pattern{}, fmt.Errorf("%s: %s excludes files and so cannot have a label; drop the #label", subject, quote(entry))
 		}
 	}
 	if rest == "" {
-		return Pattern{}, fmt.Errorf("input %q: %s has no path pattern; write path or path#label", "files", quote(entry))
+		return Pattern{}, fmt.Errorf("%s: %s has no path pattern; write path or path#label", subject, quote(entry))
 	}
 	if !doublestar.ValidatePattern(rest) {
-		return Pattern{}, fmt.Errorf("input %q: %s is not a valid glob (check its brackets, braces and escapes)", "files", quote(rest))
+		return Pattern{}, fmt.Errorf("%s: %s is not a valid glob (check its brackets, braces and escapes)", subject, quote(rest))
 	}
 	p.Glob = rest
 	return p, nil

@@ -30,10 +30,10 @@ func (p *parser) pipeline(c *Config) {
 	case "force":
 		c.MoveTag = MoveTagForce
 	default:
-		p.fail("input %q: %s is not one of false, true or force", "move_tag", quote(v))
+		p.fail("%s: %s is not one of false, true or force", p.words.Input("move_tag"), quote(v))
 	}
 	if c.MoveTag != MoveTagOff && c.TargetCommitish == "" && c.SHA == "" {
-		p.fail(`input "move_tag" needs the commit to move the tag to: set "target_commitish", or run in a workflow, where GITHUB_SHA is set`)
+		p.fail("%s needs the commit to move the tag to: set %s, or run in a workflow, where GITHUB_SHA is set", p.words.Input("move_tag"), p.words.Ref("target_commitish"))
 	}
 	c.BodyFromTag = p.boolean("body_from_tag", false)
 	if c.BodyFromTag && c.MoveTag != MoveTagOff {

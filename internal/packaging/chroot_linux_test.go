@@ -70,8 +70,8 @@ func TestStaticBinaryRunsInEmptyRoot(t *testing.T) {
 			"INPUT_TOKEN":       "x",
 			"INPUT_TAG":         "bad tag",
 		})
-		if run.code != 1 {
-			t.Fatalf("exit code %d, want 1\nstdout:\n%s\nstderr:\n%s", run.code, run.stdout, run.stderr)
+		if run.code != 2 { // bad inputs: the usage exit code
+			t.Fatalf("exit code %d, want 2\nstdout:\n%s\nstderr:\n%s", run.code, run.stdout, run.stderr)
 		}
 		if !regexp.MustCompile(`(?m)^::error::input "tag": "bad tag" is not a valid tag name`).MatchString(run.stdout) {
 			t.Errorf("stdout has no ::error:: naming input \"tag\":\n%s", run.stdout)

@@ -7,6 +7,8 @@ import (
 
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
+
+	"github.com/releasekit/release-action/internal/assets"
 )
 
 // bars draws the live view with mpb: a bar per running upload and a total bar
@@ -46,15 +48,15 @@ func (b *bars) paint(d decor.Decorator, sgr string) decor.Decorator {
 	return decor.Meta(d, func(s string) string { return "\x1b[" + sgr + "m" + s + "\x1b[0m" })
 }
 
-// figures are the decorators after a bar: bytes (in the units of the plain
-// lines), rate and time left since started.
+// figures are the decorators after a bar: bytes (assets.FormatSize, as in the
+// plain lines), rate and time left since started.
 func figures(started time.Time) mpb.BarOption {
 	return mpb.AppendDecorators(
 		decor.Any(func(s decor.Statistics) string {
-			return Bytes(s.Current) + " / " + Bytes(s.Total)
+			return assets.FormatSize(s.Current) + " / " + assets.FormatSize(s.Total)
 		}, decor.WCSyncSpace),
 		decor.Any(func(s decor.Statistics) string {
-			return Bytes(rate(s.Current, time.Since(started))) + "/s"
+			return assets.FormatSize(rate(s.Current, time.Since(started))) + "/s"
 		}, decor.WCSyncSpace),
 		decor.NewAverageETA(decor.ET_STYLE_GO, started, nil, decor.WCSyncSpace),
 		decor.Name(" left"),

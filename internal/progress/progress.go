@@ -9,7 +9,7 @@
 // the bytes sent, and ends it with the upload's error. A nil *Meter and a nil *File
 // do nothing, so a caller that wants no progress needs no special case.
 //
-//	m := progress.New(progress.Options{Out: os.Stdout, Logf: log.Infof})
+//	m := progress.New(progress.Options{Out: os.Stderr, Logf: log.Infof})
 //	defer m.Close()
 //	f := m.Start("app.tar.gz", size)
 //	// ... f.Add(n) after each n bytes sent ...
@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/releasekit/release-action/internal/assets"
 )
 
 // Mode says how progress is shown.
@@ -47,7 +49,7 @@ const DefaultInterval = 5 * time.Second
 
 // Options configures a Meter.
 type Options struct {
-	// Out is where bars or lines go, normally os.Stdout.
+	// Out is where bars or lines go: stderr from a terminal, stdout in a workflow.
 	Out io.Writer
 	// Getenv reads NO_COLOR, TERM and GITHUB_ACTIONS; nil means os.Getenv.
 	Getenv func(string) string
@@ -319,11 +321,11 @@ func (m *Meter) printLines(now time.Time) {
 	w := m.wave
 	m.mu.Unlock()
 	for _, l := range lines {
-		m.logf("%s: %s of %s (%s/s)", l.name, Bytes(l.sent), Bytes(l.size), Bytes(l.rate))
+		m.logf("%s: %s of %s (%s/s)", l.name, assets.FormatSize(l.sent), assets.FormatSize(l.size), assets.FormatSize(l.rate))
 	}
 	if len(lines) > 1 {
 		r := rate(w.sent, now.Sub(w.started))
-		m.logf("all uploads: %s of %s (%s/s), %s left", Bytes(w.sent), Bytes(w.size), Bytes(r), timeLeft(w.size-w.sent, r))
+		m.logf("all uploads: %s of %s (%s/s), %s left", assets.FormatSize(w.sent), assets.FormatSize(w.size), assets.FormatSize(r), timeLeft(w.size-w.sent, r))
 	}
 }
 
@@ -340,18 +342,4 @@ func timeLeft(n, rate int64) string {
 		return "unknown time"
 	}
 	return time.Duration(float64(n) / float64(rate) * float64(time.Second)).Round(time.Second).String()
-}
-
-// Bytes formats a byte count in binary units: "512 B", "1.5 MiB".
-func Bytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -9,11 +9,11 @@ import (
 	"slices"
 	"sort"
 	"sync"
-	"time"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/progress"
 )
 
 // executor carries out a plan against one release, and reports what it did.
@@ -22,13 +22,10 @@ type executor struct {
 	log      Logger
 	rel      *Release
 	parallel int
-	progress time.Duration // interval of progress lines; 0 disables them
+	meter    *progress.Meter // shows the uploads; nil shows nothing
 
 	mu       sync.Mutex
 	uploaded []int64 // assets this executor created, reported for failure cleanup
-
-	tmu    sync.Mutex
-	active []*transfer // uploads in flight, for progress lines (progress.go)
 }
 
 // outcome is the final state of one step.
@@ -64,7 +61,6 @@ func (e *executor) run(ctx context.Context, steps []Step) (applied, error) {
 		}
 		outs = append(outs, o)
 	}
-	stop := e.startProgress()
 	var g errgroup.Group
 	g.SetLimit(max(1, e.parallel))
 	var deletes []Step
@@ -79,7 +75,6 @@ func (e *executor) run(ctx context.Context, steps []Step) (applied, error) {
 		})
 	}
 	_ = g.Wait()
-	stop()
 	if len(errs) == 0 {
 		for _, s := range deletes {
 			g.Go(func() error {
@@ -89,6 +84,8 @@ func (e *executor) run(ctx context.Context, steps []Step) (applied, error) {
 				}
 				if err != nil {
 					err = fmt.Errorf("delete asset %s: %w", s.Name, err)
+				} else {
+					e.log.Infof("deleted %s (%s)", s.Name, s.Reason)
 				}
 				add(outcome{step: s, asset: s.Remote, action: s.Op.Action()}, err)
 				return nil
@@ -152,9 +149,11 @@ func (e *executor) replace(ctx context.Context, s Step) (*Asset, error) {
 		if err := e.gh.DeleteAsset(ctx, old.ID); err != nil && !errors.Is(err, ErrNotFound) {
 			return nil, fmt.Errorf("delete broken asset %s: %w", old.Name, err)
 		}
+		e.log.Infof("replace %s: deleted the broken asset (state %q, id %d)", s.Name, old.State, old.ID)
 		return e.upload(ctx, s, s.Name)
 	}
 	tmp := TempName(s.Name, nonce())
+	e.log.Infof("replace %s: uploading the new content as %s first", s.Name, tmp)
 	a, err := e.upload(ctx, s, tmp)
 	if err != nil {
 		return nil, err
@@ -166,11 +165,13 @@ func (e *executor) replace(ctx context.Context, s Step) (*Asset, error) {
 		}
 		return nil, fmt.Errorf("replace %s: delete the old asset: %w", old.Name, err)
 	}
+	e.log.Infof("replace %s: deleted the old asset (id %d)", s.Name, old.ID)
 	name := s.Name
 	got, err := e.gh.UpdateAsset(ctx, a.ID, &name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("replace %s: the new content is on the release as %s, but renaming it failed (run again to finish): %w", s.Name, tmp, err)
 	}
+	e.log.Infof("replace %s: renamed %s to %s; replaced", s.Name, tmp, got.Name)
 	return got, nil
 }
 
@@ -202,12 +203,12 @@ func (e *executor) adoptRace(ctx context.Context, s Step, cause error) (outcome,
 
 func (e *executor) upload(ctx context.Context, s Step, name string) (*Asset, error) {
 	l := s.Local
-	t := e.track(name, l.Size)
-	defer t.done()
+	t := e.meter.Start(name, l.Size)
 	a, err := e.gh.UploadAsset(ctx, e.rel, UploadRequest{
 		Path: l.Path, Name: name, Label: s.Label, ContentType: l.ContentType, Size: l.Size,
-		Progress: t.add,
+		Progress: t.Add,
 	})
+	t.End(err)
 	if err != nil {
 		return nil, fmt.Errorf("upload %s: %w", l.Rel, err)
 	}

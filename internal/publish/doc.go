@@ -13,8 +13,9 @@
 //     needs, and make the run's one asset plan, which the immutable check, the
 //     dry run and the executor all use;
 //   - plan.go: the pure planner (MakePlan) and its vocabulary of steps;
-//   - apply.go: the executor, which carries the plan out and reports what it
-//     uploaded; progress.go: its progress lines;
+//   - apply.go: the executor, which carries the plan out, logs each step,
+//     shows the uploads on the Publisher's progress.Meter and reports what it
+//     uploaded;
 //   - checksums.go: the checksum list, written after the other assets;
 //   - result.go: what the run did, for internal/report.
 //

@@ -3,10 +3,10 @@ package publish
 import (
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/releasekit/release-action/internal/assets"
 	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/progress"
 )
 
 // Job is one run's request, with every input already validated and every local
@@ -21,6 +21,11 @@ type Job struct {
 	BodySet    bool   // the user gave body or body_path
 	Changelog  string // the tag's section of body_from_changelog; "" = none
 	Files      []assets.File
+	// Warnings are what building the job found that is worth saying but not an
+	// error (a files pattern that matched nothing); the caller logs them.
+	Warnings []string
+	// Words name the inputs in messages (inputs.Config.Words).
+	Words inputs.Vocabulary
 }
 
 // Logger receives what the run does, line by line.
@@ -35,21 +40,11 @@ type Logger interface {
 type Publisher struct {
 	GH  GitHub
 	Log Logger
-	// Progress is the interval between progress lines for running uploads;
-	// 0 means 5 seconds, a negative value turns them off.
-	Progress time.Duration
+	// Meter shows the uploads' progress (bars on a terminal, lines elsewhere);
+	// nil shows none.
+	Meter *progress.Meter
 	// TempDir holds generated files (the checksum list); "" = os.TempDir().
 	TempDir string
-}
-
-func (p *Publisher) progress() time.Duration {
-	switch {
-	case p.Progress == 0:
-		return 5 * time.Second
-	case p.Progress < 0:
-		return 0
-	}
-	return p.Progress
 }
 
 // tempFile writes generated content where the executor can upload it from.

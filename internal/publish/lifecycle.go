@@ -158,7 +158,7 @@ func (r *run) find(ctx context.Context) (*Release, error) {
 	// get-by-tag never returns drafts; only a listing shows them.
 	all, err := gh.ListReleases(ctx)
 	if errors.Is(err, ErrNotFound) {
-		return nil, fmt.Errorf("repository %s does not exist, or the token cannot see it (input \"repository\"): %w", r.j.Repository, err)
+		return nil, fmt.Errorf("repository %s does not exist, or the token cannot see it (%s): %w", r.j.Repository, r.j.Words.Input("repository"), err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("list releases: %w", err)

@@ -42,7 +42,7 @@ func newTestRun(t *testing.T, f *fakeGitHub, j *Job) *run {
 	if j.Repository == "" {
 		j.Repository = "o/r"
 	}
-	p := &Publisher{GH: f, Log: &logLines{}, Progress: -1, TempDir: t.TempDir()}
+	p := &Publisher{GH: f, Log: &logLines{}, TempDir: t.TempDir()}
 	return &run{p: p, j: j, res: &Result{Tag: j.Tag}, uploaded: map[int64]bool{}}
 }
 
@@ -309,7 +309,7 @@ func TestConcurrentRunsEndInOneRelease(t *testing.T) {
 	errs := make([]error, runs)
 	for i := range runs {
 		done.Go(func() {
-			p := &Publisher{GH: f, Log: &logLines{}, Progress: -1, TempDir: t.TempDir()}
+			p := &Publisher{GH: f, Log: &logLines{}, TempDir: t.TempDir()}
 			start.Done()
 			start.Wait()
 			_, errs[i] = p.Run(context.Background(), &Job{Settings: inputs.Settings{Tag: "v1", Overwrite: true, MaxParallel: 2}, Repository: "o/r", Files: fs})
@@ -350,7 +350,7 @@ func TestOnePlanPerRun(t *testing.T) {
 			rel := f.seed(tc.rel)
 			f.seedAsset(rel.ID, "a.zip", "a")
 			tc.job.Files, tc.job.Overwrite, tc.job.MaxParallel = files(t, "a.zip", "a"), true, 2
-			p := &Publisher{GH: f, Log: &logLines{}, Progress: -1, TempDir: t.TempDir()}
+			p := &Publisher{GH: f, Log: &logLines{}, TempDir: t.TempDir()}
 			res, err := p.Run(context.Background(), &tc.job)
 			if err != nil {
 				t.Fatal(err)
@@ -358,8 +358,12 @@ func TestOnePlanPerRun(t *testing.T) {
 			if n := f.callsOf("ListAssets"); n != 1 {
 				t.Errorf("listed the assets %d times, want once", n)
 			}
-			if len(res.Assets) != 1 || res.Assets[0].Action != ActionKept {
-				t.Errorf("assets output %+v, want a.zip kept", res.Assets)
+			want := ActionKept
+			if tc.job.DryRun {
+				want = ActionWouldKeep // a dry run only says what it would do
+			}
+			if len(res.Assets) != 1 || res.Assets[0].Action != want {
+				t.Errorf("assets output %+v, want a.zip %s", res.Assets, want)
 			}
 		})
 	}

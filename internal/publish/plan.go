@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/inputs"
 )
 
 // Op is what a step does to the release.
@@ -34,6 +35,21 @@ func (o Op) Action() Action {
 		return ActionDeleted
 	}
 	return Action(o)
+}
+
+// Intent is what a dry run says a real run would do with the step.
+func (o Op) Intent() Action {
+	switch o {
+	case OpKeep:
+		return ActionWouldKeep
+	case OpUpload:
+		return ActionWouldUpload
+	case OpReplace:
+		return ActionWouldReplace
+	case OpDelete:
+		return ActionWouldDelete
+	}
+	return Action("would_" + string(o))
 }
 
 // Local is a matched file, with its sha256 when the planner needs it.
@@ -67,6 +83,9 @@ func (s Step) Changes() bool { return s.Op != OpKeep || s.Rename || s.Relabel }
 type PlanOptions struct {
 	Overwrite   bool // replace an asset whose content differs
 	DeleteOther bool // delete assets no local file matched
+	// Words name the inputs in the plan's refusals: inputs in a workflow,
+	// flags in a terminal.
+	Words inputs.Vocabulary
 }
 
 // ErrOverwriteRefused is returned for an asset that differs while overwrite is false.
@@ -166,7 +185,7 @@ func (m *matcher) step(l *Local, opt PlanOptions) (Step, error) {
 		}
 		s.Relabel = label != "" && label != r.Label
 	case !opt.Overwrite:
-		return Step{}, fmt.Errorf("asset %s: %w: the release holds other content under this name (%s); set overwrite: true to replace it", describe(r), ErrOverwriteRefused, l.Rel)
+		return Step{}, fmt.Errorf("asset %s: %w: the release holds other content under this name (%s); set %s to replace it", describe(r), ErrOverwriteRefused, l.Rel, opt.Words.Set("overwrite", "true"))
 	default:
 		s.Op, s.Reason = OpReplace, contentReason(r, l)
 		if s.Rename {

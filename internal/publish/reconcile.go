@@ -59,7 +59,7 @@ func (r *run) plan(ctx context.Context, rel *Release, local []Local) (*assetPlan
 	if err := r.digests(ctx, remote, local); err != nil {
 		return nil, err
 	}
-	steps, err := MakePlan(remote, local, PlanOptions{Overwrite: r.j.Overwrite, DeleteOther: r.j.DeleteOther})
+	steps, err := MakePlan(remote, local, PlanOptions{Overwrite: r.j.Overwrite, DeleteOther: r.j.DeleteOther, Words: r.j.Words})
 	return &assetPlan{local: local, listed: listed, steps: steps, err: err}, nil
 }
 
@@ -124,7 +124,7 @@ func (r *run) assets(ctx context.Context, rel *Release, plan *assetPlan) error {
 // apply runs steps through an executor, records the assets it uploaded (for
 // failure cleanup) and reports the outcomes.
 func (r *run) apply(ctx context.Context, rel *Release, steps []Step) error {
-	ex := &executor{gh: r.p.GH, log: r.p.Log, rel: rel, parallel: r.j.MaxParallel, progress: r.p.progress()}
+	ex := &executor{gh: r.p.GH, log: r.p.Log, rel: rel, parallel: r.j.MaxParallel, meter: r.p.Meter}
 	done, err := ex.run(ctx, steps)
 	for _, id := range done.uploaded {
 		r.uploaded[id] = true
@@ -201,9 +201,9 @@ func (r *run) dryRun(ctx context.Context, rel *Release, plan *assetPlan) error {
 	}
 	var outs []outcome
 	for _, s := range plan.steps {
-		o := outcome{step: s, action: s.Op.Action()}
+		o := outcome{step: s, action: s.Op.Intent()}
 		if s.Op == OpKeep || s.Op == OpDelete {
-			o.asset = s.Remote // the asset as it stays, or as it was before it goes
+			o.asset = s.Remote // the asset as it stays, or as it is before it goes
 		}
 		outs = append(outs, o)
 	}

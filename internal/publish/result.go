@@ -1,9 +1,13 @@
 package publish
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Action is what happened to an asset, as the assets output and the step summary
-// say it: the past tense of the plan's Op that got it there (see Op.Action).
+// say it: the past tense of the plan's Op that got it there (see Op.Action), or
+// in a dry run what would happen (Op.Intent).
 type Action string
 
 // The actions, one per Op.
@@ -13,6 +17,19 @@ const (
 	ActionKept     Action = "kept"     // an asset of that name already held the same content
 	ActionDeleted  Action = "deleted"  // removed by delete_other_assets, or a leftover
 )
+
+// The intentions of a dry run, one per Op (see Op.Intent): what a real run would
+// do. A dry run's assets output carries only these, so that no consumer reading
+// "uploaded" can mistake a plan for something done.
+const (
+	ActionWouldUpload  Action = "would_upload"
+	ActionWouldReplace Action = "would_replace"
+	ActionWouldKeep    Action = "would_keep"
+	ActionWouldDelete  Action = "would_delete"
+)
+
+// DryRun reports whether a is a dry run's intention rather than something done.
+func (a Action) DryRun() bool { return strings.HasPrefix(string(a), "would_") }
 
 // AssetReport is one entry of the assets output. Field names are the public contract.
 type AssetReport struct {

@@ -34,10 +34,10 @@ func (r *run) prepareTag(ctx context.Context, rel *Release) (stale bool, err err
 	}
 	if j.BodyFromTag {
 		if !r.tag.exists {
-			return false, fmt.Errorf("input \"body_from_tag\": tag %s does not exist yet; body_from_tag needs an annotated tag (git tag -a %s)", j.Tag, j.Tag)
+			return false, fmt.Errorf("%s: tag %s does not exist yet; it needs an annotated tag (git tag -a %s)", j.Words.Input("body_from_tag"), j.Tag, j.Tag)
 		}
 		if !r.tag.annotated {
-			return false, fmt.Errorf("input \"body_from_tag\": tag %s is a lightweight tag, which has no message; create it with git tag -a (or -s), or remove body_from_tag", j.Tag)
+			return false, fmt.Errorf("%s: tag %s is a lightweight tag, which has no message; create it with git tag -a (or -s), or leave %s unset", j.Words.Input("body_from_tag"), j.Tag, j.Words.Ref("body_from_tag"))
 		}
 	}
 	if j.MoveTag == inputs.MoveTagOff || !r.tag.exists {
@@ -83,7 +83,7 @@ func (r *run) decideMove(ctx context.Context, rel *Release) (stale bool, err err
 		return false, nil
 	}
 	if immutable(rel) {
-		return false, fmt.Errorf("input \"move_tag\": release %s is immutable, so its tag stays on %s and cannot move to %s; publish a new tag instead", j.Tag, short(r.tag.commit), short(want))
+		return false, fmt.Errorf("%s: release %s is immutable, so its tag stays on %s and cannot move to %s; publish a new tag instead", j.Words.Input("move_tag"), j.Tag, short(r.tag.commit), short(want))
 	}
 	cmp, err := r.p.GH.Compare(ctx, r.tag.commit, want)
 	if err != nil {
@@ -100,7 +100,7 @@ func (r *run) decideMove(ctx context.Context, rel *Release) (stale bool, err err
 	case "ahead":
 	case "diverged":
 		if j.MoveTag != inputs.MoveTagForce {
-			return false, fmt.Errorf("input \"move_tag\": tag %s is on %s, and %s does not descend from it (the histories diverged); set move_tag: force to move it anyway", j.Tag, short(r.tag.commit), short(want))
+			return false, fmt.Errorf("%s: tag %s is on %s, and %s does not descend from it (the histories diverged); set %s to move it anyway", j.Words.Input("move_tag"), j.Tag, short(r.tag.commit), short(want), j.Words.Set("move_tag", "force"))
 		}
 		r.tag.force = true
 	default:
@@ -126,7 +126,7 @@ func (r *run) targetCommit(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("read branch %s: %w", t, err)
 	}
 	if !found || obj.Type != "commit" {
-		return "", fmt.Errorf("input \"target_commitish\": %q is neither a branch nor a full commit SHA; move_tag needs one of them", t)
+		return "", fmt.Errorf("%s: %q is neither a branch nor a full commit SHA; %s needs one of them", r.j.Words.Input("target_commitish"), t, r.j.Words.Ref("move_tag"))
 	}
 	return obj.SHA, nil
 }

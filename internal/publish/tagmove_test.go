@@ -12,7 +12,7 @@ import (
 
 func runJob(t *testing.T, f *fakeGitHub, j *Job) (*Result, error) {
 	t.Helper()
-	p := &Publisher{GH: f, Log: &logLines{}, Progress: -1, TempDir: t.TempDir()}
+	p := &Publisher{GH: f, Log: &logLines{}, TempDir: t.TempDir()}
 	j.Repository = "o/r"
 	return p.Run(context.Background(), j)
 }

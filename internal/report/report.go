@@ -19,7 +19,16 @@ import (
 // fields are empty strings when there is no release yet (a dry run for a new tag).
 // assets is a compact JSON array of publish.AssetReport, "[]" when there are none;
 // plan, last and in dry runs only, is the JSON array of the plan's steps.
+//
+// A dry run claims nothing: created is false, and every assets entry's action is
+// an intention (would_upload, would_replace, would_keep, would_delete), never one
+// of a real run's past tenses; a result that mixes them is refused.
 func Outputs(r *publish.Result) ([]actions.Output, error) {
+	for _, a := range r.Assets {
+		if a.Action.DryRun() != r.DryRun {
+			return nil, fmt.Errorf("assets output: asset %s has action %q in a %s", a.Name, a.Action, map[bool]string{true: "dry run", false: "real run"}[r.DryRun])
+		}
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false) // "<" in a label should read as "<" in the workflow
@@ -48,7 +57,7 @@ func Outputs(r *publish.Result) ([]actions.Output, error) {
 		{Name: "tarball_url", Value: rel.TarballURL},
 		{Name: "zipball_url", Value: rel.ZipballURL},
 		{Name: "tag", Value: tag},
-		{Name: "created", Value: strconv.FormatBool(r.Created)},
+		{Name: "created", Value: strconv.FormatBool(r.Created && !r.DryRun)},
 		{Name: "assets", Value: strings.TrimSuffix(b.String(), "\n")},
 	}
 	if r.DryRun {
@@ -95,7 +104,7 @@ func Summary(r *publish.Result) string {
 		if a.Label != "" {
 			name += " (" + escape(a.Label) + ")"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", name, escape(string(a.Action)), assets.FormatSize(a.Size), digest(a.Digest), link(a))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", name, escape(actionWords(a.Action)), assets.FormatSize(a.Size), digest(a.Digest), link(a))
 	}
 	return b.String()
 }
@@ -164,12 +173,17 @@ func counts(r *publish.Result) string {
 	for _, a := range r.Assets {
 		n[a.Action]++
 	}
-	s := fmt.Sprintf("%d uploaded, %d replaced, %d kept, %d deleted",
-		n[publish.ActionUploaded], n[publish.ActionReplaced], n[publish.ActionKept], n[publish.ActionDeleted])
 	if r.DryRun {
-		s = "Planned: " + s
+		return fmt.Sprintf("A real run would upload %d, replace %d, keep %d and delete %d.",
+			n[publish.ActionWouldUpload], n[publish.ActionWouldReplace], n[publish.ActionWouldKeep], n[publish.ActionWouldDelete])
 	}
-	return s
+	return fmt.Sprintf("%d uploaded, %d replaced, %d kept, %d deleted",
+		n[publish.ActionUploaded], n[publish.ActionReplaced], n[publish.ActionKept], n[publish.ActionDeleted])
+}
+
+// actionWords is an action as the summary's table says it: "would upload".
+func actionWords(a publish.Action) string {
+	return strings.ReplaceAll(string(a), "_", " ")
 }
 
 // digest shows the first 12 hex digits of a sha256 digest; anything else as "-".

@@ -86,7 +86,7 @@ var cases = []struct {
 			Created: true,
 			DryRun:  true,
 			Assets: []publish.AssetReport{
-				{Name: "app.tgz", Size: 1536, Action: publish.ActionUploaded},
+				{Name: "app.tgz", Size: 1536, Action: publish.ActionWouldUpload},
 			},
 			Plan: []publish.Step{
 				{Op: publish.OpUpload, Name: "app.tgz", Label: "<build>", Path: "dist/app.tgz", Size: 1536, Reason: "new asset"},
@@ -100,8 +100,9 @@ var cases = []struct {
 			Tag:     "v1.2.3",
 			DryRun:  true,
 			Assets: []publish.AssetReport{
-				asset(1, "SHA256SUMS", "", publish.ActionReplaced, 200, sumB),
-				asset(2, "hello_darwin_arm64.zip", "", publish.ActionKept, 1<<30, sumC),
+				{Name: "SHA256SUMS", Size: 210, Digest: sumA, Action: publish.ActionWouldReplace},
+				asset(2, "hello_darwin_arm64.zip", "", publish.ActionWouldKeep, 1<<30, sumC),
+				asset(4, "old.zip", "", publish.ActionWouldDelete, 5, sumB),
 			},
 		},
 	},
@@ -239,6 +240,42 @@ func TestPlanOutputOnlyInDryRuns(t *testing.T) {
 	for _, o := range outs {
 		if o.Name == "plan" {
 			t.Errorf("a real run writes the plan output %q", o.Value)
+		}
+	}
+}
+
+// TestDryRunClaimsNothing: a dry run's outputs never say a thing was done, and a
+// result that mixes a plan with deeds is refused rather than written.
+func TestDryRunClaimsNothing(t *testing.T) {
+	t.Parallel()
+	for _, tc := range cases {
+		if !tc.result.DryRun {
+			continue
+		}
+		outs, err := Outputs(tc.result)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range outs {
+			for _, done := range []string{`"uploaded"`, `"replaced"`, `"kept"`, `"deleted"`} {
+				if o.Name == "assets" && strings.Contains(o.Value, `"action":`+done) {
+					t.Errorf("%s: a dry run's assets output says %s: %s", tc.name, done, o.Value)
+				}
+			}
+			if o.Name == "created" && o.Value != "false" {
+				t.Errorf("%s: a dry run says created=%s", tc.name, o.Value)
+			}
+		}
+		if s := Summary(tc.result); !strings.Contains(s, "A real run would upload") || strings.Contains(s, " uploaded,") {
+			t.Errorf("%s: the summary does not speak of intentions:\n%s", tc.name, s)
+		}
+	}
+	for _, r := range []*publish.Result{
+		{Tag: "v1", DryRun: true, Assets: []publish.AssetReport{{Name: "a", Action: publish.ActionUploaded}}},
+		{Tag: "v1", Assets: []publish.AssetReport{{Name: "a", Action: publish.ActionWouldUpload}}},
+	} {
+		if _, err := Outputs(r); err == nil {
+			t.Errorf("dry run %v with action %s: outputs written", r.DryRun, r.Assets[0].Action)
 		}
 	}
 }
