@@ -26,6 +26,7 @@ type executor struct {
 
 	mu       sync.Mutex
 	uploaded []int64 // assets this executor created, reported for failure cleanup
+	own      owned   // names it started uploads under, for the same
 
 	tmu    sync.Mutex
 	active []*transfer // uploads in flight, for progress lines (progress.go)
@@ -44,6 +45,7 @@ type outcome struct {
 type applied struct {
 	outs     []outcome
 	uploaded []int64
+	own      owned
 }
 
 // run applies the steps. Uploads and replacements run up to parallel at once and
@@ -99,7 +101,7 @@ func (e *executor) run(ctx context.Context, steps []Step) (applied, error) {
 	sort.Slice(outs, func(i, j int) bool { return outs[i].step.Name < outs[j].step.Name })
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return applied{outs: outs, uploaded: slices.Clone(e.uploaded)}, errors.Join(errs...)
+	return applied{outs: outs, uploaded: slices.Clone(e.uploaded), own: e.own.clone()}, errors.Join(errs...)
 }
 
 func (e *executor) apply(ctx context.Context, s Step) (outcome, error) {
@@ -155,10 +157,13 @@ func (e *executor) replace(ctx context.Context, s Step) (*Asset, error) {
 		return e.upload(ctx, s, s.Name)
 	}
 	tmp := TempName(s.Name, nonce())
+	e.note(func(o *owned) { o.addTemp(tmp) })
 	a, err := e.upload(ctx, s, tmp)
 	if err != nil {
 		return nil, err
 	}
+	// From here the new copy may be the only one: no cleanup removes it.
+	e.note(func(o *owned) { o.keepTemp(tmp) })
 	if err := e.gh.DeleteAsset(ctx, old.ID); err != nil && !errors.Is(err, ErrNotFound) {
 		// The old asset stays; drop the new copy so the release is as it was.
 		if derr := e.gh.DeleteAsset(ctx, a.ID); derr != nil {
@@ -202,6 +207,9 @@ func (e *executor) adoptRace(ctx context.Context, s Step, cause error) (outcome,
 
 func (e *executor) upload(ctx context.Context, s Step, name string) (*Asset, error) {
 	l := s.Local
+	// Whatever this attempt leaves on the release (a "starter", or an asset
+	// whose answer was lost) is this run's own.
+	e.note(func(o *owned) { o.addName(name) })
 	t := e.track(name, l.Size)
 	defer t.done()
 	a, err := e.gh.UploadAsset(ctx, e.rel, UploadRequest{
@@ -216,6 +224,13 @@ func (e *executor) upload(ctx context.Context, s Step, name string) (*Asset, err
 	e.mu.Unlock()
 	e.log.Infof("uploaded %s (%s)", a.Name, assets.FormatSize(a.Size))
 	return a, nil
+}
+
+// note records what the executor started, under its lock.
+func (e *executor) note(f func(*owned)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f(&e.own)
 }
 
 func nonce() string {
