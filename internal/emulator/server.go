@@ -265,7 +265,7 @@ func (s *Server) exchange(w http.ResponseWriter, r *http.Request, rt route, serv
 func (s *Server) admit(c *exchange, serve handler) bool {
 	rt, fault := c.rt, c.fault
 	doc := routeDocs[rt.name]
-	if fault != nil && !(rt.name == RouteUploadAsset && (fault.Kind == FaultStarter || fault.Kind == FaultDrop)) {
+	if fault != nil && fault.Kind != FaultLostAnswer && !(rt.name == RouteUploadAsset && (fault.Kind == FaultStarter || fault.Kind == FaultDrop)) {
 		return s.answerFault(c.w, c.raw, fault, doc)
 	}
 	if rt.name == RouteUnknown || rt.name == RouteBrowserDownload {
@@ -280,6 +280,9 @@ func (s *Server) admit(c *exchange, serve handler) bool {
 	if readOnly && c.r.Method != http.MethodGet && c.r.Method != http.MethodHead {
 		writeError(c.w, &apiError{status: http.StatusForbidden, message: "Resource not accessible by integration", docURL: doc})
 		return false
+	}
+	if fault != nil && fault.Kind == FaultLostAnswer {
+		return s.loseAnswer(c, serve)
 	}
 	return serve(s, c)
 }
