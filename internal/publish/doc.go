@@ -16,6 +16,8 @@
 //   - apply.go: the executor, which carries the plan out and reports what it
 //     uploaded; progress.go: its progress lines;
 //   - checksums.go: the checksum list, written after the other assets;
+//   - landed.go: a create whose answer was lost is looked for before it is sent
+//     again; cleanup.go: what a failed or cancelled run removes, and when;
 //   - result.go: what the run did, for internal/report.
 //
 // It talks to GitHub only through the GitHub interface declared in github.go; the
