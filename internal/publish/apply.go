@@ -127,7 +127,9 @@ func (e *executor) apply(ctx context.Context, s Step) (outcome, error) {
 	case OpUpload:
 		a, err := e.upload(ctx, s, s.Name)
 		if IsAlreadyExists(err, "ReleaseAsset") {
-			// Another job uploaded the same name after we listed the assets.
+			// Another job uploaded the same name after we listed the assets: the
+			// asset under that name is its, not this run's.
+			e.note(func(o *owned) { o.dropName(s.Name) })
 			return e.adoptRace(ctx, s, err)
 		}
 		if err != nil {

@@ -27,6 +27,7 @@ type owned struct {
 func (o *owned) addName(name string)  { o.names = addTo(o.names, assets.GitHubName(name)) }
 func (o *owned) addTemp(name string)  { o.temps = addTo(o.temps, assets.GitHubName(name)) }
 func (o *owned) keepTemp(name string) { delete(o.temps, assets.GitHubName(name)) }
+func (o *owned) dropName(name string) { delete(o.names, assets.GitHubName(name)) }
 
 func addTo(m map[string]bool, k string) map[string]bool {
 	if m == nil {

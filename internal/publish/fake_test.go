@@ -32,8 +32,10 @@ type fakeGitHub struct {
 	fail   map[string]error
 	failOn map[string][]int
 	n      map[string]int
-	// lostCreates is how many creates land but answer ErrAnswerLost.
+	// lostCreates is how many creates land but answer ErrAnswerLost; onLost,
+	// when set, runs as each answer is lost.
 	lostCreates int
+	onLost      func()
 	// brokenUploads is how many uploads leave a "starter" asset and fail.
 	brokenUploads int
 	// afterCreate runs, unlocked, after each CreateRelease: a competing run's
@@ -233,6 +235,9 @@ func (f *fakeGitHub) create(fs ReleaseFields) (*Release, error) {
 	c := *f.addRelease(r)
 	if f.lostCreates > 0 {
 		f.lostCreates--
+		if f.onLost != nil {
+			f.onLost()
+		}
 		return nil, errLost
 	}
 	return &c, nil

@@ -133,3 +133,24 @@ func TestFailedReplacementRemovesItsTemporaryCopy(t *testing.T) {
 		t.Fatal("the release was removed")
 	}
 }
+
+// TestCancelledDuringCreate: the run is cancelled (a signal) while its create's
+// answer is outstanding; the create landed, and the cleanup, under a context of
+// its own, finds the draft and removes it.
+func TestCancelledDuringCreate(t *testing.T) {
+	t.Parallel()
+	f := newFake()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.lostCreates, f.onLost = 1, cancel
+	p := &Publisher{GH: f, Log: &logLines{}, Progress: -1, TempDir: t.TempDir()}
+	if _, err := p.Run(ctx, oneFileJob(t)); err == nil {
+		t.Fatal("the cancelled run succeeded")
+	}
+	if rels := f.snapshot(); len(rels) != 0 {
+		t.Fatalf("left behind: %+v", rels)
+	}
+	if n := f.callsOf("CreateRelease"); n != 1 {
+		t.Fatalf("%d creates sent after the cancel, want 1", n)
+	}
+}
