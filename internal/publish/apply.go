@@ -191,6 +191,11 @@ func (e *executor) adoptRace(ctx context.Context, s Step, cause error) (outcome,
 		if a.Name != s.Name {
 			continue
 		}
+		if a.State != "" && a.State != "uploaded" {
+			// A broken upload holds the name; this run's own earlier attempt may
+			// have left it, so it is not said to be another run's.
+			return outcome{}, fmt.Errorf("upload %s: a broken upload (state %q) holds the name; run again to replace it: %w", s.Name, a.State, cause)
+		}
 		if s.Local.SHA256 == "" {
 			sum, _, herr := hashLocal(s.Local)
 			if herr != nil {

@@ -154,3 +154,19 @@ func TestCancelledDuringCreate(t *testing.T) {
 		t.Fatalf("%d creates sent after the cancel, want 1", n)
 	}
 }
+
+// TestRefusedUploadOverABrokenOneBlamesNoOne: a 422 for a name that a broken
+// upload holds (this run's own earlier attempt, perhaps) does not say another
+// run uploaded it.
+func TestRefusedUploadOverABrokenOneBlamesNoOne(t *testing.T) {
+	t.Parallel()
+	f := newFake()
+	rel := f.seed(Release{TagName: "v1", Draft: true})
+	f.seedAsset(rel.ID, "a.zip", "a").State = "starter"
+	fs := files(t, "a.zip", "a")
+	e := &executor{gh: f, log: &logLines{}, rel: rel, parallel: 1}
+	_, err := e.apply(context.Background(), Step{Op: OpUpload, Name: "a.zip", Local: &Local{File: fs[0]}})
+	if err == nil || strings.Contains(err.Error(), "another run") || !strings.Contains(err.Error(), "broken upload") {
+		t.Fatalf("err = %v", err)
+	}
+}
