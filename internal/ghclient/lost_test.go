@@ -68,6 +68,25 @@ func TestCreateIsNeverSentTwiceBlindly(t *testing.T) {
 			t.Fatalf("err = %v after %d sends, want ErrAnswerLost after one", err, posts.Load())
 		}
 	})
+	t.Run("stalled success body", func(t *testing.T) {
+		t.Parallel()
+		var posts atomic.Int32
+		api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			posts.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusCreated)
+			w.Write([]byte(`{"id":7,`))
+			w.(http.Flusher).Flush()
+			<-r.Context().Done()
+		}))
+		t.Cleanup(api.Close)
+		c, _ := hostileClient(t, &hostile.Server{URL: api.URL, Upload: api.URL})
+		_, err := c.CreateRelease(t.Context(), tagFields("v1"))
+		var se *StallError
+		if !errors.Is(err, publish.ErrAnswerLost) || !errors.As(err, &se) || posts.Load() != 1 {
+			t.Fatalf("err = %v after %d sends, want a lost answer after one", err, posts.Load())
+		}
+	})
 	t.Run("rate limit is retried", func(t *testing.T) {
 		t.Parallel()
 		var posts atomic.Int32
