@@ -20,7 +20,6 @@ type Signals struct {
 	ch     chan os.Signal
 	done   chan struct{}
 	cancel context.CancelFunc
-	exit   func(int) // os.Exit
 
 	mu    sync.Mutex
 	first syscall.Signal // 0 until a signal arrives
@@ -30,7 +29,7 @@ type Signals struct {
 // Signals that watches for them; lines about them go to stderr.
 func NotifySignals(parent context.Context, stderr io.Writer) (context.Context, *Signals) {
 	ctx, cancel := context.WithCancel(parent)
-	s := &Signals{ch: make(chan os.Signal, 2), done: make(chan struct{}), cancel: cancel, exit: os.Exit}
+	s := &Signals{ch: make(chan os.Signal, 2), done: make(chan struct{}), cancel: cancel}
 	signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
 	go s.watch(stderr)
 	return ctx, s
@@ -51,7 +50,7 @@ func (s *Signals) watch(stderr io.Writer) {
 	select {
 	case sig = <-s.ch:
 		fmt.Fprintf(stderr, "release-action: %s during the cleanup: exiting now; what this run created may be left\n", sig)
-		s.exit(128 + int(toSyscall(sig)))
+		os.Exit(128 + int(toSyscall(sig)))
 	case <-s.done:
 	}
 }
