@@ -7,8 +7,6 @@ import (
 	"context"
 	_ "embed"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/releasekit/release-action/internal/app"
 )
@@ -19,8 +17,8 @@ import (
 var actionYAML []byte
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGINT or SIGTERM stops the run and cleans up; a second one exits at once.
+	ctx, signals := app.NotifySignals(context.Background(), os.Stderr)
 	code := app.Main(ctx, os.Args[1:], actionYAML, app.Env{Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr})
-	stop()
-	os.Exit(code)
+	os.Exit(signals.Stop(code))
 }

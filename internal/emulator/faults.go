@@ -30,6 +30,9 @@ const (
 	// x-ratelimit-reset Fault.RetryAfter seconds from now.
 	// https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-primary-rate-limit
 	FaultPrimaryLimit
+	// FaultLostAnswer does the request's work, then closes the connection
+	// without answering: the write landed, its answer is lost.
+	FaultLostAnswer
 )
 
 // String names the kind, for test output.
@@ -45,6 +48,8 @@ func (k FaultKind) String() string {
 		return "secondary-limit"
 	case FaultPrimaryLimit:
 		return "primary-limit"
+	case FaultLostAnswer:
+		return "lost-answer"
 	}
 	return "FaultKind(" + strconv.Itoa(int(k)) + ")"
 }
@@ -208,6 +213,24 @@ func limitStatus(f *Fault) int {
 	}
 	return http.StatusForbidden
 }
+
+// loseAnswer serves the request with its answer thrown away, then drops the
+// connection.
+func (s *Server) loseAnswer(c *exchange, serve handler) bool {
+	muted := *c
+	muted.w, muted.fault = &recorder{ResponseWriter: discard{h: http.Header{}}}, nil
+	if serve(s, &muted) {
+		return true
+	}
+	return dropConnection(c.raw, c.w)
+}
+
+// discard is a ResponseWriter that keeps nothing.
+type discard struct{ h http.Header }
+
+func (d discard) Header() http.Header       { return d.h }
+func (discard) Write(b []byte) (int, error) { return len(b), nil }
+func (discard) WriteHeader(int)             {}
 
 // dropConnection closes the client connection without an answer. If the writer
 // cannot be hijacked (HTTP/2), it aborts the handler the way net/http allows.

@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"bufio"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -243,6 +245,7 @@ func (s *Server) exchange(w http.ResponseWriter, r *http.Request, rt route, serv
 	body := &countingBody{ReadCloser: r.Body}
 	r.Body = body
 	rec := &recorder{ResponseWriter: w}
+	late := &lateHijacker{ResponseWriter: w}
 
 	s.mu.Lock()
 	s.lastHost = r.Host
@@ -268,16 +271,48 @@ func (s *Server) exchange(w http.ResponseWriter, r *http.Request, rt route, serv
 			BytesIn: body.n,
 		})
 		s.mu.Unlock()
+		late.close()
 	}()
-	dropped = s.admit(&exchange{w: rec, raw: w, r: r, rt: rt, fault: fault}, serve)
+	dropped = s.admit(&exchange{w: rec, raw: late, r: r, rt: rt, fault: fault}, serve)
 }
+
+// lateHijacker closes a dropped connection only once the request is in the
+// log, so a client that sees the drop always finds its request counted.
+type lateHijacker struct {
+	http.ResponseWriter
+	conn net.Conn
+}
+
+func (l *lateHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := l.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, http.ErrNotSupported
+	}
+	c, rw, err := hj.Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	l.conn = c
+	return keptOpen{c}, rw, nil
+}
+
+func (l *lateHijacker) close() {
+	if l.conn != nil {
+		_ = l.conn.Close()
+	}
+}
+
+// keptOpen is a hijacked connection whose Close waits for lateHijacker.close.
+type keptOpen struct{ net.Conn }
+
+func (keptOpen) Close() error { return nil }
 
 // admit answers an injected fault, or checks the credentials and hands the
 // request to its handler; it reports whether the connection was dropped.
 func (s *Server) admit(c *exchange, serve handler) bool {
 	rt, fault := c.rt, c.fault
 	doc := routeDocs[rt.name]
-	if fault != nil && !(rt.name == RouteUploadAsset && (fault.Kind == FaultStarter || fault.Kind == FaultDrop)) {
+	if fault != nil && fault.Kind != FaultLostAnswer && !(rt.name == RouteUploadAsset && (fault.Kind == FaultStarter || fault.Kind == FaultDrop)) {
 		return s.answerFault(c.w, c.raw, fault, doc)
 	}
 	if rt.name == RouteUnknown || rt.name == RouteBrowserDownload {
@@ -292,6 +327,9 @@ func (s *Server) admit(c *exchange, serve handler) bool {
 	if readOnly && c.r.Method != http.MethodGet && c.r.Method != http.MethodHead {
 		writeError(c.w, &apiError{status: http.StatusForbidden, message: "Resource not accessible by integration", docURL: doc})
 		return false
+	}
+	if fault != nil && fault.Kind == FaultLostAnswer {
+		return s.loseAnswer(c, serve)
 	}
 	return serve(s, c)
 }

@@ -148,8 +148,18 @@ func (c *Client) repoPath(format string, args ...any) string {
 }
 
 // call sends one API request, retrying transient failures, and decodes a success
-// into out (when out is not nil). The request is rebuilt for every attempt.
+// into out (when out is not nil). The request is rebuilt for every attempt. A POST
+// is a create, which must not be sent twice blindly (see once); the other methods
+// set or remove state, so a second send of the same request changes nothing.
 func (c *Client) call(ctx context.Context, method, path string, body, out any, opts ...github.RequestOption) (*http.Response, error) {
+	return c.do(ctx, method, path, body, out, method != http.MethodPost, opts...)
+}
+
+// do is call with the choice made explicit: replay says whether the request may
+// be sent again after its answer was lost. When it may not, a lost answer ends
+// the call with an error matching publish.ErrAnswerLost, and the caller finds out
+// whether the request took effect before it sends it again.
+func (c *Client) do(ctx context.Context, method, path string, body, out any, replay bool, opts ...github.RequestOption) (*http.Response, error) {
 	for attempt := 1; ; attempt++ {
 		if err := c.gate.Wait(ctx); err != nil {
 			return nil, err
@@ -164,14 +174,19 @@ func (c *Client) call(ctx context.Context, method, path string, body, out any, o
 			if err == nil {
 				return resp, nil
 			}
-			// A body that stalled halfway is a lost answer: safe to ask again
-			// only when asking twice changes nothing.
+			if !replay {
+				// A success whose body could not be read: the request took effect.
+				return nil, &answerLostError{err: err}
+			}
+			// A body that stalled halfway is a lost answer: ask again.
 			var se *StallError
-			if !errors.As(err, &se) || !idempotent(method) {
+			if !errors.As(err, &se) {
 				return nil, err
 			}
 			apiErr = &publish.APIError{Method: method, URL: redact(req.URL), Message: "no answer: " + se.Error()}
 			ans = retry.Answer{Err: se}
+		} else if !replay && mayHaveLanded(ctx, ans) {
+			return nil, &answerLostError{err: c.failure(apiErr, ans)}
 		}
 		if !c.backOff(ctx, attempt, apiErr, ans) {
 			return nil, c.failure(apiErr, ans)
@@ -179,13 +194,25 @@ func (c *Client) call(ctx context.Context, method, path string, body, out any, o
 	}
 }
 
-func idempotent(method string) bool {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPut, http.MethodDelete:
-		return true
+// mayHaveLanded reports whether a failed attempt may still have done its work:
+// a 5xx can come from a proxy after GitHub acted, and a connection that broke or
+// was cancelled after the request left may have delivered it. A rate limit, a
+// 4xx, a refused connection or an unknown host mean GitHub did nothing.
+func mayHaveLanded(ctx context.Context, a retry.Answer) bool {
+	if a.Status != 0 {
+		return a.Status >= 500 && a.Status != http.StatusNotImplemented
 	}
-	return false
+	return a.Err != nil && (ctx.Err() != nil || !retry.Unreachable(a.Err))
 }
+
+// answerLostError is a request that is not sent twice blindly and whose answer
+// was lost. It matches publish.ErrAnswerLost and keeps the cause in the chain.
+type answerLostError struct{ err error }
+
+func (e *answerLostError) Error() string {
+	return e.err.Error() + " (the answer was lost; the request may have taken effect)"
+}
+func (e *answerLostError) Unwrap() []error { return []error{e.err, publish.ErrAnswerLost} }
 
 // readJSON reads a success answer, at most maxAnswer bytes, and decodes it into
 // out. The body is closed.

@@ -36,7 +36,9 @@ func (c *Client) GetRelease(ctx context.Context, id int64) (*publish.Release, er
 	return &r, nil
 }
 
-// CreateRelease creates a release.
+// CreateRelease creates a release. It is sent once: when its answer is lost (a
+// 5xx, a dropped or stalled connection, an unreadable body) the error matches
+// publish.ErrAnswerLost and the caller finds out whether the release landed.
 // https://docs.github.com/en/rest/releases/releases#create-a-release
 func (c *Client) CreateRelease(ctx context.Context, f publish.ReleaseFields) (*publish.Release, error) {
 	var r publish.Release
@@ -63,14 +65,15 @@ func (c *Client) DeleteRelease(ctx context.Context, id int64) error {
 	return err
 }
 
-// GenerateNotes asks GitHub for the notes it would write; nothing is saved.
+// GenerateNotes asks GitHub for the notes it would write; nothing is saved, so
+// unlike other POSTs it is asked again after a lost answer.
 // https://docs.github.com/en/rest/releases/releases#generate-release-notes-content-for-a-release
 func (c *Client) GenerateNotes(ctx context.Context, r publish.NotesRequest) (string, error) {
 	var out struct {
 		Name string `json:"name"`
 		Body string `json:"body"`
 	}
-	if _, err := c.call(ctx, http.MethodPost, c.repoPath("releases/generate-notes"), r, &out); err != nil {
+	if _, err := c.do(ctx, http.MethodPost, c.repoPath("releases/generate-notes"), r, &out, true); err != nil {
 		return "", err
 	}
 	return out.Body, nil

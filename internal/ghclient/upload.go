@@ -57,16 +57,23 @@ func (c *Client) UploadAsset(ctx context.Context, rel *publish.Release, u publis
 		}
 		switch {
 		case left == nil:
-		case left.State == "uploaded" && res.sent == u.Size && left.Size == u.Size && left.SHA256() == res.sum:
-			// The upload went through; only the answer was lost.
-			return left, nil
 		case left.State != "uploaded":
 			c.logf("deleting broken asset %s (state %q) left by the failed upload", left.Name, left.State)
 			if err := c.DeleteAsset(ctx, left.ID); err != nil && !errors.Is(err, publish.ErrNotFound) {
 				return nil, fmt.Errorf("delete broken asset %s: %w", left.Name, err)
 			}
+		case res.sent == u.Size && left.Size == u.Size:
+			same, err := c.holds(ctx, left, res.sum)
+			if err != nil {
+				return nil, fmt.Errorf("upload %s: check the asset the failed attempt may have stored: %w", u.Name, err)
+			}
+			if same {
+				// The upload went through; only the answer was lost.
+				return left, nil
+			}
+			return nil, fmt.Errorf("upload %s: the release holds an asset of that name with other content than the file: %w", u.Name, res.err)
 		default:
-			return nil, fmt.Errorf("upload %s: another asset of that name appeared on the release meanwhile: %w", u.Name, res.err)
+			return nil, fmt.Errorf("upload %s: the release holds an asset of that name with another size than the file: %w", u.Name, res.err)
 		}
 	}
 }
@@ -111,10 +118,34 @@ func (c *Client) uploadOnce(ctx context.Context, target string, u publish.Upload
 	}
 	var a publish.Asset
 	if err := c.readJSON(resp, &a); err != nil {
-		return nil, fmt.Errorf("upload %s: %w", u.Name, err)
+		// GitHub said yes, but the asset it describes is lost with the body: the
+		// caller looks for it on the release before sending anything again.
+		req := resp.Request
+		res.err = &publish.APIError{Method: req.Method, URL: redact(req.URL), Message: "answer lost: " + err.Error()}
+		res.answer = retry.Answer{Err: err}
+		return res, nil
 	}
 	res.asset = &a
 	return res, nil
+}
+
+// holds reports whether asset a has the content whose sha256 is sum. An asset
+// GitHub reports no digest for (older GitHub Enterprise Server) is downloaded
+// and hashed.
+func (c *Client) holds(ctx context.Context, a *publish.Asset, sum string) (bool, error) {
+	if d := a.SHA256(); d != "" {
+		return d == sum, nil
+	}
+	rc, err := c.DownloadAsset(ctx, a.ID)
+	if err != nil {
+		return false, err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, io.LimitReader(rc, a.Size+1)); err != nil {
+		return false, fmt.Errorf("download asset %s: %w", a.Name, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)) == sum, nil
 }
 
 // openRegular opens path for an upload and checks, on the descriptor that will be

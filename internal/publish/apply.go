@@ -26,6 +26,7 @@ type executor struct {
 
 	mu       sync.Mutex
 	uploaded []int64 // assets this executor created, reported for failure cleanup
+	own      owned   // names it started uploads under, for the same
 }
 
 // outcome is the final state of one step.
@@ -41,6 +42,7 @@ type outcome struct {
 type applied struct {
 	outs     []outcome
 	uploaded []int64
+	own      owned
 }
 
 // run applies the steps. Uploads and replacements run up to parallel at once and
@@ -96,7 +98,7 @@ func (e *executor) run(ctx context.Context, steps []Step) (applied, error) {
 	sort.Slice(outs, func(i, j int) bool { return outs[i].step.Name < outs[j].step.Name })
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return applied{outs: outs, uploaded: slices.Clone(e.uploaded)}, errors.Join(errs...)
+	return applied{outs: outs, uploaded: slices.Clone(e.uploaded), own: e.own.clone()}, errors.Join(errs...)
 }
 
 func (e *executor) apply(ctx context.Context, s Step) (outcome, error) {
@@ -122,7 +124,9 @@ func (e *executor) apply(ctx context.Context, s Step) (outcome, error) {
 	case OpUpload:
 		a, err := e.upload(ctx, s, s.Name)
 		if IsAlreadyExists(err, "ReleaseAsset") {
-			// Another job uploaded the same name after we listed the assets.
+			// Another job uploaded the same name after we listed the assets: the
+			// asset under that name is its, not this run's.
+			e.note(func(o *owned) { o.dropName(s.Name) })
 			return e.adoptRace(ctx, s, err)
 		}
 		if err != nil {
@@ -154,10 +158,13 @@ func (e *executor) replace(ctx context.Context, s Step) (*Asset, error) {
 	}
 	tmp := TempName(s.Name, nonce())
 	e.log.Infof("replace %s: uploading the new content as %s first", s.Name, tmp)
+	e.note(func(o *owned) { o.addTemp(tmp) })
 	a, err := e.upload(ctx, s, tmp)
 	if err != nil {
 		return nil, err
 	}
+	// From here the new copy may be the only one: no cleanup removes it.
+	e.note(func(o *owned) { o.keepTemp(tmp) })
 	if err := e.gh.DeleteAsset(ctx, old.ID); err != nil && !errors.Is(err, ErrNotFound) {
 		// The old asset stays; drop the new copy so the release is as it was.
 		if derr := e.gh.DeleteAsset(ctx, a.ID); derr != nil {
@@ -185,6 +192,11 @@ func (e *executor) adoptRace(ctx context.Context, s Step, cause error) (outcome,
 		if a.Name != s.Name {
 			continue
 		}
+		if a.State != "" && a.State != "uploaded" {
+			// A broken upload holds the name; this run's own earlier attempt may
+			// have left it, so it is not said to be another run's.
+			return outcome{}, fmt.Errorf("upload %s: a broken upload (state %q) holds the name; run again to replace it: %w", s.Name, a.State, cause)
+		}
 		if s.Local.SHA256 == "" {
 			sum, _, herr := hashLocal(s.Local)
 			if herr != nil {
@@ -203,6 +215,9 @@ func (e *executor) adoptRace(ctx context.Context, s Step, cause error) (outcome,
 
 func (e *executor) upload(ctx context.Context, s Step, name string) (*Asset, error) {
 	l := s.Local
+	// Whatever this attempt leaves on the release (a "starter", or an asset
+	// whose answer was lost) is this run's own.
+	e.note(func(o *owned) { o.addName(name) })
 	t := e.meter.Start(name, l.Size)
 	a, err := e.gh.UploadAsset(ctx, e.rel, UploadRequest{
 		Path: l.Path, Name: name, Label: s.Label, ContentType: l.ContentType, Size: l.Size,
@@ -217,6 +232,13 @@ func (e *executor) upload(ctx context.Context, s Step, name string) (*Asset, err
 	e.mu.Unlock()
 	e.log.Infof("uploaded %s (%s)", a.Name, assets.FormatSize(a.Size))
 	return a, nil
+}
+
+// note records what the executor started, under its lock.
+func (e *executor) note(f func(*owned)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f(&e.own)
 }
 
 func nonce() string {

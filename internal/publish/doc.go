@@ -17,6 +17,8 @@
 //     shows the uploads on the Publisher's progress.Meter and reports what it
 //     uploaded;
 //   - checksums.go: the checksum list, written after the other assets;
+//   - landed.go: a create whose answer was lost is looked for before it is sent
+//     again; cleanup.go: what a failed or cancelled run removes, and when;
 //   - result.go: what the run did, for internal/report.
 //
 // It talks to GitHub only through the GitHub interface declared in github.go; the

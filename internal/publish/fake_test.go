@@ -28,8 +28,17 @@ type fakeGitHub struct {
 	notes    string             // what GenerateNotes answers
 	git      fakeGit            // tags and commits (fakegit_test.go)
 	calls    []string           // method names, in order
-	// fail makes the named method answer the error instead of working.
-	fail map[string]error
+	// fail makes the named method answer the error instead of working; with
+	// failOn set for it, only on those calls (counted from 1).
+	fail   map[string]error
+	failOn map[string][]int
+	n      map[string]int
+	// lostCreates is how many creates land but answer ErrAnswerLost; onLost,
+	// when set, runs as each answer is lost.
+	lostCreates int
+	onLost      func()
+	// brokenUploads is how many uploads leave a "starter" asset and fail.
+	brokenUploads int
 	// afterCreate runs, unlocked, after each CreateRelease: a competing run's
 	// create lands there.
 	afterCreate func()
@@ -38,7 +47,8 @@ type fakeGitHub struct {
 }
 
 func newFake() *fakeGitHub {
-	return &fakeGitHub{assets: map[int64][]*Asset{}, content: map[int64][]byte{}, fail: map[string]error{}, git: newFakeGit()}
+	return &fakeGitHub{assets: map[int64][]*Asset{}, content: map[int64][]byte{}, fail: map[string]error{}, git: newFakeGit(),
+		failOn: map[string][]int{}, n: map[string]int{}}
 }
 
 func notFound(what string) error {
@@ -53,8 +63,15 @@ func alreadyExists(resource, field string) error {
 // call records a call and returns the injected failure, if any; it holds f.mu.
 func (f *fakeGitHub) call(name string) error {
 	f.calls = append(f.calls, name)
+	f.n[name]++
+	if on, ok := f.failOn[name]; ok && !slices.Contains(on, f.n[name]) {
+		return nil
+	}
 	return f.fail[name]
 }
+
+// errLost is what the adapter answers for a create whose answer was lost.
+var errLost = fmt.Errorf("POST releases: no answer: connection reset: %w", ErrAnswerLost)
 
 // addRelease stores a release as the platform would create it and returns the
 // stored one; it holds f.mu.
@@ -224,6 +241,13 @@ func (f *fakeGitHub) create(fs ReleaseFields) (*Release, error) {
 		}
 	}
 	c := *f.addRelease(r)
+	if f.lostCreates > 0 {
+		f.lostCreates--
+		if f.onLost != nil {
+			f.onLost()
+		}
+		return nil, errLost
+	}
 	return &c, nil
 }
 
@@ -331,6 +355,11 @@ func (f *fakeGitHub) UploadAsset(_ context.Context, rel *Release, u UploadReques
 		}
 	}
 	c := *f.storeAsset(rel.ID, u.Name, u.Label, b)
+	if f.brokenUploads > 0 {
+		f.brokenUploads--
+		f.assets[rel.ID][len(f.assets[rel.ID])-1].State = "starter"
+		return nil, &APIError{Method: "POST", URL: "assets", Status: 502, Message: "Bad Gateway", Retryable: true}
+	}
 	if f.afterUpload != nil {
 		f.afterUpload()
 	}

@@ -98,6 +98,8 @@ type GitHub interface {
 	GetRelease(ctx context.Context, id int64) (*Release, error)
 	// LatestRelease returns the release GitHub marks as latest, or ErrNotFound.
 	LatestRelease(ctx context.Context) (*Release, error)
+	// CreateRelease creates a release. It is never sent twice blindly: when its
+	// answer is lost, the error matches ErrAnswerLost and the release may exist.
 	CreateRelease(ctx context.Context, f ReleaseFields) (*Release, error)
 	UpdateRelease(ctx context.Context, id int64, f ReleaseFields) (*Release, error)
 	DeleteRelease(ctx context.Context, id int64) error
@@ -122,6 +124,13 @@ type GitHub interface {
 
 // ErrNotFound matches a 404 answer.
 var ErrNotFound = errors.New("not found")
+
+// ErrAnswerLost matches the failure of a request that must not be sent twice
+// blindly (a create) whose answer was lost: a 5xx, a connection that broke or was
+// cancelled after the request left, a success body that stalled or could not be
+// read. The request may have taken effect; the caller finds out before it sends
+// the request again.
+var ErrAnswerLost = errors.New("answer lost")
 
 // APIError is an answer from GitHub that was not a success.
 // https://docs.github.com/en/rest/using-the-rest-api/troubleshooting-the-rest-api

@@ -13,7 +13,10 @@ type run struct {
 	j        *Job
 	res      *Result
 	uploaded map[int64]bool
-	tag      tagState // the tag in git, read before any change (tagmove.go)
+	tag      tagState      // the tag in git, read before any change (tagmove.go)
+	own      owned         // names this run started uploads under (cleanup.go)
+	sent     ReleaseFields // the create this run sent (landed.go)
+	unsure   bool          // a create was sent and whether it landed is unknown
 }
 
 // Run creates or updates the release for j.Tag and converges its assets. The
@@ -53,10 +56,11 @@ func (r *run) run(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	// From the create on, a failure removes the draft this run created.
+	// From the create on, a failure (a cancel included) removes what this run
+	// created: its draft, or its unfinished replacements' temporary copies.
 	defer func() {
-		if err != nil && r.res.Created {
-			r.cleanup(context.WithoutCancel(ctx))
+		if err != nil {
+			r.cleanupAfter(ctx)
 		}
 	}()
 	if rel == nil {
@@ -230,7 +234,7 @@ func (r *run) create(ctx context.Context) (*Release, error) {
 	if target := r.target(); target != "" {
 		f.TargetCommitish = &target
 	}
-	rel, err := gh.CreateRelease(ctx, f)
+	rel, err := r.sendCreate(ctx, f)
 	if IsAlreadyExists(err, "Release") {
 		// Published by someone else since we looked.
 		if rel, err = gh.ReleaseByTag(ctx, j.Tag); err == nil {
@@ -348,33 +352,6 @@ func (r *run) publish(ctx context.Context, rel *Release) (*Release, error) {
 		r.p.Log.Infof("published release %s: %s", j.Tag, got.HTMLURL)
 	}
 	return got, nil
-}
-
-// cleanup removes the draft this run created when the run fails, so a failure
-// leaves nothing half-done behind. A draft that holds assets this run did not
-// upload is someone else's work too (a concurrent job adopted it) and stays.
-func (r *run) cleanup(ctx context.Context) {
-	rel := r.res.Release
-	if rel == nil || !rel.Draft {
-		return
-	}
-	gh := r.p.GH
-	list, err := gh.ListAssets(ctx, rel.ID)
-	if err != nil {
-		r.warn("could not check draft %d before removing it: %v", rel.ID, err)
-		return
-	}
-	for _, a := range list {
-		if !r.uploaded[a.ID] {
-			r.warn("leaving draft %d in place: it holds %s, which this run did not upload", rel.ID, a.Name)
-			return
-		}
-	}
-	if err := gh.DeleteRelease(ctx, rel.ID); err != nil && !errors.Is(err, ErrNotFound) {
-		r.warn("could not remove draft %d after the failure: %v", rel.ID, err)
-		return
-	}
-	r.p.Log.Infof("removed draft release %d created by this failed run", rel.ID)
 }
 
 func (r *run) warn(format string, args ...any) {

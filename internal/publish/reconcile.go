@@ -129,6 +129,7 @@ func (r *run) apply(ctx context.Context, rel *Release, steps []Step) error {
 	for _, id := range done.uploaded {
 		r.uploaded[id] = true
 	}
+	r.own.merge(done.own)
 	r.report(done.outs)
 	return err
 }

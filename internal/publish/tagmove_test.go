@@ -10,7 +10,7 @@ import (
 	"github.com/releasekit/release-action/internal/inputs"
 )
 
-func runJob(t *testing.T, f *fakeGitHub, j *Job) (*Result, error) {
+func runTagJob(t *testing.T, f *fakeGitHub, j *Job) (*Result, error) {
 	t.Helper()
 	p := &Publisher{GH: f, Log: &logLines{}, TempDir: t.TempDir()}
 	j.Repository = "o/r"
@@ -36,7 +36,7 @@ func TestTargetDefaultsToTheBuiltCommit(t *testing.T) {
 	f := newFake()
 	built := f.commit("built", sha("root"))
 	f.setBranch("main", f.commit("later", built))
-	res, err := runJob(t, f, &Job{Settings: inputs.Settings{Tag: "v1", SHA: built}})
+	res, err := runTagJob(t, f, &Job{Settings: inputs.Settings{Tag: "v1", SHA: built}})
 	if err != nil || !res.Published {
 		t.Fatalf("run: %+v %v", res, err)
 	}
@@ -44,7 +44,7 @@ func TestTargetDefaultsToTheBuiltCommit(t *testing.T) {
 		t.Errorf("v1 is on %s, want the built commit %s", got, built)
 	}
 	// An explicit target still wins.
-	if _, err := runJob(t, f, &Job{Settings: inputs.Settings{Tag: "v2", SHA: built, TargetCommitish: "main"}}); err != nil {
+	if _, err := runTagJob(t, f, &Job{Settings: inputs.Settings{Tag: "v2", SHA: built, TargetCommitish: "main"}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.tagCommit("v2"); got != sha("later") {
@@ -87,7 +87,7 @@ func TestMoveTagDecisions(t *testing.T) {
 			}
 			j := &Job{Settings: inputs.Settings{Tag: "nightly", SHA: sha(tc.run), MoveTag: tc.mode, Overwrite: true, MaxParallel: 1},
 				Files: files(t, "app.zip", "new build")}
-			res, err := runJob(t, f, j)
+			res, err := runTagJob(t, f, j)
 			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
 				t.Fatalf("err = %v, want %q", err, tc.wantErr)
 			}

@@ -114,6 +114,11 @@ func (p Policy) classify(a Answer) Decision {
 	}
 }
 
+// Unreachable reports whether err says the request never reached the server (a
+// host that does not resolve, a refused connection, a permanent error), so that a
+// request that must not be repeated blindly is known not to have landed.
+func Unreachable(err error) bool { return unreachable(err) != "" }
+
 // unreachable names the transport errors that retrying does not cure: a host name
 // that does not resolve, a port where nothing listens, and errors that say so
 // themselves (a Permanent method returning true). Retrying them only made a wrong
