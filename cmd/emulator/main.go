@@ -202,6 +202,10 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		RedirectDownloads:    cfg.redirect,
 		UploadBytesPerSecond: cfg.rate,
 	})
+	// Run by hand or under act, the emulator has none of the user's history,
+	// yet the action sends GITHUB_SHA (a real local commit) as the new tag's
+	// target: take such a commit as pushed.
+	emu.Git().AdoptUnknownCommits(true)
 	for _, r := range cfg.repos {
 		emu.AddRepo(r, cfg.immutable)
 		if cfg.tag != "" {

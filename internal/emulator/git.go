@@ -30,6 +30,19 @@ type Git struct {
 
 	mu    sync.Mutex
 	repos map[string]*gitRepo // by lower-cased "owner/name"
+	adopt bool                // take an unseen full commit SHA as a new commit (AdoptUnknownCommits)
+}
+
+// AdoptUnknownCommits makes a release whose target_commitish is a full commit
+// SHA the emulator has never seen tag that SHA, as a new commit on top of the
+// default branch, instead of answering 422. The emulator run by hand (and
+// under act) has none of the user's history, while GITHUB_SHA, which the
+// action sends as the target, always names a pushed commit on GitHub. Tests
+// that check the 422 leave it off.
+func (g *Git) AdoptUnknownCommits(on bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.adopt = on
 }
 
 // GitObject is what a reference points at: a commit, or for an annotated tag a
@@ -320,6 +333,10 @@ func (g *Git) TagForRelease(repo, tag, target string) (commit string, created bo
 		target = r.defaultBranch
 	}
 	sha, ok := r.resolveTarget(target)
+	if !ok && g.adopt && isFullSHA(target) {
+		r.addCommit(target, []string{r.refs["refs/heads/"+r.defaultBranch]}, "Commit "+target[:7], g.stamp())
+		sha, ok = target, true
+	}
 	if !ok {
 		return "", false, fmt.Errorf("%w: %q in %s/%s", ErrUnknownTarget, target, r.owner, r.name)
 	}

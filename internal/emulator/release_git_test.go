@@ -62,3 +62,24 @@ func TestImmutableReleaseLocksItsTag(t *testing.T) {
 		t.Errorf("%d update_ref requests logged, want 2", n)
 	}
 }
+
+// TestAdoptUnknownCommits: with adoption on (as cmd/emulator runs), a release
+// for a commit the emulator never saw tags that commit; with it off (the
+// default), the same request is refused like GitHub refuses an unknown target.
+func TestAdoptUnknownCommits(t *testing.T) {
+	t.Parallel()
+	pushed := emulator.CommitSHA("pushed-elsewhere")
+	for _, adopt := range []bool{false, true} {
+		e := newEnv(t, emulator.Options{Token: token})
+		g := e.emu.Git()
+		g.AdoptUnknownCommits(adopt)
+		r := e.do("POST", e.api("/repos/"+repo+"/releases"), map[string]any{"tag_name": "v1", "target_commitish": pushed})
+		c, tagged := g.TagCommit(repo, "v1")
+		switch {
+		case adopt && (r.status != 201 || !tagged || c != pushed):
+			t.Errorf("adopting: status %d, tag on %q (%v), want 201 and %s", r.status, c, tagged, pushed)
+		case !adopt && (r.status != 422 || tagged):
+			t.Errorf("not adopting: status %d, tagged %v, want 422 and no tag", r.status, tagged)
+		}
+	}
+}
