@@ -26,15 +26,18 @@ func newJob(cfg *inputs.Config) (*publish.Job, error) {
 	}
 	var errs []error
 	if cfg.BodyPath != "" {
-		b, err := os.ReadFile(cfg.BodyFile)
+		b, err := readBody(cfg.BodyFile)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("input \"body_path\": cannot read %s: %w", cfg.BodyPath, unwrapPath(err)))
+			errs = append(errs, fmt.Errorf("input \"body_path\": cannot use %s: %w", cfg.BodyPath, err))
 		} else {
-			j.Body, j.BodySet = string(b), true
+			j.Body, j.BodySet = b, true
 		}
 	}
 	files, err := matchFiles(cfg)
 	errs = append(errs, err...)
+	if len(err) == 0 {
+		errs = append(errs, checkFiles(cfg, files)...)
+	}
 	j.Files = files
 	if cfg.Checksums != "" {
 		stored := assets.GitHubName(cfg.Checksums)
@@ -59,7 +62,11 @@ func matchFiles(cfg *inputs.Config) ([]assets.File, []error) {
 	case len(cfg.Files) == 0:
 		return nil, nil
 	}
-	files, err := assets.Match(cfg.WorkingDirectory, cfg.Files, cfg.FailOnUnmatched)
+	files, err := assets.MatchWith(cfg.WorkingDirectory, cfg.Files, assets.Options{
+		FailOnUnmatched: cfg.FailOnUnmatched,
+		FollowOutside:   cfg.FollowSymlinks,
+		OutsideHint:     "set follow_symlinks: true to upload it anyway",
+	})
 	var errs []error
 	if err != nil {
 		for _, e := range flatten(err) { // one annotation per problem

@@ -24,6 +24,9 @@ type Config struct {
 	Files            []Pattern
 	WorkingDirectory string // absolute or relative to the process's directory; never ""
 	FailOnUnmatched  bool
+	// FollowSymlinks lets a matched link resolve outside WorkingDirectory
+	// (never under /proc, /sys or /dev).
+	FollowSymlinks bool
 
 	// Where GitHub is. APIURL always ends without a slash: "https://api.github.com",
 	// "https://ghes.example.com/api/v3", "https://api.acme.ghe.com".

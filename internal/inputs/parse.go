@@ -61,6 +61,9 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 // notes reads the inputs that make the release notes.
 func (p *parser) notes(c *Config) {
 	c.Body = p.input("body")
+	if n := utf8.RuneCountInString(c.Body); n > MaxBodyChars {
+		p.fail("input %q: %s; shorten it, or move the details to a file linked from the notes", "body", BodyTooLong(n))
+	}
 	c.BodyPath = p.input("body_path")
 	c.BodyFile = c.BodyPath
 	if ws := p.env("GITHUB_WORKSPACE"); c.BodyPath != "" && !filepath.IsAbs(c.BodyPath) && ws != "" {
@@ -115,6 +118,7 @@ func (p *parser) assets(c *Config) {
 	c.Files = files
 	c.WorkingDirectory = p.workingDirectory()
 	c.FailOnUnmatched = p.boolean("fail_on_unmatched_files", true)
+	c.FollowSymlinks = p.boolean("follow_symlinks", false)
 	c.Overwrite = p.boolean("overwrite", true)
 	c.DeleteOther = p.boolean("delete_other_assets", false)
 	if c.DeleteOther && err == nil && !hasInclude(files) {
@@ -254,6 +258,12 @@ func isAlnum(r rune) bool {
 
 func (p *parser) tag() string {
 	v, from := p.input("tag"), ""
+	if t, ok := strings.CutPrefix(v, "refs/tags/"); ok {
+		v = t // the full ref of a tag names the tag
+	} else if strings.HasPrefix(v, "refs/") {
+		p.fail("input %q: %s is a ref that is not a tag; give a tag name such as v1.2.3 (or refs/tags/v1.2.3)", "tag", quote(v))
+		return ""
+	}
 	if v == "" {
 		ref := p.env("GITHUB_REF")
 		t, ok := strings.CutPrefix(ref, "refs/tags/")
