@@ -20,7 +20,9 @@ var actionYAML []byte
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := app.Main(ctx, os.Args[1:], actionYAML, app.Env{Getenv: os.Getenv, Stdout: os.Stdout})
+	code := app.Main(ctx, os.Args[1:], actionYAML, app.Env{
+		Getenv: os.Getenv, Environ: os.Environ, ActionYAML: actionYAML, Stdout: os.Stdout,
+	})
 	stop()
 	os.Exit(code)
 }

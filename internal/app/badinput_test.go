@@ -107,6 +107,17 @@ func TestBadInput(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, want: []string{`"files"`, "dist/key", "follow_symlinks"}, offline: true},
+		{name: "softprops input name", in: map[string]string{"tag_name": "v1.0.0"}, want: []string{`"tag_name"`, `use "tag"`}, offline: true},
+		{name: "ncipollo input name", in: map[string]string{"INPUT_ARTIFACTS": "dist/*"}, want: []string{`"artifacts"`, `"files"`}, offline: true},
+		{name: "typo in an input name", in: map[string]string{"max_paralel": "2"}, want: []string{`"max_paralel"`, `"max_parallel"`}, offline: true},
+		{name: "GITHUB_OUTPUT a directory", in: map[string]string{"GITHUB_OUTPUT": "/"}, want: []string{"GITHUB_OUTPUT", "cannot be opened"}, offline: true},
+		{name: "GITHUB_STEP_SUMMARY a FIFO", setup: func(h *actiontest.Harness) {
+			if err := syscall.Mkfifo(filepath.Join(h.WS, "summary.fifo"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, in: map[string]string{"GITHUB_STEP_SUMMARY": "FIFO"}, want: []string{"GITHUB_STEP_SUMMARY"}, offline: true},
+		{name: "GITHUB_STEP_SUMMARY in a missing directory", in: map[string]string{"GITHUB_STEP_SUMMARY": "/does/not/exist/summary"}, want: []string{"GITHUB_STEP_SUMMARY", "/does/not/exist/summary"}, offline: true},
+		{name: "wrong GITHUB_TOKEN answered 401", in: map[string]string{"INPUT_TOKEN": "", "GITHUB_TOKEN": "ghs_wrong_token_value"}, want: []string{"401", "from GITHUB_TOKEN"}},
 		{name: "wrong token answered 401", in: map[string]string{"INPUT_TOKEN": "ghs_wrong_token_value"}, want: []string{"401", "Bad credentials"}},
 		{name: "read-only token answered 403", in: map[string]string{"INPUT_TOKEN": "ghs_read_only_token"}, want: []string{"403"}},
 		{name: "repository that does not exist", in: map[string]string{"repository": "octo/nope"}, want: []string{"octo/nope", "does not exist"}},
@@ -122,6 +133,9 @@ func TestBadInput(t *testing.T) {
 			}
 			in := map[string]string{"tag": "v1.0.0", "files": "dist/*"}
 			for k, v := range c.in {
+				if v == "FIFO" {
+					v = filepath.Join(h.WS, "summary.fifo")
+				}
 				in[k] = v
 			}
 			r := h.Run(in)

@@ -37,3 +37,16 @@ func TestAtTheLimitsIsAccepted(t *testing.T) {
 		t.Errorf("tag output %q, want v1.0.0", r.Outputs["tag"])
 	}
 }
+
+// TestUnknownInputOutsideAWorkflow: from a terminal, a shell's leftover INPUT_*
+// variable is not the user's `with:`, and does not stop the run.
+func TestUnknownInputOutsideAWorkflow(t *testing.T) {
+	t.Parallel()
+	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+	h.Write("dist/app.zip", "zip")
+	r := h.Run(map[string]string{"GITHUB_ACTIONS": "", "tag": "v1.0.0", "files": "dist/*", "INPUT_TAG_NAME": "v9"})
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
+	}
+	h.Only("v1.0.0")
+}

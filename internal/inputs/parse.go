@@ -41,7 +41,7 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	}
 	c := &Config{Secrets: secrets(getenv)}
 
-	c.Token = p.token()
+	c.Token, c.TokenSource = p.token()
 	c.Owner, c.Repo = p.repository()
 	c.Tag = p.tag()
 
@@ -165,26 +165,26 @@ func (p *parser) fail(format string, args ...any) {
 // input returns INPUT_<NAME>, trimmed.
 func (p *parser) input(name string) string { return p.act.GetInput(name) }
 
-func (p *parser) token() string {
+func (p *parser) token() (token, source string) {
 	// INPUT_TOKEN defaults to ${{ github.token }} in action.yml; the variables let
 	// the binary run from a terminal too.
-	t := p.input("token")
+	t, from := p.input("token"), `the "token" input`
 	for _, v := range []string{"GITHUB_TOKEN", "GH_TOKEN"} {
 		if t != "" {
 			break
 		}
-		t = strings.TrimSpace(p.env(v))
+		t, from = strings.TrimSpace(p.env(v)), v
 	}
 	if t == "" {
 		p.fail(`input "token" is empty; set it (the default is ${{ github.token }}), or set GITHUB_TOKEN or GH_TOKEN`)
-		return ""
+		return "", ""
 	}
 	// Never echo the value: only say what is wrong with it.
 	if strings.IndexFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
 		p.fail(`input "token" contains spaces or control characters; a token is a single word`)
-		return ""
+		return "", ""
 	}
-	return t
+	return t, from
 }
 
 func (p *parser) repository() (owner, repo string) {
