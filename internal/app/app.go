@@ -31,7 +31,7 @@ type Env struct {
 	Environ func() []string
 	// ActionYAML is the embedded action.yml: the declared inputs.
 	ActionYAML []byte
-	Stdout io.Writer
+	Stdout     io.Writer
 	// Policy overrides the retry policy (tests shorten the waits); nil = default.
 	Policy *retry.Policy
 	// Progress overrides the interval of upload progress lines; 0 = default.
