@@ -2,6 +2,7 @@ package report
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -240,5 +241,22 @@ func TestPlanOutputOnlyInDryRuns(t *testing.T) {
 		if o.Name == "plan" {
 			t.Errorf("a real run writes the plan output %q", o.Value)
 		}
+	}
+}
+
+// TestSummaryFitsGitHubsLimit: a table that would pass 1 MiB is cut, with a line
+// that says how many assets are missing, instead of being dropped by the runner.
+func TestSummaryFitsGitHubsLimit(t *testing.T) {
+	t.Parallel()
+	r := &publish.Result{Tag: "v1", Release: &publish.Release{TagName: "v1"}}
+	for i := range 1000 {
+		r.Assets = append(r.Assets, publish.AssetReport{Name: fmt.Sprintf("%04d-%s.zip", i, strings.Repeat("n", 1500)), Action: publish.ActionUploaded})
+	}
+	s := Summary(r)
+	if len(s) > SummaryLimit {
+		t.Fatalf("summary is %d bytes, over %d", len(s), SummaryLimit)
+	}
+	if !strings.Contains(s, "more assets are not shown") {
+		t.Error("the cut table does not say so")
 	}
 }
