@@ -3,7 +3,9 @@ package app
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"syscall"
 
 	"github.com/releasekit/release-action/internal/inputs"
@@ -38,10 +40,18 @@ func preflight(env Env, cfg *inputs.Config) error {
 }
 
 // checkAppendable opens path for append the way the results will be written
-// (creating it if need be), without blocking on a FIFO, and checks that it is
+// (or that its directory exists), without blocking on a FIFO, and checks that it is
 // a regular file.
 func checkAppendable(path string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|syscall.O_NONBLOCK, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|syscall.O_NONBLOCK, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		// Creatable is enough; a run that fails later leaves no file behind.
+		st, derr := os.Stat(filepath.Dir(path))
+		if derr != nil || !st.IsDir() {
+			return fmt.Errorf("cannot be created: its directory %s does not exist", filepath.Dir(path))
+		}
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("cannot be opened for writing: %w", unwrapPath(err))
 	}
