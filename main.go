@@ -19,6 +19,8 @@ var actionYAML []byte
 func main() {
 	// SIGINT or SIGTERM stops the run and cleans up; a second one exits at once.
 	ctx, signals := app.NotifySignals(context.Background(), os.Stderr)
-	code := app.Main(ctx, os.Args[1:], actionYAML, app.Env{Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr})
+	code := app.Main(ctx, os.Args[1:], actionYAML, app.Env{
+		Getenv: os.Getenv, Environ: os.Environ, ActionYAML: actionYAML, Stdout: os.Stdout, Stderr: os.Stderr,
+	})
 	os.Exit(signals.Stop(code))
 }

@@ -149,8 +149,11 @@ func (h *Harness) RunFull(ctx context.Context, inputs map[string]string, progres
 	var stdout bytes.Buffer
 	p := FastPolicy()
 	code := app.Run(ctx, app.Env{
-		Getenv: func(k string) string { return env[k] },
-		Stdout: &stdout, Policy: &p, Progress: progress,
+		Getenv:  func(k string) string { return env[k] },
+		Environ: func() []string { return environ(env) },
+		// As main.go passes it: the declared inputs, for the unknown-input check.
+		ActionYAML: ActionYAML(h.T),
+		Stdout:     &stdout, Policy: &p, Progress: progress,
 	})
 	raw, _ := os.ReadFile(out)
 	s, _ := os.ReadFile(sum)
@@ -163,6 +166,40 @@ func (h *Harness) RunFull(ctx context.Context, inputs map[string]string, progres
 		}
 	}
 	return r
+}
+
+// environ lists env as os.Environ would.
+func environ(env map[string]string) []string {
+	out := make([]string, 0, len(env))
+	for k, v := range env {
+		if v != "" {
+			out = append(out, k+"="+v)
+		}
+	}
+	return out
+}
+
+// ActionYAML reads the module's action.yml, found from the test's directory up.
+func ActionYAML(t testing.TB) []byte {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			b, err := os.ReadFile(filepath.Join(dir, "action.yml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = up
+	}
 }
 
 // FastPolicy keeps the default retry policy's shape with waits short enough for tests.

@@ -28,6 +28,11 @@ var Version = "dev"
 // Env is what a run may read from outside: the environment, and its streams.
 type Env struct {
 	Getenv func(string) string
+	// Environ lists the environment (os.Environ), so that an INPUT_* variable
+	// action.yml does not declare can be found; internal/inputs reads it.
+	Environ func() []string
+	// ActionYAML is the embedded action.yml: the declared inputs.
+	ActionYAML []byte
 	// Stdout receives the results: in a workflow everything (the runner reads
 	// workflow commands there), from a terminal only the outputs.
 	Stdout io.Writer
@@ -104,11 +109,11 @@ func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *acti
 	// Every problem is reported in one run: bad inputs, and the files and
 	// directories named by the good ones.
 	job, lerr := newJob(cfg)
-	if err := errors.Join(perr, lerr); err != nil {
+	if err := errors.Join(perr, lerr, preflight(env, cfg)); err != nil {
 		return nil, &badInput{err}
 	}
 	gh, err := ghclient.New(ghclient.Options{
-		Token: cfg.Token, APIURL: cfg.APIURL, UploadURL: cfg.UploadURL,
+		Token: cfg.Token, TokenSource: cfg.TokenSource, APIURL: cfg.APIURL, UploadURL: cfg.UploadURL,
 		Owner: cfg.Owner, Repo: cfg.Repo, UserAgent: "release-action/" + Version,
 		Policy: env.Policy, Logf: log.Warningf,
 	})

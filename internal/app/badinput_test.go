@@ -71,6 +71,53 @@ func TestBadInput(t *testing.T) {
 		{name: "invalid GITHUB_API_URL", in: map[string]string{"GITHUB_API_URL": "not a url"}, want: []string{"GITHUB_API_URL"}, offline: true},
 		{name: "GITHUB_API_URL with another scheme", in: map[string]string{"GITHUB_API_URL": "ftp://127.0.0.1/"}, want: []string{"GITHUB_API_URL"}, offline: true},
 		{name: "make_latest true on a draft", in: map[string]string{"make_latest": "true", "draft": "true"}, want: []string{`"make_latest"`}, offline: true},
+		{name: "body_path a FIFO", in: map[string]string{"body_path": "notes.fifo"}, setup: func(h *actiontest.Harness) {
+			if err := syscall.Mkfifo(filepath.Join(h.WS, "notes.fifo"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, want: []string{`"body_path"`, "notes.fifo", "not a regular file"}, offline: true},
+		{name: "body_path a directory", in: map[string]string{"body_path": "dist"}, want: []string{`"body_path"`, "not a regular file"}, offline: true},
+		{name: "body_path huge", in: map[string]string{"body_path": "huge.md"}, setup: func(h *actiontest.Harness) {
+			sparse(t, filepath.Join(h.WS, "huge.md"), 1<<40) // a terabyte: read whole, the test would never end
+		}, want: []string{`"body_path"`, "more than the 125000 characters"}, offline: true},
+		{name: "body_path one character too long", in: map[string]string{"body_path": "long.md"}, setup: func(h *actiontest.Harness) {
+			h.Write("long.md", strings.Repeat("é", 125_001)) // 250,002 bytes: under the byte cap, over in characters
+		}, want: []string{`"body_path"`, "125001 characters"}, offline: true},
+		{name: "body_path not UTF-8", in: map[string]string{"body_path": "latin1.md"}, setup: func(h *actiontest.Harness) {
+			h.Write("latin1.md", "caf\xe9")
+		}, want: []string{`"body_path"`, "UTF-8"}, offline: true},
+		{name: "body_path with a NUL byte", in: map[string]string{"body_path": "bin.md"}, setup: func(h *actiontest.Harness) {
+			h.Write("bin.md", "notes\x00more")
+		}, want: []string{`"body_path"`, "NUL"}, offline: true},
+		{name: "body too long", in: map[string]string{"body": strings.Repeat("x", 125_001)}, want: []string{`"body"`, "125001 characters"}, offline: true},
+		{name: "an empty file", in: map[string]string{"files": "dist/*"}, setup: func(h *actiontest.Harness) {
+			h.Write("dist/empty.txt", "")
+		}, want: []string{`"files"`, "dist/empty.txt", "empty"}, offline: true},
+		{name: "a file of 2 GiB", in: map[string]string{"files": "dist/*"}, setup: func(h *actiontest.Harness) {
+			sparse(t, filepath.Join(h.WS, "dist", "big.iso"), 2<<30)
+		}, want: []string{`"files"`, "dist/big.iso", "under 2 GiB"}, offline: true},
+		{name: "delete_other_assets when nothing matched", in: map[string]string{"files": "build/*.zip", "fail_on_unmatched_files": "false", "delete_other_assets": "true"}, want: []string{`"delete_other_assets"`, `"files"`, "matched no file"}, offline: true},
+		{name: "tag given as a branch ref", in: map[string]string{"tag": "refs/heads/main"}, want: []string{`"tag"`, "refs/heads/main", "not a tag"}, offline: true},
+		{name: "a link out of the working directory", in: map[string]string{"files": "dist/*"}, setup: func(h *actiontest.Harness) {
+			secret := filepath.Join(t.TempDir(), "id_ed25519")
+			if err := os.WriteFile(secret, []byte("key"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(secret, filepath.Join(h.WS, "dist", "key")); err != nil {
+				t.Fatal(err)
+			}
+		}, want: []string{`"files"`, "dist/key", "follow_symlinks"}, offline: true},
+		{name: "softprops input name", in: map[string]string{"tag_name": "v1.0.0"}, want: []string{`"tag_name"`, `use "tag"`}, offline: true},
+		{name: "ncipollo input name", in: map[string]string{"INPUT_ARTIFACTS": "dist/*"}, want: []string{`"artifacts"`, `"files"`}, offline: true},
+		{name: "typo in an input name", in: map[string]string{"max_paralel": "2"}, want: []string{`"max_paralel"`, `"max_parallel"`}, offline: true},
+		{name: "GITHUB_OUTPUT a directory", in: map[string]string{"GITHUB_OUTPUT": "/"}, want: []string{"GITHUB_OUTPUT", "cannot be opened"}, offline: true},
+		{name: "GITHUB_STEP_SUMMARY a FIFO", setup: func(h *actiontest.Harness) {
+			if err := syscall.Mkfifo(filepath.Join(h.WS, "summary.fifo"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}, in: map[string]string{"GITHUB_STEP_SUMMARY": "FIFO"}, want: []string{"GITHUB_STEP_SUMMARY"}, offline: true},
+		{name: "GITHUB_STEP_SUMMARY in a missing directory", in: map[string]string{"GITHUB_STEP_SUMMARY": "/does/not/exist/summary"}, want: []string{"GITHUB_STEP_SUMMARY", "/does/not/exist/summary"}, offline: true},
+		{name: "wrong GITHUB_TOKEN answered 401", in: map[string]string{"INPUT_TOKEN": "", "GITHUB_TOKEN": "ghs_wrong_token_value"}, want: []string{"401", "from GITHUB_TOKEN"}},
 		{name: "wrong token answered 401", in: map[string]string{"INPUT_TOKEN": "ghs_wrong_token_value"}, want: []string{"401", "Bad credentials"}},
 		{name: "read-only token answered 403", in: map[string]string{"INPUT_TOKEN": "ghs_read_only_token"}, want: []string{"403"}},
 		{name: "repository that does not exist", in: map[string]string{"repository": "octo/nope"}, want: []string{"octo/nope", "does not exist"}},
@@ -86,6 +133,9 @@ func TestBadInput(t *testing.T) {
 			}
 			in := map[string]string{"tag": "v1.0.0", "files": "dist/*"}
 			for k, v := range c.in {
+				if v == "FIFO" {
+					v = filepath.Join(h.WS, "summary.fifo")
+				}
 				in[k] = v
 			}
 			r := h.Run(in)
@@ -138,5 +188,21 @@ func TestBadInputReportsEveryProblemAtOnce(t *testing.T) {
 	}
 	if n := len(h.Emu.Requests()); n != 0 {
 		t.Fatalf("%d requests sent", n)
+	}
+}
+
+// sparse creates a file of size bytes that takes no room on disk.
+func sparse(t *testing.T, path string, size int64) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -28,11 +28,11 @@ func newJob(cfg *inputs.Config) (*publish.Job, error) {
 	var errs []error
 	w := cfg.Words
 	if cfg.BodyPath != "" {
-		b, err := os.ReadFile(cfg.BodyFile)
+		b, err := readBody(cfg.BodyFile)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: cannot read %s: %w", w.Input("body_path"), cfg.BodyPath, unwrapPath(err)))
+			errs = append(errs, fmt.Errorf("%s: cannot use %s: %w", w.Input("body_path"), cfg.BodyPath, err))
 		} else {
-			j.Body, j.BodySet = string(b), true
+			j.Body, j.BodySet = b, true
 		}
 	}
 	if err := changelogSection(cfg, j); err != nil {
@@ -40,6 +40,9 @@ func newJob(cfg *inputs.Config) (*publish.Job, error) {
 	}
 	files, warnings, err := matchFiles(cfg)
 	errs = append(errs, err...)
+	if len(err) == 0 {
+		errs = append(errs, checkFiles(cfg, files)...)
+	}
 	j.Files, j.Warnings = files, warnings
 	if cfg.Checksums != "" {
 		stored := assets.GitHubName(cfg.Checksums)
@@ -66,7 +69,11 @@ func matchFiles(cfg *inputs.Config) ([]assets.File, []string, []error) {
 	case len(cfg.Files) == 0:
 		return nil, nil, nil
 	}
-	m, err := assets.MatchAll(cfg.WorkingDirectory, cfg.Files, assets.Options{FailOnUnmatched: cfg.FailOnUnmatched})
+	m, err := assets.MatchAll(cfg.WorkingDirectory, cfg.Files, assets.Options{
+		FailOnUnmatched: cfg.FailOnUnmatched,
+		FollowOutside:   cfg.FollowSymlinks,
+		OutsideHint:     "set " + w.Set("follow_symlinks", "true") + " to upload it anyway",
+	})
 	var errs []error
 	if err != nil {
 		for _, e := range flatten(err) { // one annotation per problem

@@ -16,6 +16,7 @@ import (
 var notInJob = map[string]string{
 	"token":                   "goes to the API client (internal/ghclient), never into the job",
 	"fail_on_unmatched_files": "decides in newJob whether a pattern matching nothing is an error; the job holds only what matched",
+	"follow_symlinks":         "decides in newJob whether a link out of the working directory may be matched; the job holds only what matched",
 }
 
 // TestEveryInputReachesTheJob fails when an input declared in action.yml changes
@@ -64,6 +65,7 @@ func TestEveryInputReachesTheJob(t *testing.T) {
 		"files":                   {value: "dist/*"},
 		"working_directory":       {value: filepath.Join(ws, "other"), with: withFiles},
 		"fail_on_unmatched_files": {value: "false", with: withFiles},
+		"follow_symlinks":         {value: "true"},
 		"overwrite":               {value: "false"},
 		"delete_other_assets":     {value: "true", with: withFiles},
 		"max_parallel":            {value: "8"},

@@ -268,6 +268,11 @@ func (s *Server) startUpload(r *http.Request, rt route, doc string) (*assetState
 		apiErr = errMissingField(doc, "ReleaseAsset", "name")
 	case contentType == "":
 		apiErr = &apiError{status: http.StatusBadRequest, message: "Content-Type header is required", docURL: doc}
+	case r.ContentLength == 0:
+		// GitHub refuses an empty asset (github-releases-api.md, "Limits").
+		apiErr = errValidation(doc, fieldError{Resource: "ReleaseAsset", Code: "custom", Field: "size", Message: "size must be greater than or equal to 1"})
+	case r.ContentLength >= 2<<30:
+		apiErr = errValidation(doc, fieldError{Resource: "ReleaseAsset", Code: "custom", Field: "size", Message: "size must be less than 2147483648"})
 	}
 	var a *assetState
 	if apiErr == nil {

@@ -731,11 +731,15 @@ func TestUploadAsset(t *testing.T) {
 
 func TestUploadEmptyFile(t *testing.T) {
 	t.Parallel()
+	// GitHub refuses a 0-byte asset with 422 (github-releases-api.md, "Limits").
 	e := newEnv(t, emulator.Options{Token: token})
 	rel := e.create(map[string]any{"tag_name": "v1", "draft": true})
-	a := decode[emulator.Asset](t, e.uploadBytes(rel.ID, "empty", nil).want(t, 201))
-	if a.Size != 0 || a.State != "uploaded" || a.Digest != "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" {
-		t.Errorf("empty asset %+v", a)
+	body := string(e.uploadBytes(rel.ID, "empty", nil).want(t, 422).body)
+	if !strings.Contains(body, `"field":"size"`) || !strings.Contains(body, "greater than or equal to 1") {
+		t.Errorf("answer %s, want GitHub's size error", body)
+	}
+	if n := len(e.emu.Assets(repo, rel.ID)); n != 0 {
+		t.Errorf("%d assets stored after a refused upload", n)
 	}
 }
 

@@ -6,6 +6,9 @@ package inputs
 // Config is the action's validated configuration.
 type Config struct {
 	Token string // never printed; masked by the caller
+	// TokenSource names where Token came from, for the message of a 401:
+	// `the "token" input`, "GITHUB_TOKEN" or "GH_TOKEN".
+	TokenSource string
 	// Secrets are the raw values of every variable a token may arrive under
 	// (INPUT_TOKEN, GITHUB_TOKEN, GH_TOKEN), valid or not, for the caller to mask
 	// before anything is printed.
@@ -27,6 +30,9 @@ type Config struct {
 	Files            []Pattern
 	WorkingDirectory string // absolute or relative to the process's directory; never ""
 	FailOnUnmatched  bool
+	// FollowSymlinks lets a matched link resolve outside WorkingDirectory
+	// (never under /proc, /sys or /dev).
+	FollowSymlinks bool
 
 	// Where GitHub is. APIURL always ends without a slash: "https://api.github.com",
 	// "https://ghes.example.com/api/v3", "https://api.acme.ghe.com".

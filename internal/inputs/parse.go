@@ -43,7 +43,7 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	}
 	c := &Config{Secrets: secrets(getenv), Words: p.words}
 
-	c.Token = p.token()
+	c.Token, c.TokenSource = p.token()
 	c.Owner, c.Repo = p.repository()
 	c.Tag = p.tag()
 
@@ -64,6 +64,9 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 // notes reads the inputs that make the release notes.
 func (p *parser) notes(c *Config) {
 	c.Body = p.input("body")
+	if n := utf8.RuneCountInString(c.Body); n > MaxBodyChars {
+		p.fail("%s: %s; shorten it, or move the details to a file linked from the notes", p.words.Input("body"), BodyTooLong(n))
+	}
 	c.BodyPath = p.input("body_path")
 	c.BodyFile = c.BodyPath
 	if ws := p.env("GITHUB_WORKSPACE"); c.BodyPath != "" && !filepath.IsAbs(c.BodyPath) && ws != "" {
@@ -118,6 +121,7 @@ func (p *parser) assets(c *Config) {
 	c.Files = files
 	c.WorkingDirectory = p.workingDirectory()
 	c.FailOnUnmatched = p.boolean("fail_on_unmatched_files", true)
+	c.FollowSymlinks = p.boolean("follow_symlinks", false)
 	c.Overwrite = p.boolean("overwrite", true)
 	c.DeleteOther = p.boolean("delete_other_assets", false)
 	if c.DeleteOther && err == nil && !hasInclude(files) {
@@ -166,26 +170,26 @@ func (p *parser) fail(format string, args ...any) {
 // input returns INPUT_<NAME>, trimmed.
 func (p *parser) input(name string) string { return p.act.GetInput(name) }
 
-func (p *parser) token() string {
+func (p *parser) token() (token, source string) {
 	// INPUT_TOKEN defaults to ${{ github.token }} in action.yml; the variables let
 	// the binary run from a terminal too.
-	t := p.input("token")
+	t, from := p.input("token"), `the "token" input`
 	for _, v := range []string{"GITHUB_TOKEN", "GH_TOKEN"} {
 		if t != "" {
 			break
 		}
-		t = strings.TrimSpace(p.env(v))
+		t, from = strings.TrimSpace(p.env(v)), v
 	}
 	if t == "" {
 		p.fail("%s is empty; %s", p.words.token(), p.words.TokenSources())
-		return ""
+		return "", ""
 	}
 	// Never echo the value: only say what is wrong with it.
 	if strings.IndexFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
 		p.fail("%s contains spaces or control characters; a token is a single word", p.words.token())
-		return ""
+		return "", ""
 	}
-	return t
+	return t, from
 }
 
 func (p *parser) repository() (owner, repo string) {
@@ -259,6 +263,12 @@ func isAlnum(r rune) bool {
 
 func (p *parser) tag() string {
 	v, from := p.input("tag"), ""
+	if t, ok := strings.CutPrefix(v, "refs/tags/"); ok {
+		v = t // the full ref of a tag names the tag
+	} else if strings.HasPrefix(v, "refs/") {
+		p.fail("%s: %s is a ref that is not a tag; give a tag name such as v1.2.3 (or refs/tags/v1.2.3)", p.words.Input("tag"), quote(v))
+		return ""
+	}
 	if v == "" {
 		ref := p.env("GITHUB_REF")
 		t, ok := strings.CutPrefix(ref, "refs/tags/")

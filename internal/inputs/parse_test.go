@@ -49,6 +49,7 @@ func TestParseDefaults(t *testing.T) {
 	}
 	want := &Config{
 		Token:            testToken,
+		TokenSource:      `the "token" input`,
 		Secrets:          []string{testToken},
 		Owner:            "octo-org",
 		Repo:             "hello.world",
@@ -109,12 +110,13 @@ func TestParseEverything(t *testing.T) {
 		t.Fatalf("Parse: %v", err)
 	}
 	want := &Config{
-		Token:    testToken,
-		Secrets:  []string{testToken},
-		Owner:    "Octo",
-		Repo:     "Repo_1",
-		BodyPath: "CHANGES.md",
-		BodyFile: "/github/workspace/CHANGES.md",
+		Token:       testToken,
+		TokenSource: `the "token" input`,
+		Secrets:     []string{testToken},
+		Owner:       "Octo",
+		Repo:        "Repo_1",
+		BodyPath:    "CHANGES.md",
+		BodyFile:    "/github/workspace/CHANGES.md",
 		Files: []Pattern{
 			{Glob: "dist/*.{tar.gz,zip}", Label: "Archives"},
 			{Glob: "dist/*.sig", Exclude: true},

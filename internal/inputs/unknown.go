@@ -130,3 +130,14 @@ func Nearest(name string, candidates []string) string {
 func envName(input string) string {
 	return "INPUT_" + strings.ToUpper(strings.ReplaceAll(input, " ", "_"))
 }
+
+// CheckUnknownInWorkflow is CheckUnknown over environ's variables, in a workflow
+// (GITHUB_ACTIONS=true) only: from a terminal the flags set INPUT_* themselves,
+// and a shell's leftovers are not the user's `with:`. A nil environ cannot be
+// listed, and checks nothing.
+func CheckUnknownInWorkflow(getenv func(string) string, environ func() []string, declared []string) []error {
+	if getenv("GITHUB_ACTIONS") != "true" || environ == nil {
+		return nil
+	}
+	return CheckUnknown(environ(), declared)
+}

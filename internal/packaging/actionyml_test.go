@@ -45,6 +45,7 @@ var (
 		// the runner sets to the container's path.
 		{"working_directory", ""},
 		{"fail_on_unmatched_files", "true"},
+		{"follow_symlinks", "false"},
 		{"overwrite", "true"},
 		{"delete_other_assets", "false"},
 		{"max_parallel", "4"},
@@ -199,6 +200,7 @@ func TestActionYAMLInputsReachTheParser(t *testing.T) {
 		"files":                   {probe: "dist/*"},
 		"working_directory":       {probe: "/elsewhere"},
 		"fail_on_unmatched_files": {probe: "false"},
+		"follow_symlinks":         {probe: "true"},
 		"overwrite":               {probe: "false"},
 		"delete_other_assets":     {probe: "true", with: map[string]string{"files": "dist/*"}},
 		"max_parallel":            {probe: "8"},

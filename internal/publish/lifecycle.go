@@ -46,6 +46,9 @@ func (r *run) run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	if err := r.preflight(rel, plan); err != nil {
+		return err
+	}
 	if r.j.DryRun {
 		return r.dryRun(ctx, rel, plan)
 	}

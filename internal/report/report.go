@@ -73,6 +73,13 @@ func Outputs(r *publish.Result) ([]actions.Output, error) {
 	return outs, nil
 }
 
+// SummaryLimit is the most bytes GitHub keeps of one step's summary; a larger
+// summary is dropped whole, with an error annotation.
+const SummaryLimit = 1 << 20
+
+// summaryReserve leaves room for the note that says the table was cut.
+const summaryReserve = 256
+
 // Summary returns a Markdown step summary of r: the release, what this run did
 // to it, its warnings and a table of assets sorted by name.
 func Summary(r *publish.Result) string {
@@ -99,12 +106,18 @@ func Summary(r *publish.Result) string {
 	list := slices.Clone(r.Assets)
 	slices.SortStableFunc(list, func(a, b publish.AssetReport) int { return strings.Compare(a.Name, b.Name) })
 	b.WriteString("\n| Name | Action | Size | Digest | Link |\n|---|---|--:|---|---|\n")
-	for _, a := range list {
+	for i, a := range list {
 		name := escape(a.Name)
 		if a.Label != "" {
 			name += " (" + escape(a.Label) + ")"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", name, escape(actionWords(a.Action)), assets.FormatSize(a.Size), digest(a.Digest), link(a))
+		row := fmt.Sprintf("| %s | %s | %s | %s | %s |\n", name, escape(actionWords(a.Action)), assets.FormatSize(a.Size), digest(a.Digest), link(a))
+		if b.Len()+len(row) > SummaryLimit-summaryReserve {
+			// The runner drops a summary over its limit whole; cut the table instead.
+			fmt.Fprintf(&b, "\n%d more assets are not shown: GitHub keeps at most 1 MiB of a step's summary; the assets output lists them.\n", len(list)-i)
+			break
+		}
+		b.WriteString(row)
 	}
 	return b.String()
 }

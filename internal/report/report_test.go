@@ -2,6 +2,7 @@ package report
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -277,5 +278,22 @@ func TestDryRunClaimsNothing(t *testing.T) {
 		if _, err := Outputs(r); err == nil {
 			t.Errorf("dry run %v with action %s: outputs written", r.DryRun, r.Assets[0].Action)
 		}
+	}
+}
+
+// TestSummaryFitsGitHubsLimit: a table that would pass 1 MiB is cut, with a line
+// that says how many assets are missing, instead of being dropped by the runner.
+func TestSummaryFitsGitHubsLimit(t *testing.T) {
+	t.Parallel()
+	r := &publish.Result{Tag: "v1", Release: &publish.Release{TagName: "v1"}}
+	for i := range 1000 {
+		r.Assets = append(r.Assets, publish.AssetReport{Name: fmt.Sprintf("%04d-%s.zip", i, strings.Repeat("n", 1500)), Action: publish.ActionUploaded})
+	}
+	s := Summary(r)
+	if len(s) > SummaryLimit {
+		t.Fatalf("summary is %d bytes, over %d", len(s), SummaryLimit)
+	}
+	if !strings.Contains(s, "more assets are not shown") {
+		t.Error("the cut table does not say so")
 	}
 }
