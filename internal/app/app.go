@@ -135,9 +135,13 @@ func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *acti
 // writeResults writes the step outputs and the summary, or prints them when the
 // program runs outside a workflow.
 func writeResults(cfg *inputs.Config, res *publish.Result, log *actions.Logger, stdout io.Writer) error {
+	seen := len(res.Warnings)
 	outs, err := report.Outputs(res)
 	if err != nil {
 		return err
+	}
+	for _, w := range res.Warnings[seen:] { // an output cut to fit GitHub's limit
+		log.Warningf("%s", w)
 	}
 	summary := report.Summary(res)
 	if cfg.OutputPath != "" {
@@ -146,8 +150,10 @@ func writeResults(cfg *inputs.Config, res *publish.Result, log *actions.Logger, 
 		}
 	}
 	if cfg.SummaryPath != "" {
+		// The summary is for people; the release is published and the outputs
+		// are written, so a summary that cannot be written only warns.
 		if err := actions.AppendSummary(cfg.SummaryPath, summary); err != nil {
-			return err
+			log.Warningf("%v", err)
 		}
 	}
 	if !cfg.InActions {

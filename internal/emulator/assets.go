@@ -3,6 +3,7 @@ package emulator
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"hash"
 	"io"
 	"mime"
@@ -253,6 +254,9 @@ func (s *Server) uploadAsset(c *exchange) bool {
 	return false
 }
 
+// MaxAssets is how many assets GitHub lets one release hold.
+const MaxAssets = 1000
+
 // startUpload checks an upload and stores its "starter" asset. A refused
 // upload's body is read to the end first, except a chunked one, which net/http
 // closes the connection on.
@@ -302,6 +306,10 @@ func (s *Server) addStarter(rt route, doc, name, label, contentType string) (*as
 		return nil, errUnprocessable(doc, "Cannot upload assets to an immutable release")
 	case nameTaken(rel, stored, nil):
 		return nil, errAlreadyExists(doc, "ReleaseAsset", "name")
+	case len(rel.assets) >= MaxAssets:
+		// GitHub refuses uploads beyond 1,000 assets on one release
+		// (github-releases-api.md, "Limits"); the wording is the emulator's.
+		return nil, errValidation(doc, fieldError{Resource: "ReleaseAsset", Code: "custom", Field: "release", Message: fmt.Sprintf("a release can have at most %d assets", MaxAssets)})
 	}
 	return s.newAsset(rel, stored, label, "starter", contentType), nil
 }

@@ -1261,3 +1261,36 @@ func TestStandingWriteLimit(t *testing.T) {
 		t.Errorf("Retry-After %q, want the fixed 1", r.header.Get("Retry-After"))
 	}
 }
+
+// TestUploadBeyondMaxAssets: a release that holds 1,000 assets takes no more,
+// as on GitHub, and stores nothing for the refused upload.
+func TestUploadBeyondMaxAssets(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, emulator.Options{Token: token})
+	rel := e.create(map[string]any{"tag_name": "v1", "draft": true})
+	for i := range emulator.MaxAssets - 1 {
+		e.emu.SeedAsset(repo, rel.ID, fmt.Sprintf("a%04d.bin", i), "", "uploaded", []byte("x"))
+	}
+	e.uploadBytes(rel.ID, "last.bin", []byte("x")).want(t, 201)
+	body := string(e.uploadBytes(rel.ID, "one-too-many.bin", []byte("x")).want(t, 422).body)
+	if !strings.Contains(body, "at most 1000 assets") {
+		t.Errorf("answer %s, want the asset-count refusal", body)
+	}
+	if n := len(e.emu.Assets(repo, rel.ID)); n != emulator.MaxAssets {
+		t.Errorf("%d assets stored, want %d", n, emulator.MaxAssets)
+	}
+}
+
+// TestBodyOverGitHubsLimit: a body of more than 125,000 characters is refused
+// on create and on update; one of exactly that many is taken.
+func TestBodyOverGitHubsLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, emulator.Options{Token: token})
+	long := strings.Repeat("é", emulator.MaxBodyChars)
+	rel := e.create(map[string]any{"tag_name": "v1", "draft": true, "body": long})
+	e.do("POST", e.api("/repos/"+repo+"/releases"), map[string]any{"tag_name": "v2", "body": long + "x"}).want(t, 422)
+	e.do("PATCH", e.api("/repos/"+repo+"/releases/"+itoa(rel.ID)), map[string]any{"body": long + "x"}).want(t, 422)
+	if got := e.emu.Releases(repo); len(got) != 1 || got[0].Body != long {
+		t.Errorf("after the refusals: %d releases, body kept: %v", len(got), len(got) == 1 && got[0].Body == long)
+	}
+}

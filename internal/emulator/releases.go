@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // page reads per_page and page from the query, sets GitHub's Link header for a
@@ -181,8 +182,16 @@ func parseReleaseInput(r *http.Request, doc string) (releaseInput, *apiError) {
 			return in, apiErr
 		}
 	}
+	if n := utf8.RuneCountInString(in.body); n > MaxBodyChars {
+		// GitHub's limit on a release body (github-releases-api.md, "Limits").
+		return in, errValidation(doc, fieldError{Resource: "Release", Code: "custom", Field: "body",
+			Message: fmt.Sprintf("body is too long (maximum is %d characters)", MaxBodyChars)})
+	}
 	return in, nil
 }
+
+// MaxBodyChars is the longest release body GitHub accepts.
+const MaxBodyChars = 125_000
 
 func errImmutableTag(doc, tag string) *apiError {
 	return errValidation(doc, fieldError{

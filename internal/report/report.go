@@ -3,8 +3,6 @@
 package report
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -20,6 +18,9 @@ import (
 // assets is a compact JSON array of publish.AssetReport, "[]" when there are none;
 // plan, last and in dry runs only, is the JSON array of the plan's steps.
 //
+// A list too long for GitHub's limit on a job's outputs keeps its first entries
+// and adds a warning to r saying so (Summary shows it); it never fails the run.
+//
 // A dry run claims nothing: created is false, and every assets entry's action is
 // an intention (would_upload, would_replace, would_keep, would_delete), never one
 // of a real run's past tenses; a result that mixes them is refused.
@@ -29,15 +30,12 @@ func Outputs(r *publish.Result) ([]actions.Output, error) {
 			return nil, fmt.Errorf("assets output: asset %s has action %q in a %s", a.Name, a.Action, map[bool]string{true: "dry run", false: "real run"}[r.DryRun])
 		}
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // "<" in a label should read as "<" in the workflow
-	assets := r.Assets
-	if assets == nil {
-		assets = []publish.AssetReport{}
-	}
-	if err := enc.Encode(assets); err != nil {
+	list, kept, err := fitList(r.Assets, listBudget)
+	if err != nil {
 		return nil, fmt.Errorf("encode assets output: %w", err)
+	}
+	if kept < len(r.Assets) {
+		r.Warnings = append(r.Warnings, cutNote("assets", kept, len(r.Assets)))
 	}
 
 	var rel publish.Release
@@ -58,17 +56,17 @@ func Outputs(r *publish.Result) ([]actions.Output, error) {
 		{Name: "zipball_url", Value: rel.ZipballURL},
 		{Name: "tag", Value: tag},
 		{Name: "created", Value: strconv.FormatBool(r.Created && !r.DryRun)},
-		{Name: "assets", Value: strings.TrimSuffix(b.String(), "\n")},
+		{Name: "assets", Value: list},
 	}
 	if r.DryRun {
-		plan := []byte("[]")
-		if r.Plan != nil {
-			var err error
-			if plan, err = json.Marshal(r.Plan); err != nil {
-				return nil, fmt.Errorf("encode plan output: %w", err)
-			}
+		plan, kept, err := fitList(r.Plan, listBudget-utf16Len(list))
+		if err != nil {
+			return nil, fmt.Errorf("encode plan output: %w", err)
 		}
-		outs = append(outs, actions.Output{Name: "plan", Value: string(plan)})
+		if kept < len(r.Plan) {
+			r.Warnings = append(r.Warnings, cutNote("plan", kept, len(r.Plan)))
+		}
+		outs = append(outs, actions.Output{Name: "plan", Value: plan})
 	}
 	return outs, nil
 }
@@ -83,6 +81,21 @@ const summaryReserve = 256
 // Summary returns a Markdown step summary of r: the release, what this run did
 // to it, its warnings and a table of assets sorted by name.
 func Summary(r *publish.Result) string {
+	return capSummary(summary(r))
+}
+
+// capSummary cuts a summary that is still over GitHub's limit (a run with
+// thousands of warnings, say) at a line, with a note: the runner would drop it
+// whole.
+func capSummary(s string) string {
+	if len(s) <= SummaryLimit {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:SummaryLimit-summaryReserve], '\n') + 1
+	return s[:cut] + "\nThe rest of this summary is cut: GitHub keeps at most 1 MiB of a step's summary; the log has everything.\n"
+}
+
+func summary(r *publish.Result) string {
 	var b strings.Builder
 	writeHeading(&b, r)
 	b.WriteString(statusLine(r) + "\n\n")
