@@ -46,6 +46,29 @@ func pick(scenario string, slow bool) ([]string, error) {
 	return bench.Scenarios, nil
 }
 
+// buildAll builds the action, the plain-copy baseline and the launcher into
+// dir/bin, the way a release builds the action.
+func buildAll(ctx context.Context, dir string) (action, copier, launch string, err error) {
+	root, err := bench.ModuleRoot(ctx)
+	if err != nil {
+		return "", "", "", err
+	}
+	bin := filepath.Join(dir, "bin")
+	action, copier, launch = filepath.Join(bin, "release-action"), filepath.Join(bin, "plaincopy"), filepath.Join(bin, "launch")
+	start := time.Now()
+	for _, b := range []struct{ pkg, out string }{
+		{".", action},
+		{"./cmd/bench/internal/plaincopy", copier},
+		{"./cmd/bench/internal/launch", launch},
+	} {
+		if err := bench.Build(ctx, root, b.pkg, b.out); err != nil {
+			return "", "", "", err
+		}
+	}
+	fmt.Printf("built the action, the plain-copy baseline and the launcher in %.1f s (CGO_ENABLED=0, -trimpath)\n", time.Since(start).Seconds())
+	return action, copier, launch, nil
+}
+
 func run() int {
 	scenario := flag.String("scenario", "all", "scenario to run: all, "+strings.Join(known(), ", "))
 	quick := flag.Bool("quick", false, "shrink sizes and repetitions for a smoke run")
@@ -74,25 +97,11 @@ func run() int {
 		defer os.RemoveAll(dir)
 	}
 
-	root, err := bench.ModuleRoot(ctx)
+	action, copier, launch, err := buildAll(ctx, dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		return 1
 	}
-	bin := filepath.Join(dir, "bin")
-	action, copier, launch := filepath.Join(bin, "release-action"), filepath.Join(bin, "plaincopy"), filepath.Join(bin, "launch")
-	start := time.Now()
-	for _, b := range []struct{ pkg, out string }{
-		{".", action},
-		{"./cmd/bench/internal/plaincopy", copier},
-		{"./cmd/bench/internal/launch", launch},
-	} {
-		if err := bench.Build(ctx, root, b.pkg, b.out); err != nil {
-			fmt.Fprintln(os.Stderr, "bench:", err)
-			return 1
-		}
-	}
-	fmt.Printf("built the action, the plain-copy baseline and the launcher in %.1f s (CGO_ENABLED=0, -trimpath)\n", time.Since(start).Seconds())
 	fmt.Printf("%s %s/%s, %d CPUs, scratch %s, quick=%v\n", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), dir, *quick)
 	launcher := &bench.Launcher{Path: launch, Dir: dir}
 	if floor, err := launcher.Floor(ctx); err == nil {
