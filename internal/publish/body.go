@@ -3,7 +3,9 @@ package publish
 import (
 	"context"
 	"fmt"
+	"unicode/utf8"
 
+	"github.com/releasekit/release-action/internal/inputs"
 	"github.com/releasekit/release-action/internal/notes"
 )
 
@@ -31,7 +33,13 @@ func (r *run) body(ctx context.Context) (string, bool, error) {
 	if !set {
 		return "", false, nil
 	}
-	return notes.Compose(parts), true, nil
+	body := notes.Compose(parts)
+	if n := utf8.RuneCountInString(body); n > inputs.MaxBodyChars {
+		// Each part may fit and the whole not; GitHub would answer 422. This
+		// runs before the create or the update, so nothing has changed yet.
+		return "", false, fmt.Errorf("the release notes come to %d characters once composed (body, changelog section, tag message, generated notes), more than the %d GitHub takes in a release body; shorten a part or leave one out", n, inputs.MaxBodyChars)
+	}
+	return body, true, nil
 }
 
 // target is the commit a missing tag is made from: target_commitish as given,
