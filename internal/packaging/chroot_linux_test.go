@@ -359,24 +359,36 @@ func runChrooted(t *testing.T, root, dir, prog string, env map[string]string) ch
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	// A path with a slash is not looked up on the host; the kernel resolves it
-	// after the chroot.
-	cmd := exec.CommandContext(ctx, prog)
-	cmd.Dir = dir
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: root}
 	how := "chroot as root"
-	if uid := os.Geteuid(); uid != 0 {
-		how = fmt.Sprintf("chroot in a user namespace as uid %d", uid)
-		cmd.SysProcAttr.Cloneflags = syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS
-		cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: uid, Size: 1}}
-		cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
+	var err error
+	// ETXTBSY: a parallel test forked while this binary was still open for
+	// writing in install, and the child holds that descriptor until it execs
+	// (golang/go#22315). It clears within moments; start again.
+	for attempt := 0; ; attempt++ {
+		stdout.Reset()
+		stderr.Reset()
+		// A path with a slash is not looked up on the host; the kernel resolves it
+		// after the chroot.
+		cmd := exec.CommandContext(ctx, prog)
+		cmd.Dir = dir
+		for k, v := range env {
+			cmd.Env = append(cmd.Env, k+"="+v)
+		}
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: root}
+		if uid := os.Geteuid(); uid != 0 {
+			how = fmt.Sprintf("chroot in a user namespace as uid %d", uid)
+			cmd.SysProcAttr.Cloneflags = syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS
+			cmd.SysProcAttr.UidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: uid, Size: 1}}
+			cmd.SysProcAttr.GidMappings = []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Getegid(), Size: 1}}
+		}
+		err = cmd.Run()
+		if !errors.Is(err, syscall.ETXTBSY) || attempt == 50 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	err := cmd.Run()
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
