@@ -14,16 +14,9 @@ import (
 // emulator's git tests do. Each call reads the file again; callers cache the
 // result.
 func LoadPaths(name string, prefixes ...string) (*openapi3.T, error) {
-	file, _, err := DescriptionFile(name)
+	file, _, raw, err := readPruned(name, prefixes...)
 	if err != nil {
 		return nil, err
-	}
-	raw, err := readJSON(file)
-	if err != nil {
-		return nil, err
-	}
-	if err := prune(raw, prefixes...); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return loadReduced(file, raw)
 }

@@ -105,31 +105,30 @@ func LoadSpec(name string) (*Spec, error) {
 // the releases endpoints but not patched: tests use it to prove each exception
 // still answers a real gap.
 func RawDescription(name string) (map[string]any, error) {
-	file, _, err := DescriptionFile(name)
+	_, _, raw, err := readPruned(name, releasesPaths)
+	return raw, err
+}
+
+// readPruned reads one published description as generic JSON, reduced to the
+// paths under prefixes (and every component they reach).
+func readPruned(name string, prefixes ...string) (file, version string, raw map[string]any, err error) {
+	file, version, err = DescriptionFile(name)
 	if err != nil {
-		return nil, err
+		return "", "", nil, err
 	}
-	raw, err := readJSON(file)
-	if err != nil {
-		return nil, err
+	if raw, err = readJSON(file); err != nil {
+		return "", "", nil, err
 	}
-	if err := prune(raw, releasesPaths); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+	if err := prune(raw, prefixes...); err != nil {
+		return "", "", nil, fmt.Errorf("%s: %w", file, err)
 	}
-	return raw, nil
+	return file, version, raw, nil
 }
 
 func loadSpec(name string) (*Spec, error) {
-	file, version, err := DescriptionFile(name)
+	file, version, raw, err := readPruned(name, actionPaths...)
 	if err != nil {
 		return nil, err
-	}
-	raw, err := readJSON(file)
-	if err != nil {
-		return nil, err
-	}
-	if err := prune(raw, actionPaths...); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	s := &Spec{Name: name, Version: version, File: file}
 	if s.APIServer, s.UploadServer, err = servers(raw); err != nil {
