@@ -34,15 +34,24 @@ func TestCreateIsNeverSentTwiceBlindly(t *testing.T) {
 			t.Fatalf("writes %v, retries %v; want the create sent once", w, *logged)
 		}
 	})
-	for _, status := range []int{500, 502, 503} {
-		t.Run(http.StatusText(status), func(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+	}{
+		{http.StatusText(500), 500, `{"message":"upstream"}`},
+		{http.StatusText(502), 502, `{"message":"upstream"}`},
+		{http.StatusText(503), 503, `{"message":"upstream"}`},
+		{"unreadable success body", http.StatusCreated, `{"id":7,"tag_na`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var posts atomic.Int32
 			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				posts.Add(1)
 				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(status)
-				w.Write([]byte(`{"message":"upstream"}`))
+				w.WriteHeader(tc.status)
+				w.Write([]byte(tc.body))
 			}))
 			t.Cleanup(api.Close)
 			c, _ := hostileClient(t, &hostile.Server{URL: api.URL, Upload: api.URL})
@@ -52,22 +61,6 @@ func TestCreateIsNeverSentTwiceBlindly(t *testing.T) {
 			}
 		})
 	}
-	t.Run("unreadable success body", func(t *testing.T) {
-		t.Parallel()
-		var posts atomic.Int32
-		api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			posts.Add(1)
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusCreated)
-			w.Write([]byte(`{"id":7,"tag_na`))
-		}))
-		t.Cleanup(api.Close)
-		c, _ := hostileClient(t, &hostile.Server{URL: api.URL, Upload: api.URL})
-		_, err := c.CreateRelease(t.Context(), tagFields("v1"))
-		if !errors.Is(err, publish.ErrAnswerLost) || posts.Load() != 1 {
-			t.Fatalf("err = %v after %d sends, want ErrAnswerLost after one", err, posts.Load())
-		}
-	})
 	t.Run("stalled success body", func(t *testing.T) {
 		t.Parallel()
 		var posts atomic.Int32
