@@ -76,6 +76,11 @@ func TestBadInput(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, want: []string{`"body_path"`, "notes.fifo", "not a regular file"}, offline: true},
+		{name: "body_from_changelog a FIFO", in: map[string]string{"tag": "v1.0.0", "body_from_changelog": "CHANGELOG.fifo"}, setup: func(h *actiontest.Harness) {
+			if err := syscall.Mkfifo(filepath.Join(h.WS, "CHANGELOG.fifo"), 0o644); err != nil {
+				h.T.Fatal(err)
+			}
+		}, want: []string{`"body_from_changelog"`, "CHANGELOG.fifo", "not a regular file"}, offline: true},
 		{name: "body_path a directory", in: map[string]string{"body_path": "dist"}, want: []string{`"body_path"`, "not a regular file"}, offline: true},
 		{name: "body_path huge", in: map[string]string{"body_path": "huge.md"}, setup: func(h *actiontest.Harness) {
 			sparse(t, filepath.Join(h.WS, "huge.md"), 1<<40) // a terabyte: read whole, the test would never end

@@ -12,33 +12,47 @@ import (
 	"github.com/releasekit/release-action/internal/inputs"
 )
 
-// readBody reads the notes file of body_path. It is opened with O_NONBLOCK so
-// that a FIFO cannot hold the run before any request, checked on the descriptor
-// that is read, and read with a cap: a huge file costs at most the cap, never
-// its size in memory.
-func readBody(path string) (string, error) {
+// errTooLarge says a file holds more than its reader takes.
+var errTooLarge = errors.New("too large")
+
+// readRegular reads at most limit bytes of a regular file. The file is opened
+// with O_NONBLOCK, so that a FIFO planted under the name cannot hold the run
+// before any request, and checked on the descriptor that is read; a larger
+// file costs at most the cap in memory and answers errTooLarge.
+func readRegular(path string, limit int64) ([]byte, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return "", unwrapPath(err)
+		return nil, unwrapPath(err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return "", unwrapPath(err)
+		return nil, unwrapPath(err)
 	}
 	if !st.Mode().IsRegular() {
-		return "", fmt.Errorf("it is not a regular file (%s)", st.Mode().Type())
+		return nil, fmt.Errorf("it is not a regular file (%s)", st.Mode().Type())
 	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	if int64(len(b)) > limit {
+		return nil, errTooLarge
+	}
+	return b, nil
+}
+
+// readBody reads the notes file of body_path: a regular file of text that
+// GitHub takes as a release body.
+func readBody(path string) (string, error) {
 	// A character takes at most 4 bytes in UTF-8: more bytes than that are more
 	// characters than GitHub takes, whatever they hold.
-	const maxBytes = utf8.UTFMax * inputs.MaxBodyChars
-	b, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
-	if err != nil {
-		return "", unwrapPath(err)
-	}
+	b, err := readRegular(path, utf8.UTFMax*inputs.MaxBodyChars)
 	switch {
-	case len(b) > maxBytes:
+	case errors.Is(err, errTooLarge):
 		return "", errors.New(inputs.BodyTooLong(-1))
+	case err != nil:
+		return "", err
 	case !utf8.Valid(b):
 		return "", errors.New("it is not valid UTF-8 text")
 	case bytes.IndexByte(b, 0) >= 0:

@@ -3,8 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/releasekit/release-action/internal/inputs"
 	"github.com/releasekit/release-action/internal/notes"
@@ -23,7 +21,10 @@ func changelogSection(cfg *inputs.Config, j *publish.Job) error {
 	if cfg.ChangelogPath == "" || cfg.Tag == "" {
 		return nil
 	}
-	src, err := readBounded(cfg.ChangelogFile, maxChangelog)
+	src, err := readRegular(cfg.ChangelogFile, maxChangelog)
+	if errors.Is(err, errTooLarge) {
+		err = fmt.Errorf("it is larger than %d MiB", maxChangelog>>20)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: cannot read %s: %w", cfg.Words.Input("body_from_changelog"), cfg.ChangelogPath, unwrapPath(err))
 	}
@@ -33,21 +34,4 @@ func changelogSection(cfg *inputs.Config, j *publish.Job) error {
 	}
 	j.Changelog = section
 	return nil
-}
-
-// readBounded reads a file of at most limit bytes.
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, errors.New("it is larger than 4 MiB")
-	}
-	return b, nil
 }
