@@ -35,6 +35,9 @@ func TestReplacementNeverLosesTheOldAsset(t *testing.T) {
 			rel := h.Only("v1")
 			h.Write("dist/app.zip", "new content")
 			h.Emu.Inject(c.fault)
+			// The failed run and its re-run are two attempts of one workflow
+			// run: the re-run knows the failed one has ended.
+			in["GITHUB_RUN_ID"], in["GITHUB_RUN_ATTEMPT"] = "77", "1"
 			if r := h.Run(in); r.Code == 0 {
 				t.Fatalf("the faulty run exited 0\n%s", r.Stdout)
 			}
@@ -47,6 +50,7 @@ func TestReplacementNeverLosesTheOldAsset(t *testing.T) {
 			if len(holding) != 1 {
 				t.Fatalf("after the failure the release holds %v; want %q under one name", keys(h.AssetContents(rel.ID)), c.want)
 			}
+			in["GITHUB_RUN_ATTEMPT"] = "2"
 			r := h.Run(in)
 			if r.Code != 0 {
 				t.Fatalf("re-run: exit %d\n%s", r.Code, r.Stdout)

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/releasekit/release-action/internal/ghclient"
 	"github.com/releasekit/release-action/internal/publish"
@@ -255,14 +256,15 @@ func (p *replayer) response(i int, v any) {
 
 // recordedAsset is what a recording says about an asset.
 type recordedAsset struct {
-	ID                 int64   `json:"id"`
-	Name               string  `json:"name"`
-	Label              *string `json:"label"`
-	State              string  `json:"state"`
-	ContentType        string  `json:"content_type"`
-	Size               int64   `json:"size"`
-	URL                string  `json:"url"`
-	BrowserDownloadURL string  `json:"browser_download_url"`
+	ID                 int64     `json:"id"`
+	Name               string    `json:"name"`
+	Label              *string   `json:"label"`
+	State              string    `json:"state"`
+	ContentType        string    `json:"content_type"`
+	Size               int64     `json:"size"`
+	URL                string    `json:"url"`
+	BrowserDownloadURL string    `json:"browser_download_url"`
+	CreatedAt          time.Time `json:"created_at"`
 }
 
 func sameAsset(t *testing.T, what string, got *publish.Asset, want recordedAsset) {
@@ -271,7 +273,7 @@ func sameAsset(t *testing.T, what string, got *publish.Asset, want recordedAsset
 	if want.Label != nil {
 		label = *want.Label
 	}
-	w := publish.Asset{ID: want.ID, Name: want.Name, Label: label, State: want.State, ContentType: want.ContentType, Size: want.Size, URL: want.URL, BrowserDownloadURL: want.BrowserDownloadURL}
+	w := publish.Asset{ID: want.ID, Name: want.Name, Label: label, State: want.State, ContentType: want.ContentType, Size: want.Size, URL: want.URL, BrowserDownloadURL: want.BrowserDownloadURL, CreatedAt: want.CreatedAt}
 	if got == nil || *got != w {
 		t.Fatalf("%s: client decoded %+v, recording says %+v", what, got, w)
 	}

@@ -74,6 +74,22 @@ type Settings struct {
 	MaxParallel int
 	Checksums   string // asset name for the checksum list; "" = none
 	DryRun      bool
+
+	// Runner tells this run apart from other runs that may work on the same
+	// release at the same moment (matrix jobs, a re-run started early).
+	Runner RunIdentity
+}
+
+// RunIdentity is what the runner says about the run: GITHUB_RUN_ID,
+// GITHUB_RUN_ATTEMPT and GITHUB_JOB. Matrix jobs share all three, so a run
+// adds a random nonce of its own wherever it must be told apart; the attempt
+// orders the runs of one workflow run, since a re-run starts only once every
+// job of the previous attempt has ended. Zero values: unknown (a terminal).
+// https://docs.github.com/en/actions/reference/workflows-and-actions/variables
+type RunIdentity struct {
+	ID      int64
+	Attempt int
+	Job     string
 }
 
 // Pattern is one entry of the files input.

@@ -138,9 +138,28 @@ func (p *parser) runner(c *Config) {
 	c.Debug = p.env("RUNNER_DEBUG") == "1"
 	c.OutputPath = p.env("GITHUB_OUTPUT")
 	c.SummaryPath = p.env("GITHUB_STEP_SUMMARY")
+	c.Runner = RunIdentity{
+		ID:      p.runNumber("GITHUB_RUN_ID"),
+		Attempt: int(p.runNumber("GITHUB_RUN_ATTEMPT")),
+		Job:     strings.TrimSpace(p.env("GITHUB_JOB")),
+	}
 	if c.InActions && c.OutputPath == "" {
 		p.fail("GITHUB_OUTPUT is not set: the runner sets it for every step when GITHUB_ACTIONS is true, so the outputs would be lost")
 	}
+}
+
+// runNumber reads one of the runner's numeric variables; "" is 0 (unknown).
+func (p *parser) runNumber(name string) int64 {
+	v := strings.TrimSpace(p.env(name))
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 || (name == "GITHUB_RUN_ATTEMPT" && n > 1<<20) {
+		p.fail("%s %s is not a positive whole number; the runner sets it for every run", name, quote(v))
+		return 0
+	}
+	return n
 }
 
 // secrets returns the non-empty values a token may arrive under, trimmed the way

@@ -2,8 +2,6 @@ package publish
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -23,6 +21,7 @@ type executor struct {
 	rel      *Release
 	parallel int
 	meter    *progress.Meter // shows the uploads; nil shows nothing
+	tag      runTag          // this run, in temporary names
 
 	mu       sync.Mutex
 	uploaded []int64 // assets this executor created, reported for failure cleanup
@@ -80,12 +79,11 @@ func (e *executor) run(ctx context.Context, steps []Step) (applied, error) {
 	if len(errs) == 0 {
 		for _, s := range deletes {
 			g.Go(func() error {
-				err := e.gh.DeleteAsset(ctx, s.Remote.ID)
-				if errors.Is(err, ErrNotFound) {
-					err = nil // already gone: the goal is reached
-				}
+				gone, err := e.deleteKnown(ctx, s.Remote)
 				if err != nil {
 					err = fmt.Errorf("delete asset %s: %w", s.Name, err)
+				} else if gone {
+					e.log.Infof("%s was already gone (%s)", s.Name, s.Reason)
 				} else {
 					e.log.Infof("deleted %s (%s)", s.Name, s.Reason)
 				}
@@ -134,52 +132,13 @@ func (e *executor) apply(ctx context.Context, s Step) (outcome, error) {
 		}
 		return outcome{step: s, asset: a, action: s.Op.Action()}, nil
 	case OpReplace:
-		a, err := e.replace(ctx, s)
+		a, action, err := e.replace(ctx, s)
 		if err != nil {
 			return outcome{}, err
 		}
-		return outcome{step: s, asset: a, action: s.Op.Action()}, nil
+		return outcome{step: s, asset: a, action: action}, nil
 	}
 	return outcome{}, fmt.Errorf("step %s %s: unknown op", s.Op, s.Name)
-}
-
-// replace swaps an asset's content without a moment where a failure leaves the
-// release without it: the new file goes up under a temporary name, then the old
-// asset is deleted, then the new one takes the name. A broken old asset holds
-// nothing worth keeping and is deleted first.
-func (e *executor) replace(ctx context.Context, s Step) (*Asset, error) {
-	old := s.Remote
-	if old.State != "" && old.State != "uploaded" {
-		if err := e.gh.DeleteAsset(ctx, old.ID); err != nil && !errors.Is(err, ErrNotFound) {
-			return nil, fmt.Errorf("delete broken asset %s: %w", old.Name, err)
-		}
-		e.log.Infof("replace %s: deleted the broken asset (state %q, id %d)", s.Name, old.State, old.ID)
-		return e.upload(ctx, s, s.Name)
-	}
-	tmp := TempName(s.Name, nonce())
-	e.log.Infof("replace %s: uploading the new content as %s first", s.Name, tmp)
-	e.note(func(o *owned) { o.addTemp(tmp) })
-	a, err := e.upload(ctx, s, tmp)
-	if err != nil {
-		return nil, err
-	}
-	// From here the new copy may be the only one: no cleanup removes it.
-	e.note(func(o *owned) { o.keepTemp(tmp) })
-	if err := e.gh.DeleteAsset(ctx, old.ID); err != nil && !errors.Is(err, ErrNotFound) {
-		// The old asset stays; drop the new copy so the release is as it was.
-		if derr := e.gh.DeleteAsset(ctx, a.ID); derr != nil {
-			e.log.Warningf("could not remove the temporary asset %s: %v", tmp, derr)
-		}
-		return nil, fmt.Errorf("replace %s: delete the old asset: %w", old.Name, err)
-	}
-	e.log.Infof("replace %s: deleted the old asset (id %d)", s.Name, old.ID)
-	name := s.Name
-	got, err := e.gh.UpdateAsset(ctx, a.ID, &name, nil)
-	if err != nil {
-		return nil, fmt.Errorf("replace %s: the new content is on the release as %s, but renaming it failed (run again to finish): %w", s.Name, tmp, err)
-	}
-	e.log.Infof("replace %s: renamed %s to %s; replaced", s.Name, tmp, got.Name)
-	return got, nil
 }
 
 // adoptRace handles a 422 for a name that appeared after planning.
@@ -239,10 +198,4 @@ func (e *executor) note(f func(*owned)) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	f(&e.own)
-}
-
-func nonce() string {
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }

@@ -3,6 +3,7 @@ package publish
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/releasekit/release-action/internal/assets"
 )
@@ -27,7 +28,7 @@ func (r *run) checksums(ctx context.Context, rel *Release) error {
 	if existing != nil {
 		remote = append(remote, existing)
 	}
-	steps, err := MakePlan(remote, []Local{*l}, PlanOptions{Overwrite: true})
+	steps, err := MakePlan(remote, []Local{*l}, PlanOptions{Overwrite: true, Me: r.me, Now: time.Now()})
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,12 @@ type owned struct {
 func (o *owned) addName(name string)  { o.names = addTo(o.names, assets.GitHubName(name)) }
 func (o *owned) addTemp(name string)  { o.temps = addTo(o.temps, assets.GitHubName(name)) }
 func (o *owned) keepTemp(name string) { delete(o.temps, assets.GitHubName(name)) }
+
+// dropTempDone forgets a temporary copy the run has removed itself.
+func (o *owned) dropTempDone(name string) {
+	delete(o.temps, name)
+	delete(o.names, name)
+}
 func (o *owned) dropName(name string) { delete(o.names, assets.GitHubName(name)) }
 
 func addTo(m map[string]bool, k string) map[string]bool {
@@ -48,8 +54,16 @@ func (o *owned) merge(p owned) {
 	}
 }
 
-// ours reports whether this run put asset a on the release.
-func (r *run) ours(a *Asset) bool { return r.uploaded[a.ID] || r.own.names[a.Name] }
+// ours reports whether this run put asset a on the release: a complete asset
+// by the id its upload answered with, never by name alone (another run may
+// have uploaded that name since); an unfinished one ("starter", whose id no
+// answer gave) by a name this run began an upload under.
+func (r *run) ours(a *Asset) bool {
+	if r.uploaded[a.ID] {
+		return true
+	}
+	return a.State != "uploaded" && r.own.names[a.Name]
+}
 
 // cleanupAfter removes what the failed (or cancelled) run created, within
 // cleanupTimeout: the draft it created, a draft its lost create may have made,

@@ -44,6 +44,16 @@ type fakeGitHub struct {
 	afterCreate func()
 	// afterUpload runs, locked, after each UploadAsset.
 	afterUpload func()
+	// before runs, unlocked, as GetAsset, UpdateAsset and DeleteAsset are
+	// called, with the method's name: another run acts there.
+	before func(method string)
+}
+
+// hook runs f.before, if set, for a call of method.
+func (f *fakeGitHub) hook(method string) {
+	if f.before != nil {
+		f.before(method)
+	}
 }
 
 func newFake() *fakeGitHub {
@@ -377,15 +387,38 @@ func (f *fakeGitHub) asset(id int64) (*Asset, int64) {
 	return nil, 0
 }
 
-func (f *fakeGitHub) UpdateAsset(_ context.Context, id int64, name, label *string) (*Asset, error) {
+func (f *fakeGitHub) GetAsset(_ context.Context, id int64) (*Asset, error) {
+	f.hook("GetAsset")
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("UpdateAsset"); err != nil {
+	if err := f.call("GetAsset"); err != nil {
 		return nil, err
 	}
 	a, _ := f.asset(id)
 	if a == nil {
 		return nil, notFound(fmt.Sprint("assets/", id))
+	}
+	c := *a
+	return &c, nil
+}
+
+func (f *fakeGitHub) UpdateAsset(_ context.Context, id int64, name, label *string) (*Asset, error) {
+	f.hook("UpdateAsset")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call("UpdateAsset"); err != nil {
+		return nil, err
+	}
+	a, rel := f.asset(id)
+	if a == nil {
+		return nil, notFound(fmt.Sprint("assets/", id))
+	}
+	if name != nil && *name != a.Name {
+		for _, o := range f.assets[rel] {
+			if o.Name == *name {
+				return nil, alreadyExists("ReleaseAsset", "name")
+			}
+		}
 	}
 	if name != nil {
 		a.Name = *name
@@ -398,6 +431,7 @@ func (f *fakeGitHub) UpdateAsset(_ context.Context, id int64, name, label *strin
 }
 
 func (f *fakeGitHub) DeleteAsset(_ context.Context, id int64) error {
+	f.hook("DeleteAsset")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.call("DeleteAsset"); err != nil {

@@ -39,6 +39,8 @@ type Asset struct {
 	Digest             string `json:"digest"` // "sha256:<hex>", empty when GitHub has none
 	URL                string `json:"url"`
 	BrowserDownloadURL string `json:"browser_download_url"`
+	// CreatedAt tells a dead run's temporary asset from a live one's (temps.go).
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // SHA256 returns the hex digest GitHub reports for the asset, or "" when it has none.
@@ -112,6 +114,9 @@ type GitHub interface {
 	// lost answer hid a complete upload, it returns that asset. It fails when the
 	// digest GitHub reports differs from the sha256 of the bytes sent.
 	UploadAsset(ctx context.Context, rel *Release, u UploadRequest) (*Asset, error)
+	// GetAsset reads one asset by id: before a delete, to check that it is
+	// still the asset the run planned to delete.
+	GetAsset(ctx context.Context, assetID int64) (*Asset, error)
 	// UpdateAsset renames an asset or changes its label; a nil pointer leaves it.
 	UpdateAsset(ctx context.Context, assetID int64, name, label *string) (*Asset, error)
 	DeleteAsset(ctx context.Context, assetID int64) error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // run is one Publisher.Run: the job, what has happened so far, and the assets
@@ -17,13 +18,14 @@ type run struct {
 	own      owned         // names this run started uploads under (cleanup.go)
 	sent     ReleaseFields // the create this run sent (landed.go)
 	unsure   bool          // a create was sent and whether it landed is unknown
+	me       runTag        // this run among concurrent ones (temps.go)
 }
 
 // Run creates or updates the release for j.Tag and converges its assets. The
 // release is built as a draft and published last. When Run fails after creating
 // a draft, it deletes that draft again, unless other runs' assets are on it.
 func (p *Publisher) Run(ctx context.Context, j *Job) (*Result, error) {
-	r := &run{p: p, j: j, res: &Result{Tag: j.Tag, DryRun: j.DryRun}, uploaded: map[int64]bool{}}
+	r := &run{p: p, j: j, res: &Result{Tag: j.Tag, DryRun: j.DryRun}, uploaded: map[int64]bool{}, me: newRunTag(j.Runner)}
 	err := r.run(ctx)
 	return r.res, err
 }
@@ -119,35 +121,70 @@ func (r *run) converge(ctx context.Context, rel *Release, plan *assetPlan) error
 		r.res.Changed = r.res.Changed || a.Action != ActionKept
 	}
 	r.res.Changed = r.res.Changed || r.res.Created || r.res.Published
-	if r.res.Published {
-		// Download URLs of a draft's assets name "untagged-…"; the published
-		// release's assets have their final ones.
-		if err := r.refreshAssets(ctx, rel); err != nil {
-			r.warn("could not refresh the asset URLs after publishing: %v", err)
+	if !r.res.Published && !r.assetsChanged() {
+		return nil // nothing done to the assets: the plan's listing is the truth
+	}
+	// Read the assets back once: the published release's download URLs differ
+	// from the draft's ("untagged-…"), and another run may have changed an
+	// asset since this run put it there.
+	list, err := r.p.GH.ListAssets(ctx, rel.ID)
+	if err != nil {
+		r.warn("could not read the assets back after the run (their URLs may name the draft, and what is on the release was not confirmed): %v", err)
+		return nil
+	}
+	return r.confirm(list)
+}
+
+// assetsChanged reports whether the run changed any asset.
+func (r *run) assetsChanged() bool {
+	for _, a := range r.res.Assets {
+		if a.Action != ActionKept {
+			return true
 		}
 	}
-	return nil
+	return false
 }
 
 // immutable reports whether rel exists and can never change its assets.
 func immutable(rel *Release) bool { return rel != nil && rel.Immutable && !rel.Draft }
 
-// refreshAssets re-reads the release's assets into the report.
-func (r *run) refreshAssets(ctx context.Context, rel *Release) error {
-	list, err := r.p.GH.ListAssets(ctx, rel.ID)
-	if err != nil {
-		return err
-	}
+// confirm checks the assets read back against what the run reports, and takes
+// their final URLs. Every asset the run reports as on the release must still
+// be there under that name with the content reported: another run may have
+// replaced or deleted it since, and then the run fails and says so rather than
+// report what is no longer true. An asset another run uploaded again with the
+// same bytes still holds this run's content: its entry takes the new id.
+func (r *run) confirm(list []*Asset) error {
 	byID := map[int64]*Asset{}
+	byName := map[string]*Asset{}
 	for _, a := range list {
-		byID[a.ID] = a
+		byID[a.ID], byName[a.Name] = a, a
 	}
-	for i, rep := range r.res.Assets {
-		if a := byID[rep.ID]; a != nil && rep.Action != ActionDeleted {
-			r.res.Assets[i].URL, r.res.Assets[i].BrowserDownloadURL = a.URL, a.BrowserDownloadURL
+	var lost []string
+	for i := range r.res.Assets {
+		rep := &r.res.Assets[i]
+		if rep.Action == ActionDeleted {
+			continue
 		}
+		a := byID[rep.ID]
+		if a == nil || a.Name != rep.Name {
+			a = byName[rep.Name]
+		}
+		switch {
+		case a == nil:
+			lost = append(lost, fmt.Sprintf("%s is no longer on the release", rep.Name))
+			continue
+		case a.ID != rep.ID && (a.Digest == "" || a.Digest != rep.Digest || a.Size != rep.Size):
+			lost = append(lost, fmt.Sprintf("%s now holds other content (%s)", rep.Name, describeContent(a)))
+			continue
+		}
+		rep.ID, rep.URL, rep.BrowserDownloadURL, rep.State = a.ID, a.URL, a.BrowserDownloadURL, a.State
 	}
-	return nil
+	if len(lost) == 0 {
+		return nil
+	}
+	return fmt.Errorf("after this run, release %s does not hold what the run put there: %s; another run changed it at the same time (run again to converge): %w",
+		r.j.Tag, strings.Join(lost, "; "), errConflict)
 }
 
 // find returns the release for the tag: the published one if there is one,

@@ -43,7 +43,7 @@ func newTestRun(t *testing.T, f *fakeGitHub, j *Job) *run {
 		j.Repository = "o/r"
 	}
 	p := &Publisher{GH: f, Log: &logLines{}, TempDir: t.TempDir()}
-	return &run{p: p, j: j, res: &Result{Tag: j.Tag}, uploaded: map[int64]bool{}}
+	return &run{p: p, j: j, res: &Result{Tag: j.Tag}, uploaded: map[int64]bool{}, me: newRunTag(j.Runner)}
 }
 
 // files writes name=content pairs into a directory and returns them as matched files.

@@ -3,9 +3,9 @@ package publish
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/releasekit/release-action/internal/assets"
 	"github.com/releasekit/release-action/internal/inputs"
@@ -86,18 +86,14 @@ type PlanOptions struct {
 	// Words name the inputs in the plan's refusals: inputs in a workflow,
 	// flags in a terminal.
 	Words inputs.Vocabulary
+	// Me and Now tell a dead run's temporary asset, which the plan deletes,
+	// from a live run's, which it leaves alone (temps.go).
+	Me  runTag
+	Now time.Time
 }
 
 // ErrOverwriteRefused is returned for an asset that differs while overwrite is false.
 var ErrOverwriteRefused = errors.New("overwrite is false")
-
-// tempPattern recognises the temporary names used while replacing an asset; one
-// that is still on the release was left by an interrupted run.
-var tempPattern = regexp.MustCompile(`^(.+)\.replacing-[0-9a-f]{8}$`)
-
-// TempName is the name a replacement is uploaded under before the old asset goes.
-// It survives GitHub's renaming unchanged.
-func TempName(stored, nonce string) string { return stored + ".replacing-" + nonce }
 
 // MakePlan decides, for every local file and remote asset, what to do. It is pure:
 // the caller supplies sha256 digests for local files whose size equals a
@@ -119,7 +115,7 @@ func MakePlan(remote []*Asset, local []Local, opt PlanOptions) ([]Step, error) {
 		}
 		steps = append(steps, s)
 	}
-	steps = append(steps, m.leftovers(remote, local, opt)...)
+	steps = append(steps, m.leftovers(remote, opt)...)
 	sort.SliceStable(steps, func(i, j int) bool {
 		if steps[i].Name != steps[j].Name {
 			return steps[i].Name < steps[j].Name
@@ -195,20 +191,20 @@ func (m *matcher) step(l *Local, opt PlanOptions) (Step, error) {
 	return s, nil
 }
 
-// leftovers deletes the assets no local file matched: the temporary copies of
-// an interrupted replacement always, the others with delete_other_assets.
-func (m *matcher) leftovers(remote []*Asset, local []Local, opt PlanOptions) []Step {
-	localNames := map[string]bool{}
-	for i := range local {
-		localNames[local[i].StoredName] = true
-	}
+// leftovers deletes the assets no local file matched: a dead run's temporary
+// copies always, the others with delete_other_assets. A live run's temporary
+// copy is never deleted: that run renames it, or removes it itself.
+func (m *matcher) leftovers(remote []*Asset, opt PlanOptions) []Step {
 	var steps []Step
 	for _, a := range remote {
 		if m.claimed[a.ID] {
 			continue
 		}
-		if t := tempPattern.FindStringSubmatch(a.Name); t != nil && localNames[t[1]] {
+		switch _, kind := opt.Me.classify(a, opt.Now); kind {
+		case tempDead, tempMine:
 			steps = append(steps, Step{Op: OpDelete, Name: a.Name, Remote: a, RemoteID: a.ID, Reason: "left by an interrupted replacement"})
+			continue
+		case tempLive:
 			continue
 		}
 		if opt.DeleteOther {

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/inputs"
 )
 
 const (
@@ -171,19 +173,78 @@ func TestMakePlan(t *testing.T) {
 	}
 }
 
-func TestMakePlanLeftoverTemporaryAssetIsDeleted(t *testing.T) {
+// TestTemporaryAssetsBelongToTheirRun: a plan deletes a dead run's temporary
+// copy and never a live run's, whatever delete_other_assets says.
+func TestTemporaryAssetsBelongToTheirRun(t *testing.T) {
 	t.Parallel()
-	rem := []*Asset{
-		remote(1, "app.zip", "", "uploaded", 10, sumA),
-		remote(2, TempName("app.zip", "0123abcd"), "", "uploaded", 12, sumB),
-		remote(3, TempName("someone-else.zip", "0123abcd"), "", "uploaded", 12, sumB),
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	me := runTag{RunIdentity: inputs.RunIdentity{ID: 42, Attempt: 2, Job: "release"}, nonce: "0000beef"}
+	sibling := runTag{RunIdentity: inputs.RunIdentity{ID: 42, Attempt: 2, Job: "release"}, nonce: "1111cafe"}
+	earlier := runTag{RunIdentity: inputs.RunIdentity{ID: 42, Attempt: 1, Job: "release"}, nonce: "2222f00d"}
+	other := runTag{RunIdentity: inputs.RunIdentity{ID: 7, Attempt: 3}, nonce: "3333abcd"}
+	terminal := runTag{nonce: "4444dead"}
+	cases := []struct {
+		name    string
+		asset   string
+		age     time.Duration
+		deleted bool
+	}{
+		{"an earlier attempt of this workflow run", earlier.TempName("app.zip"), time.Minute, true},
+		{"a matrix sibling of this attempt", sibling.TempName("app.zip"), time.Minute, false},
+		{"another workflow run, recent", other.TempName("app.zip"), time.Minute, false},
+		{"another workflow run, past the lease", other.TempName("app.zip"), tempLease + time.Minute, true},
+		{"a run outside a workflow, recent", terminal.TempName("app.zip"), time.Hour, false},
+		{"a run outside a workflow, past the lease", terminal.TempName("app.zip"), tempLease + time.Second, true},
+		{"a temporary copy of a file this run does not have", earlier.TempName("gone.zip"), time.Minute, true},
+		{"no creation time", other.TempName("app.zip"), -1, false},
 	}
-	steps, err := MakePlan(rem, []Local{local("app.zip", "", 10, sumA)}, PlanOptions{Overwrite: true})
-	if err != nil {
-		t.Fatal(err)
+	for _, c := range cases {
+		for _, deleteOther := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/delete_other=%v", c.name, deleteOther), func(t *testing.T) {
+				t.Parallel()
+				tmp := remote(2, c.asset, "", "uploaded", 12, sumB)
+				if c.age >= 0 {
+					tmp.CreatedAt = now.Add(-c.age)
+				}
+				rem := []*Asset{remote(1, "app.zip", "", "uploaded", 10, sumA), tmp}
+				steps, err := MakePlan(rem, []Local{local("app.zip", "", 10, sumA)}, PlanOptions{Overwrite: true, DeleteOther: deleteOther, Me: me, Now: now})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var deleted bool
+				for _, s := range steps {
+					if s.RemoteID == 2 {
+						deleted = s.Op == OpDelete
+					}
+					if s.RemoteID == 1 && s.Op != OpKeep {
+						t.Fatalf("the real asset: %s", FormatPlan(steps))
+					}
+				}
+				if deleted != c.deleted {
+					t.Fatalf("%s deleted = %v, want %v; plan:\n%s", c.asset, deleted, c.deleted, FormatPlan(steps))
+				}
+			})
+		}
 	}
-	if len(steps) != 2 || steps[0].Op != OpKeep || steps[1].Op != OpDelete || steps[1].RemoteID != 2 {
-		t.Fatalf("steps = %s", FormatPlan(steps))
+}
+
+func TestTempNamesParseBack(t *testing.T) {
+	t.Parallel()
+	for _, tag := range []runTag{
+		{RunIdentity: inputs.RunIdentity{ID: 9223372036854775807, Attempt: 3}, nonce: "a1b2c3d4"},
+		{nonce: "a1b2c3d4"},
+	} {
+		name := tag.TempName("my.app-1.0.tar.gz")
+		if assets.GitHubName(name) != name {
+			t.Fatalf("GitHub would rename %s to %s", name, assets.GitHubName(name))
+		}
+		p, ok := parseTemp(name)
+		if !ok || p.base != "my.app-1.0.tar.gz" || p.runID != tag.ID || p.attempt != tag.Attempt || p.nonce != tag.nonce {
+			t.Fatalf("parseTemp(%s) = %+v, %v", name, p, ok)
+		}
+		if _, kind := tag.classify(&Asset{Name: name}, time.Now()); kind != tempMine {
+			t.Fatalf("%s is not its own run's", name)
+		}
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -59,8 +60,21 @@ func (r *run) plan(ctx context.Context, rel *Release, local []Local) (*assetPlan
 	if err := r.digests(ctx, remote, local); err != nil {
 		return nil, err
 	}
-	steps, err := MakePlan(remote, local, PlanOptions{Overwrite: r.j.Overwrite, DeleteOther: r.j.DeleteOther, Words: r.j.Words})
+	now := time.Now()
+	r.noteLiveTemps(remote, now)
+	steps, err := MakePlan(remote, local, PlanOptions{Overwrite: r.j.Overwrite, DeleteOther: r.j.DeleteOther, Words: r.j.Words, Me: r.me, Now: now})
 	return &assetPlan{local: local, listed: listed, steps: steps, err: err}, nil
+}
+
+// noteLiveTemps says which temporary assets the plan leaves to the runs that
+// own them.
+func (r *run) noteLiveTemps(remote []*Asset, now time.Time) {
+	for _, a := range remote {
+		if _, kind := r.me.classify(a, now); kind == tempLive {
+			p, _ := parseTemp(a.Name)
+			r.p.Log.Infof("leaving %s alone: another run (%s) is replacing %s", a.Name, p.owner(), p.base)
+		}
+	}
 }
 
 // digests computes the digests the plan needs: local sha256 only where an asset
@@ -124,7 +138,7 @@ func (r *run) assets(ctx context.Context, rel *Release, plan *assetPlan) error {
 // apply runs steps through an executor, records the assets it uploaded (for
 // failure cleanup) and reports the outcomes.
 func (r *run) apply(ctx context.Context, rel *Release, steps []Step) error {
-	ex := &executor{gh: r.p.GH, log: r.p.Log, rel: rel, parallel: r.j.MaxParallel, meter: r.p.Meter}
+	ex := &executor{gh: r.p.GH, log: r.p.Log, rel: rel, parallel: r.j.MaxParallel, meter: r.p.Meter, tag: r.me}
 	done, err := ex.run(ctx, steps)
 	for _, id := range done.uploaded {
 		r.uploaded[id] = true

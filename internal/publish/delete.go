@@ -1,0 +1,71 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// ErrChangedMeanwhile means an asset the run planned on is no longer what the
+// plan saw: another run renamed, replaced or re-uploaded it in between.
+var ErrChangedMeanwhile = errors.New("changed since this run listed it")
+
+// errConflict marks a run that lost a race to another run with other content.
+var errConflict = errors.New("runs disagree about the content")
+
+// deleteKnown deletes the asset planned, by id, only while it is still the
+// asset the run planned on: the same id, name and size (and digest, when both
+// are known). It reports gone when the asset was already deleted. A name alone
+// never decides a delete: ids are never reused, and the check catches an asset
+// another run renamed or finished since the listing.
+//
+// GitHub has no conditional delete, so the window between the check and the
+// delete stays open for one round trip; the run ownership of temporary assets
+// (temps.go) keeps concurrent runs from planning deletes of each other's work in
+// the first place.
+func (e *executor) deleteKnown(ctx context.Context, planned *Asset) (gone bool, err error) {
+	now, err := e.gh.GetAsset(ctx, planned.ID)
+	if errors.Is(err, ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read asset %d before deleting it: %w", planned.ID, err)
+	}
+	if err := sameAsset(planned, now); err != nil {
+		return false, err
+	}
+	err = e.gh.DeleteAsset(ctx, planned.ID)
+	if errors.Is(err, ErrNotFound) {
+		return true, nil
+	}
+	return false, err
+}
+
+// sameAsset checks that now, read by planned's id, is still the asset planned.
+func sameAsset(planned, now *Asset) error {
+	var diff string
+	switch {
+	case now.ID != planned.ID:
+		diff = fmt.Sprintf("GitHub answered for id %d with asset id %d", planned.ID, now.ID)
+	case now.Name != planned.Name:
+		diff = fmt.Sprintf("it is now named %s", now.Name)
+	case now.Size != planned.Size && planned.State == "uploaded":
+		diff = fmt.Sprintf("it now holds %d bytes, not %d", now.Size, planned.Size)
+	case now.State != planned.State && planned.State != "":
+		diff = fmt.Sprintf("its state is now %q, not %q", now.State, planned.State)
+	case now.SHA256() != "" && planned.SHA256() != "" && now.SHA256() != planned.SHA256():
+		diff = fmt.Sprintf("it now holds sha256:%s, not sha256:%s", now.SHA256(), planned.SHA256())
+	}
+	if diff == "" {
+		return nil
+	}
+	return fmt.Errorf("asset %s (id %d) %w: %s; not deleted, run again to converge", planned.Name, planned.ID, ErrChangedMeanwhile, diff)
+}
+
+// describeContent says what an asset holds, for messages.
+func describeContent(a *Asset) string {
+	if a.SHA256() != "" {
+		return fmt.Sprintf("%d bytes, sha256:%s", a.Size, a.SHA256())
+	}
+	return fmt.Sprintf("%d bytes", a.Size)
+}
