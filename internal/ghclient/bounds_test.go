@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -12,12 +13,15 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/inputs"
 	"github.com/releasekit/release-action/internal/publish"
 	"github.com/releasekit/release-action/internal/retry"
 )
@@ -351,5 +355,286 @@ func TestUploadRefusesALinkSwappedInAfterTheMatch(t *testing.T) {
 	}
 	if len(s.assets) != 0 {
 		t.Fatalf("stored %d assets", len(s.assets))
+	}
+}
+
+// TestRetryBudgetIsSharedByTheRun: once the run has lost its budget to
+// retrying, requests fail at their first failure, saying why.
+func TestRetryBudgetIsSharedByTheRun(t *testing.T) {
+	t.Parallel()
+	var sent atomic.Int32
+	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sent.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(502)
+		io.WriteString(w, `{"message":"Server Error"}`)
+	}))
+	p := retry.Default()
+	p.MaxAttempts, p.BaseDelay, p.MaxDelay = 1000, 10*time.Millisecond, 10*time.Millisecond
+	c := boundsClient(t, srv, Options{Policy: &p, Budget: retry.NewTimeBudget(200 * time.Millisecond)})
+	within(t, 8*time.Second, func() error { _, err := c.GetRelease(t.Context(), 1); return err })
+	first := sent.Load()
+	if first >= 1000 || first < 2 {
+		t.Fatalf("the first request was sent %d times", first)
+	}
+	_, err := c.GetRelease(t.Context(), 2)
+	if err == nil || !strings.Contains(err.Error(), "retry budget") {
+		t.Fatalf("err = %v, want one saying the retry budget is spent", err)
+	}
+	if n := sent.Load() - first; n != 1 {
+		t.Fatalf("after the budget was spent a request was sent %d times, want once", n)
+	}
+}
+
+// partialServer stores an unfinished ("starter") asset for every upload and
+// answers 502, like GitHub when its storage fails mid-upload. Its clock (the
+// Date header and created_at) runs skew ahead of this machine's.
+type partialServer struct {
+	mu      sync.Mutex
+	skew    time.Duration
+	store   bool // uploads leave a starter
+	assets  []map[string]any
+	deleted []int64
+	nextID  int64
+}
+
+func (s *partialServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now().Add(s.skew)
+	w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
+	w.Header().Set("Content-Type", "application/json")
+	switch {
+	case r.Method == http.MethodPost:
+		io.Copy(io.Discard, r.Body)
+		if s.store {
+			s.nextID++
+			s.assets = append(s.assets, map[string]any{"id": 500 + s.nextID, "name": r.URL.Query().Get("name"), "state": "starter", "size": 0,
+				"created_at": now.UTC().Format(time.RFC3339)})
+		}
+		w.WriteHeader(502)
+		io.WriteString(w, `{"message":"Server Error"}`)
+	case r.Method == http.MethodGet:
+		json.NewEncoder(w).Encode(s.assets)
+	case r.Method == http.MethodDelete:
+		var id int64
+		fmt.Sscanf(r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:], "%d", &id)
+		s.deleted = append(s.deleted, id)
+		s.assets = slices.DeleteFunc(s.assets, func(a map[string]any) bool { return a["id"] == float64(id) || a["id"] == id })
+		w.WriteHeader(204)
+	}
+}
+
+func (s *partialServer) left() []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.assets)
+}
+
+func TestFailedUploadRemovesOnlyWhatItCreated(t *testing.T) {
+	t.Parallel()
+	for _, skew := range []time.Duration{0, time.Hour, -time.Hour} {
+		t.Run(fmt.Sprintf("its own starter, server clock off by %s", skew), func(t *testing.T) {
+			t.Parallel()
+			s := &partialServer{skew: skew, store: true}
+			url := newServer(t, s)
+			c := boundsClient(t, url, Options{})
+			rel := &publish.Release{ID: 1, UploadURL: url + "/repos/o/r/releases/1/assets{?name,label}"}
+			_, err := c.UploadAsset(t.Context(), rel, uploadFile(t, "content"))
+			if err == nil {
+				t.Fatal("the upload succeeded")
+			}
+			if left := s.left(); len(left) != 0 {
+				t.Fatalf("the failed upload left %v", left)
+			}
+			if len(s.deleted) != 2 {
+				t.Fatalf("deleted %v, want the starters of both attempts", s.deleted)
+			}
+		})
+	}
+	t.Run("an older unfinished asset of the name is not ours", func(t *testing.T) {
+		t.Parallel()
+		s := &partialServer{}
+		s.assets = []map[string]any{{"id": 9, "name": "app.zip", "state": "starter", "size": 0,
+			"created_at": time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)}}
+		url := newServer(t, s)
+		c := boundsClient(t, url, Options{})
+		rel := &publish.Release{ID: 1, UploadURL: url + "/repos/o/r/releases/1/assets{?name,label}"}
+		_, err := c.UploadAsset(t.Context(), rel, uploadFile(t, "content"))
+		if err == nil || !strings.Contains(err.Error(), "not this run's to delete") {
+			t.Fatalf("err = %v, want one saying the older asset is not this run's", err)
+		}
+		if len(s.deleted) != 0 {
+			t.Fatalf("deleted %v, another run's asset", s.deleted)
+		}
+	})
+}
+
+// TestSizedDownload: the reader of an asset download gives exactly the asset's
+// bytes, and fails on an answer that is longer (announced, sent, or expanded
+// from gzip) or shorter.
+func TestSizedDownload(t *testing.T) {
+	t.Parallel()
+	const asset = "the asset's bytes"
+	for _, tc := range []struct {
+		name   string
+		answer func(w http.ResponseWriter)
+		want   string // "" for success
+	}{
+		{"exact", func(w http.ResponseWriter) { io.WriteString(w, asset) }, ""},
+		{"announced longer", func(w http.ResponseWriter) {
+			w.Header().Set("Content-Length", "1000")
+			io.WriteString(w, asset)
+		}, "announces 1000 bytes"},
+		{"shorter", func(w http.ResponseWriter) {
+			w.Header().Set("Transfer-Encoding", "chunked")
+			io.WriteString(w, asset[:5])
+		}, "sent 5 bytes"},
+		{"longer", func(w http.ResponseWriter) {
+			w.(http.Flusher).Flush()
+			io.WriteString(w, asset+"and more")
+		}, "longer than the asset's"},
+		{"gzip that expands past the size", func(w http.ResponseWriter) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(bomb(64 << 20))
+		}, "longer than the asset's"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			url := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/octet-stream")
+				tc.answer(w)
+			}))
+			c := boundsClient(t, url, Options{})
+			var got []byte
+			err := within(t, 8*time.Second, func() error {
+				rc, err := c.DownloadAsset(t.Context(), 5, int64(len(asset)))
+				if err != nil {
+					return err
+				}
+				defer rc.Close()
+				got, err = io.ReadAll(rc)
+				return err
+			})
+			switch {
+			case tc.want == "" && (err != nil || string(got) != asset):
+				t.Fatalf("download = %q, %v", got, err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			case len(got) > len(asset):
+				t.Fatalf("read %d bytes of a %d-byte asset", len(got), len(asset))
+			}
+		})
+	}
+}
+
+// TestErrorAnswerBombIsCapped: an error answer that expands without end is read
+// up to its cap, and the error says so.
+func TestErrorAnswerBombIsCapped(t *testing.T) {
+	t.Parallel()
+	url := bombServer(t)
+	c := boundsClient(t, url, Options{Timeouts: Timeouts{Header: 20 * time.Second}})
+	_, err := c.call(t.Context(), http.MethodGet, c.repoPath("fail/1"), nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "error answer passed the cap") {
+		t.Fatalf("err = %v, want one saying the error answer passed the cap", err)
+	}
+}
+
+// matchedUpload is an upload of a file matched by internal/assets, as the
+// executor builds it.
+func matchedUpload(t *testing.T, root, pattern string) publish.UploadRequest {
+	t.Helper()
+	files, err := assets.Match(root, []inputs.Pattern{{Glob: pattern}}, true)
+	if err != nil || len(files) != 1 {
+		t.Fatalf("Match = %v, %v", files, err)
+	}
+	f := files[0]
+	return publish.UploadRequest{Path: f.Path, Name: f.StoredName, Size: f.Size, ContentType: f.ContentType, Identity: f.Identity}
+}
+
+// TestUploadSendsOnlyTheFileMatched: whatever is swapped in after the match, at
+// the file's name or at a directory on its path, the upload refuses anything
+// but the file matched, before a byte is sent; a link the match allowed is
+// followed while it still leads to the same file.
+func TestUploadSendsOnlyTheFileMatched(t *testing.T) {
+	t.Parallel()
+	write := func(t *testing.T, path, content string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const content = "the built artefact"
+	outside := func(t *testing.T) string {
+		p := filepath.Join(t.TempDir(), "secret", "app.zip")
+		write(t, p, strings.Repeat("S", len(content)))
+		return p
+	}
+	for _, tc := range []struct {
+		name    string
+		pattern string
+		setup   func(t *testing.T, root string) // before the match
+		swap    func(t *testing.T, root string) // after it
+		want    string                          // "" for an upload of content
+	}{
+		{"unchanged", "dist/app.zip", nil, nil, ""},
+		{"file replaced by a link", "dist/app.zip", nil, func(t *testing.T, root string) {
+			p := filepath.Join(root, "dist", "app.zip")
+			os.Remove(p)
+			if err := os.Symlink(outside(t), p); err != nil {
+				t.Fatal(err)
+			}
+		}, "is now a symbolic link"},
+		{"file replaced by another of the same size", "dist/app.zip", nil, func(t *testing.T, root string) {
+			p := filepath.Join(root, "dist", "app.zip")
+			os.Rename(p, p+".old")
+			write(t, p, strings.Repeat("X", len(content)))
+		}, "no longer the file that was matched"},
+		{"directory replaced by a link", "dist/app.zip", nil, func(t *testing.T, root string) {
+			d := filepath.Join(root, "dist")
+			os.Rename(d, d+".old")
+			if err := os.Symlink(filepath.Dir(outside(t)), d); err != nil {
+				t.Fatal(err)
+			}
+		}, "no longer the file that was matched"},
+		{"a matched link, unchanged", "dist/link.zip", func(t *testing.T, root string) {
+			os.Symlink("app.zip", filepath.Join(root, "dist", "link.zip"))
+		}, nil, ""},
+		{"a matched link, pointed elsewhere", "dist/link.zip", func(t *testing.T, root string) {
+			os.Symlink("app.zip", filepath.Join(root, "dist", "link.zip"))
+		}, func(t *testing.T, root string) {
+			p := filepath.Join(root, "dist", "link.zip")
+			os.Remove(p)
+			os.Symlink(outside(t), p)
+		}, "no longer the file that was matched"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			write(t, filepath.Join(root, "dist", "app.zip"), content)
+			if tc.setup != nil {
+				tc.setup(t, root)
+			}
+			u := matchedUpload(t, root, tc.pattern)
+			if tc.swap != nil {
+				tc.swap(t, root)
+			}
+			s := &stub{}
+			c, rel, _ := newStubClient(t, s)
+			_, err := c.UploadAsset(t.Context(), rel, u)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatal(err)
+			case tc.want == "" && (len(s.assets) != 1 || s.assets[0].Size != int64(len(content))):
+				t.Fatalf("stored %+v", s.assets)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			case tc.want != "" && len(s.calls) != 0:
+				t.Fatalf("sent %v", s.calls)
+			}
+		})
 	}
 }

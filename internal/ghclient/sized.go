@@ -12,11 +12,11 @@ type SizeError struct {
 	Size    int64  // the asset's size, as listed
 	Got     int64  // bytes read, or announced by Content-Length
 	Longer  bool   // the answer went on past Size
-	How     string // "announces", "sent"
+	How     string // "announces" (Content-Length), "sent"; "" when it went on past Size
 }
 
 func (e *SizeError) Error() string {
-	if e.Longer {
+	if e.How == "" {
 		return fmt.Sprintf("download asset %d: the answer is longer than the asset's %d bytes; stopped reading it", e.AssetID, e.Size)
 	}
 	return fmt.Sprintf("download asset %d: the answer %s %d bytes, the asset has %d", e.AssetID, e.How, e.Got, e.Size)
@@ -50,7 +50,7 @@ func (b *sizedBody) Read(p []byte) (int, error) {
 		n, err := b.rc.Read(b.probe[:])
 		switch {
 		case n > 0:
-			b.err = &SizeError{AssetID: b.id, Size: b.size, Longer: true}
+			b.err = &SizeError{AssetID: b.id, Size: b.size, Got: b.size + 1, Longer: true}
 		case err == nil:
 			return 0, nil
 		default:
