@@ -165,6 +165,41 @@ func TestDribbledAnswerHitsTheTotalDeadline(t *testing.T) {
 	})
 }
 
+// TestCrawlingUploadHitsTheTotalDeadline: a server that takes the upload a few
+// bytes at a time, never idle long enough for the idle watchdog, is cut off
+// when the upload falls behind the throughput floor.
+func TestCrawlingUploadHitsTheTotalDeadline(t *testing.T) {
+	t.Parallel()
+	url := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, "[]")
+			return
+		}
+		buf := make([]byte, 100)
+		for {
+			if _, err := r.Body.Read(buf); err != nil {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		w.WriteHeader(201)
+	}))
+	// 1 MiB at the floor of 1 MiB/s: the deadline is 1.5 s, the crawl 200 s. The
+	// idle waits are long: the kernel's buffers may take the whole file at once.
+	c := boundsClient(t, url, Options{Timeouts: Timeouts{Transfer: 500 * time.Millisecond, MinRate: 1 << 20, Total: time.Second,
+		Idle: 10 * time.Second, UploadHeader: 10 * time.Second}})
+	u := uploadFile(t, strings.Repeat("x", 1<<20))
+	rel := &publish.Release{ID: 1, UploadURL: url + "/repos/o/r/releases/1/assets{?name,label}"}
+	err := within(t, 8*time.Second, func() error {
+		_, err := c.UploadAsset(t.Context(), rel, u)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "total deadline of 1.5s") {
+		t.Fatalf("err = %v, want one naming the total deadline", err)
+	}
+}
+
 // TestStalledBodyIsRetriedAFewTimes: a body that stops halfway used to be sent
 // MaxAttempts times, each costing a full idle timeout.
 func TestStalledBodyIsRetriedAFewTimes(t *testing.T) {

@@ -284,9 +284,10 @@ func (c *Client) leftover(ctx context.Context, releaseID int64, name string, sin
 	return nil, false, nil
 }
 
-// partialBound bounds the cleanup of a failed upload, which runs even when the
-// run is being cancelled.
-const partialBound = 10 * time.Second
+// partialBound bounds the cleanup of a failed upload (a listing and a delete),
+// which runs even when the run is being cancelled: short, so that the run's
+// own cleanup still fits before the runner's kill.
+const partialBound = 5 * time.Second
 
 // removePartial removes what a failed upload left on the release: an unfinished
 // asset of its name created no earlier than since. Failing to remove it is
