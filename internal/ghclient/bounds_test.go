@@ -567,6 +567,23 @@ func TestSizedDownload(t *testing.T) {
 	}
 }
 
+// TestHugeHeadersAreRefused: an answer's headers are capped at 1 MiB.
+func TestHugeHeadersAreRefused(t *testing.T) {
+	t.Parallel()
+	url := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := range 4 {
+			w.Header().Set(fmt.Sprintf("X-Pad-%d", i), strings.Repeat("a", 512<<10))
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":1}`)
+	}))
+	c := boundsClient(t, url, Options{})
+	_, err := c.GetRelease(t.Context(), 1)
+	if err == nil || !strings.Contains(err.Error(), "header") {
+		t.Fatalf("err = %v, want the headers refused", err)
+	}
+}
+
 // TestErrorAnswerBombIsCapped: an error answer that expands without end is read
 // up to its cap, and the error says so.
 func TestErrorAnswerBombIsCapped(t *testing.T) {

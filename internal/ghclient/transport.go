@@ -156,6 +156,9 @@ func (c *Client) newHTTPClient(base *http.Client, t Timeouts) *http.Client {
 			MaxIdleConnsPerHost: 32,
 			IdleConnTimeout:     90 * time.Second,
 			TLSHandshakeTimeout: t.TLS,
+			// GitHub's headers are a few KiB; the default allows 10 MB per
+			// answer (decoded, HPACK included) times every request in flight.
+			MaxResponseHeaderBytes: maxHeaderBytes,
 			// The header and body waits are per request (see watch): an upload's
 			// answer may take minutes, a listing's must not.
 		}
@@ -164,6 +167,9 @@ func (c *Client) newHTTPClient(base *http.Client, t Timeouts) *http.Client {
 	hc.CheckRedirect = c.checkRedirect
 	return &hc
 }
+
+// maxHeaderBytes caps an answer's headers.
+const maxHeaderBytes = 1 << 20
 
 // StallError means the other side stopped moving bytes for longer than a timeout,
 // or (Total) moved them so slowly that the attempt passed its total deadline. It
