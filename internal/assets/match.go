@@ -17,13 +17,14 @@ import (
 
 // File is one local file to upload.
 type File struct {
-	Path        string // absolute; for a symbolic link, the link itself (not its target)
-	Rel         string // slash-separated path relative to the base directory, for messages
-	Name        string // base name sent to GitHub
-	StoredName  string // GitHubName(Name): the name the asset will have on the release
-	Label       string // from "path#label"; "" when none
-	Size        int64  // of the content that will be sent (a link's target)
-	ContentType string // ContentType(Name)
+	Path        string   // absolute; for a symbolic link, the link itself (not its target)
+	Rel         string   // slash-separated path relative to the base directory, for messages
+	Name        string   // base name sent to GitHub
+	StoredName  string   // GitHubName(Name): the name the asset will have on the release
+	Label       string   // from "path#label"; "" when none
+	Size        int64    // of the content that will be sent (a link's target)
+	ContentType string   // ContentType(Name)
+	Identity    Identity // the file matched (a link's target), for the upload to check it opens the same one
 }
 
 // Match resolves the files input against dir and returns the files to upload, sorted
@@ -286,7 +287,11 @@ func (m *matcher) file(full string) (File, error) {
 	if err != nil {
 		return File{}, fmt.Errorf("%s is not readable: %w", rel, err)
 	}
+	id, err := identify(full, f)
 	f.Close()
+	if err != nil {
+		return File{}, fmt.Errorf("%s: %w", rel, err)
+	}
 	name := filepath.Base(full)
 	return File{
 		Path:        full,
@@ -296,6 +301,7 @@ func (m *matcher) file(full string) (File, error) {
 		Label:       label,
 		Size:        c.info.Size(),
 		ContentType: ContentType(name),
+		Identity:    id,
 	}, nil
 }
 

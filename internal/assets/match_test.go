@@ -368,6 +368,7 @@ func TestMatchFileFields(t *testing.T) {
 		Label:       "Linux build",
 		Size:        int64(len("dist/My App (x64).tar.gz")),
 		ContentType: "application/gzip",
+		Identity:    identityAt(t, filepath.Join(root, "dist", "My App (x64).tar.gz")),
 	}}
 	if !slices.Equal(got, want) {
 		t.Errorf("Match =\n%+v\nwant\n%+v", got, want)

@@ -60,7 +60,7 @@ func clientCalls(t *testing.T, r *rig, redirect bool) {
 	}
 
 	// Downloads: 200 with the bytes, or 302 to the web host.
-	rc, err := c.DownloadAsset(ctx, bin.ID)
+	rc, err := c.DownloadAsset(ctx, bin.ID, bin.Size)
 	if err != nil {
 		t.Fatal(err)
 	}

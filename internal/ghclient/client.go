@@ -48,11 +48,19 @@ type Options struct {
 	// origins of APIURL and UploadURL, and its CheckRedirect is replaced.
 	HTTPClient *http.Client
 	Timeouts   Timeouts
-	// MaxAnswer caps the bytes read of one JSON answer; 0: 64 MiB (a page of 100
-	// releases with long notes and many assets stays far below it).
+	// MaxAnswer caps the bytes read of one JSON answer, counted after gzip is
+	// undone; 0: 64 MiB. A page of 100 releases with long notes and many assets
+	// stays far below it; a page of 100 releases each at GitHub's 125,000
+	// character body limit with a thousand assets would not, so it is not lower.
 	MaxAnswer int64
-	Policy    *retry.Policy // nil: retry.Default()
-	Gate      *retry.Gate   // nil: a new gate for this client
+	// AnswerMemory bounds the bytes of JSON answers held at once by all the
+	// requests in flight: each answer's first 256 KiB (error answers: 1 MiB) are
+	// its own, and an answer longer than that waits for one of
+	// AnswerMemory/MaxAnswer slots (at least one); 0: MaxAnswer.
+	AnswerMemory int64
+	Policy       *retry.Policy     // nil: retry.Default()
+	Gate         *retry.Gate       // nil: a new gate for this client
+	Budget       *retry.TimeBudget // time the run may lose to retrying; nil: retry.NewTimeBudget(0)
 	// Logf receives one line per retry; nil discards them.
 	Logf func(format string, args ...any)
 }
@@ -72,6 +80,8 @@ type Client struct {
 	repo        string
 	policy      retry.Policy
 	gate        *retry.Gate
+	budget      *retry.TimeBudget
+	bigAnswers  chan struct{} // a slot per answer longer than smallAnswer being read
 	logf        func(string, ...any)
 	// answered is set once a GitHub-shaped answer came back; until then an odd
 	// answer most likely means GITHUB_API_URL points at something else.
@@ -95,7 +105,7 @@ func New(opts Options) (*Client, error) {
 	c := &Client{
 		token: opts.Token, tokenSource: opts.TokenSource, apiURL: strings.TrimRight(opts.APIURL, "/"),
 		trusted: map[string]bool{}, timeouts: opts.Timeouts.withDefaults(), maxAnswer: opts.MaxAnswer,
-		owner: opts.Owner, repo: opts.Repo, gate: opts.Gate, logf: opts.Logf,
+		owner: opts.Owner, repo: opts.Repo, gate: opts.Gate, budget: opts.Budget, logf: opts.Logf,
 	}
 	for _, u := range []*url.URL{api, upload} {
 		if o := origin(u); !c.trusted[o] {
@@ -105,6 +115,10 @@ func New(opts Options) (*Client, error) {
 	}
 	if c.maxAnswer <= 0 {
 		c.maxAnswer = 64 << 20
+	}
+	c.bigAnswers = make(chan struct{}, max(1, opts.AnswerMemory/c.maxAnswer))
+	if c.budget == nil {
+		c.budget = retry.NewTimeBudget(0)
 	}
 	if c.tokenSource == "" {
 		c.tokenSource = `the "token" input (or GITHUB_TOKEN / GH_TOKEN)`
@@ -160,15 +174,17 @@ func (c *Client) call(ctx context.Context, method, path string, body, out any, o
 // the call with an error matching publish.ErrAnswerLost, and the caller finds out
 // whether the request took effect before it sends it again.
 func (c *Client) do(ctx context.Context, method, path string, body, out any, replay bool, opts ...github.RequestOption) (*http.Response, error) {
-	for attempt := 1; ; attempt++ {
+	var at attempts
+	for {
 		if err := c.gate.Wait(ctx); err != nil {
 			return nil, err
 		}
+		at.start()
 		req, err := c.gh.NewRequest(method, path, body, opts...)
 		if err != nil {
 			return nil, err
 		}
-		resp, apiErr, ans := c.send(req.WithContext(ctx), nil)
+		resp, apiErr, ans := c.send(req.WithContext(ctx), nil, c.timeouts.Total)
 		if apiErr == nil {
 			err := c.readJSON(resp, out)
 			if err == nil {
@@ -188,10 +204,23 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any, rep
 		} else if !replay && mayHaveLanded(ctx, ans) {
 			return nil, &answerLostError{err: c.failure(apiErr, ans)}
 		}
-		if !c.backOff(ctx, attempt, apiErr, ans) {
+		if !c.backOff(ctx, &at, apiErr, ans) {
 			return nil, c.failure(apiErr, ans)
 		}
 	}
+}
+
+// attempts is what the retry decision and the run's budget need to know about
+// one request's attempts so far.
+type attempts struct {
+	n      int       // attempts made, the last (failed) one included
+	stalls int       // of them, how many stalled or passed their total deadline
+	began  time.Time // when the last one started
+}
+
+func (a *attempts) start() {
+	a.n++
+	a.began = time.Now()
 }
 
 // mayHaveLanded reports whether a failed attempt may still have done its work:
@@ -214,17 +243,66 @@ func (e *answerLostError) Error() string {
 }
 func (e *answerLostError) Unwrap() []error { return []error{e.err, publish.ErrAnswerLost} }
 
+// smallAnswer is the part of every answer read without a slot: nearly every
+// answer (a release, an asset, a short page) fits.
+const smallAnswer = 256 << 10
+
+// readUpTo appends what r has to buf until r ends or buf holds limit bytes. The
+// buffer doubles but never beyond limit, so a slot holds at most limit bytes
+// and, while growing, the half it grows from.
+func readUpTo(r io.Reader, buf []byte, limit int64) ([]byte, error) {
+	for int64(len(buf)) < limit {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(max(2*int64(cap(buf)), 4096), limit))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
+
+// AnswerTooLargeError is a success answer longer than the cap, counted in the
+// bytes decoded (after gzip is undone), so a small compressed answer that
+// expands without end is cut off at the cap.
+type AnswerTooLargeError struct {
+	Method, URL string
+	Cap         int64
+}
+
+func (e *AnswerTooLargeError) Error() string {
+	return fmt.Sprintf("%s %s: the answer passed the cap of %d bytes (after decompression); refusing to read more", e.Method, e.URL, e.Cap)
+}
+
 // readJSON reads a success answer, at most maxAnswer bytes, and decodes it into
-// out. The body is closed.
+// out. The body is closed. An answer longer than smallAnswer is read only in one
+// of the client's bigAnswers slots, held until it is decoded, so the answers in
+// memory at once stay within AnswerMemory however many requests are in flight.
 func (c *Client) readJSON(resp *http.Response, out any) error {
 	defer resp.Body.Close()
 	req := resp.Request
-	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxAnswer+1))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, smallAnswer+1))
+	if err == nil && len(data) > smallAnswer {
+		select {
+		case c.bigAnswers <- struct{}{}:
+		case <-req.Context().Done():
+			return fmt.Errorf("%s %s: read answer: %w", req.Method, redact(req.URL), context.Cause(req.Context()))
+		}
+		defer func() { <-c.bigAnswers }()
+		data, err = readUpTo(resp.Body, data, c.maxAnswer+1)
+	}
 	if err != nil {
 		return fmt.Errorf("%s %s: read answer: %w", req.Method, redact(req.URL), err)
 	}
 	if int64(len(data)) > c.maxAnswer {
-		return fmt.Errorf("%s %s: answer is longer than %d bytes; refusing to read more", req.Method, redact(req.URL), c.maxAnswer)
+		return &AnswerTooLargeError{Method: req.Method, URL: redact(req.URL), Cap: c.maxAnswer}
 	}
 	if out == nil {
 		return nil
@@ -286,11 +364,17 @@ func (n *noAnswerError) Unwrap() []error { return []error{n.api, n.cause} }
 
 // backOff applies the retry decision for a failed attempt: it reports whether to
 // try again, after waiting as long as the decision says.
-func (c *Client) backOff(ctx context.Context, attempt int, e *publish.APIError, a retry.Answer) bool {
+func (c *Client) backOff(ctx context.Context, at *attempts, e *publish.APIError, a retry.Answer) bool {
+	var se *StallError
+	if errors.As(a.Err, &se) {
+		at.stalls++
+	}
+	a.Stalls = at.stalls
+	attempt := at.n
 	d := c.policy.Decide(attempt, a)
 	e.Retryable = d.Retry
 	if !d.Retry {
-		if d.RateLimited || attempt > 1 {
+		if d.RateLimited || attempt > 1 || a.Stalls > 0 {
 			e.Message = strings.TrimSpace(e.Message + " (" + d.Reason + ")")
 		}
 		return false
@@ -300,10 +384,20 @@ func (c *Client) backOff(ctx context.Context, attempt int, e *publish.APIError, 
 		reason += " (" + e.Message + ")" // which way the connection failed
 	}
 	wait := d.Wait
+	lost := time.Since(at.began)
+	var fits bool
 	if d.RateLimited {
 		// Everyone waits, not just this worker: the limit is per token. The gate
 		// may hold longer than GitHub asked when its wait proved too short.
 		wait = c.gate.Hold(d.Wait)
+		now := time.Now()
+		fits = c.budget.Hold(lost, now, now.Add(wait))
+	} else {
+		fits = c.budget.Spend(lost, wait)
+	}
+	if !fits {
+		e.Message = strings.TrimSpace(e.Message + " (" + d.Reason + "; " + c.budget.Exhausted() + ")")
+		return false
 	}
 	c.logf("%s %s: %s; retrying in %s (attempt %d of %d)", e.Method, e.URL, reason, wait.Round(time.Millisecond), attempt+1, c.policy.MaxAttempts)
 	if d.RateLimited {
@@ -324,8 +418,13 @@ func (c *Client) backOff(ctx context.Context, attempt int, e *publish.APIError, 
 // upload body must keep moving), and the answer's body must keep moving. On
 // failure it returns the error to report and what the retry policy needs to know;
 // the response body is then already closed.
-func (c *Client) send(req *http.Request, up *meter) (*http.Response, *publish.APIError, retry.Answer) {
+func (c *Client) send(req *http.Request, up *meter, total time.Duration) (*http.Response, *publish.APIError, retry.Answer) {
 	ctx, wd := newWatchdog(req.Context())
+	what := "the answer was not complete"
+	if up != nil {
+		what = "the upload and its answer were not complete"
+	}
+	wd.deadline(total, &StallError{What: what, After: total, Total: true})
 	if up != nil {
 		up.watch(wd, c.timeouts)
 	} else {
@@ -349,14 +448,46 @@ func (c *Client) send(req *http.Request, up *meter) (*http.Response, *publish.AP
 		return resp, nil, retry.Answer{}
 	}
 	defer resp.Body.Close()
-	// go-github reads the whole error body: keep a hostile one from filling memory.
+	// go-github reads the whole error body: keep a hostile one, compressed or
+	// not, from filling memory.
+	capped := &cappedReader{r: resp.Body, left: maxErrorAnswer}
 	resp.Body = struct {
 		io.Reader
 		io.Closer
-	}{io.LimitReader(resp.Body, 1<<20), resp.Body}
+	}{capped, resp.Body}
 	e := &publish.APIError{Method: req.Method, URL: redact(req.URL), Status: resp.StatusCode}
 	c.explainStatus(resp, e)
+	if capped.hit {
+		e.Message = strings.TrimSpace(fmt.Sprintf("the error answer passed the cap of %d bytes (after decompression); the rest was not read. %s", maxErrorAnswer, e.Message))
+	}
 	return nil, e, retry.Answer{Status: resp.StatusCode, Header: resp.Header, Message: e.Message}
+}
+
+// maxErrorAnswer caps the bytes read of an error answer; GitHub's are a few
+// hundred bytes.
+const maxErrorAnswer = 1 << 20
+
+// cappedReader reads at most left bytes and notes whether r had more.
+type cappedReader struct {
+	r    io.Reader
+	left int64
+	hit  bool
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		var probe [1]byte
+		if n, _ := c.r.Read(probe[:]); n > 0 {
+			c.hit = true
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
 // explainStatus fills e from GitHub's error body and adds what the user can do
@@ -424,6 +555,12 @@ const (
 // GitHub's ceiling, so a hostile Link header cannot keep the run going for ever.
 // https://docs.github.com/en/rest/using-the-rest-api/using-pagination-in-the-rest-api
 func listAll[T any](ctx context.Context, c *Client, path string) ([]T, error) {
+	return listPages[T](ctx, c, path, nil)
+}
+
+// listPages is listAll that hands each page's answer to onPage (when not nil)
+// before its body is used.
+func listPages[T any](ctx context.Context, c *Client, path string, onPage func(*http.Response)) ([]T, error) {
 	var all []T
 	next := path
 	if strings.Contains(next, "?") {
@@ -437,6 +574,9 @@ func listAll[T any](ctx context.Context, c *Client, path string) ([]T, error) {
 		resp, err := c.call(ctx, http.MethodGet, next, nil, &page)
 		if err != nil {
 			return nil, err
+		}
+		if onPage != nil {
+			onPage(resp)
 		}
 		all = append(all, page...)
 		if len(all) > listCeiling || pages+1 >= listCeiling/perPage && nextLink(resp.Header.Get("Link")) != "" {

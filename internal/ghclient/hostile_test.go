@@ -106,7 +106,7 @@ func TestTokenGoesOnlyToGitHub(t *testing.T) {
 		t.Parallel()
 		srv := hostile.Start(t, hostile.Config{Mode: hostile.ForeignDownload})
 		c, _ := hostileClient(t, srv)
-		rc, err := c.DownloadAsset(t.Context(), 5)
+		rc, err := c.DownloadAsset(t.Context(), 5, int64(len("asset bytes from the storage host")))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +217,7 @@ func TestEndlessAnswerIsAnError(t *testing.T) {
 	srv := hostile.Start(t, hostile.Config{Mode: hostile.EndlessBody})
 	c, _ := hostileClient(t, srv)
 	_, err := c.ListReleases(t.Context())
-	if err == nil || !strings.Contains(err.Error(), "longer than 1048576 bytes") {
+	if err == nil || !strings.Contains(err.Error(), "passed the cap of 1048576 bytes") {
 		t.Fatalf("err = %v, want the size cap", err)
 	}
 }

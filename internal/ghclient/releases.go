@@ -106,25 +106,30 @@ func (c *Client) DeleteAsset(ctx context.Context, id int64) error {
 	return err
 }
 
-// DownloadAsset streams an asset's bytes. GitHub answers either with the bytes or
-// with a 302 to its download host, which is followed; the token is added only for
-// GitHub's own origins (see authTransport), so the download host never gets it.
+// DownloadAsset streams the size bytes of an asset. GitHub answers either with
+// the bytes or with a 302 to its download host, which is followed; the token is
+// added only for GitHub's own origins (see authTransport), so the download host
+// never gets it. The attempt has a total deadline scaled to size, and the reader
+// fails as soon as the answer turns out longer or shorter than size (see
+// sizedBody), so an endless answer is never read past the asset's size.
 // https://docs.github.com/en/rest/releases/assets#get-a-release-asset
-func (c *Client) DownloadAsset(ctx context.Context, id int64) (io.ReadCloser, error) {
-	for attempt := 1; ; attempt++ {
+func (c *Client) DownloadAsset(ctx context.Context, id, size int64) (io.ReadCloser, error) {
+	var at attempts
+	for {
 		if err := c.gate.Wait(ctx); err != nil {
 			return nil, err
 		}
+		at.start()
 		req, err := c.gh.NewRequest(http.MethodGet, c.repoPath("releases/assets/%d", id), nil)
 		if err != nil {
 			return nil, err
 		}
 		req.Header.Set("Accept", "application/octet-stream")
-		resp, apiErr, ans := c.send(req.WithContext(allowForeignRedirect(ctx)), nil)
+		resp, apiErr, ans := c.send(req.WithContext(allowForeignRedirect(ctx)), nil, c.timeouts.transfer(size))
 		if apiErr == nil {
-			return resp.Body, nil
+			return newSizedBody(resp, id, size)
 		}
-		if !c.backOff(ctx, attempt, apiErr, ans) {
+		if !c.backOff(ctx, &at, apiErr, ans) {
 			return nil, fmt.Errorf("download asset %d: %w", id, c.failure(apiErr, ans))
 		}
 	}

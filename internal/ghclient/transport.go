@@ -14,12 +14,29 @@ import (
 )
 
 // Timeouts bound every wait on the network. A zero field takes its default.
+//
+// The first five bound one wait each (idle time); the last three bound the whole
+// of one attempt, from the connect to the answer's last byte, so that a server
+// that sends one byte just before each idle timeout cannot hold a request open:
+// a JSON request ends within Total, an upload or an asset download of n bytes
+// within Transfer + n/MinRate.
 type Timeouts struct {
 	Connect      time.Duration // TCP connect; default 10s
 	TLS          time.Duration // TLS handshake; default 10s
 	Header       time.Duration // from sending a request to its answer's headers; default 60s
 	UploadHeader time.Duration // from an upload's last byte to its answer; default 5m (GitHub stores the file first)
 	Idle         time.Duration // no byte moving, either way, on a body; default 60s
+
+	// Total is the whole of a request with a JSON answer (the largest is a
+	// page of 100 releases); default 3m: Header plus two minutes for the body.
+	Total time.Duration
+	// Transfer is the fixed part of an upload's or a download's total deadline;
+	// default 10m: UploadHeader's five minutes and as many for the rest.
+	Transfer time.Duration
+	// MinRate is the slowest transfer, in bytes a second, that counts as
+	// progress: default 64 KiB/s (half a megabit), so 1 GiB may take 4.6 hours,
+	// within a GitHub-hosted job's six.
+	MinRate int64
 }
 
 func (t Timeouts) withDefaults() Timeouts {
@@ -33,7 +50,17 @@ func (t Timeouts) withDefaults() Timeouts {
 	def(&t.Header, 60*time.Second)
 	def(&t.UploadHeader, 5*time.Minute)
 	def(&t.Idle, 60*time.Second)
+	def(&t.Total, 3*time.Minute)
+	def(&t.Transfer, 10*time.Minute)
+	if t.MinRate <= 0 {
+		t.MinRate = 64 << 10
+	}
 	return t
+}
+
+// transfer is the total deadline of an upload or a download of size bytes.
+func (t Timeouts) transfer(size int64) time.Duration {
+	return t.Transfer + time.Duration(float64(max(size, 0))/float64(t.MinRate)*float64(time.Second))
 }
 
 // origin is scheme://host:port with the default port written out, so that
@@ -129,6 +156,9 @@ func (c *Client) newHTTPClient(base *http.Client, t Timeouts) *http.Client {
 			MaxIdleConnsPerHost: 32,
 			IdleConnTimeout:     90 * time.Second,
 			TLSHandshakeTimeout: t.TLS,
+			// GitHub's headers are a few KiB; the default allows 10 MB per
+			// answer (decoded, HPACK included) times every request in flight.
+			MaxResponseHeaderBytes: maxHeaderBytes,
 			// The header and body waits are per request (see watch): an upload's
 			// answer may take minutes, a listing's must not.
 		}
@@ -138,14 +168,23 @@ func (c *Client) newHTTPClient(base *http.Client, t Timeouts) *http.Client {
 	return &hc
 }
 
-// StallError means the other side stopped moving bytes for longer than a timeout.
-// It is a transport failure like a dropped connection, so it is retried.
+// maxHeaderBytes caps an answer's headers.
+const maxHeaderBytes = 1 << 20
+
+// StallError means the other side stopped moving bytes for longer than a timeout,
+// or (Total) moved them so slowly that the attempt passed its total deadline. It
+// is a transport failure like a dropped connection, so it is retried, a few
+// times only (retry.Policy.MaxStalls).
 type StallError struct {
 	What  string
 	After time.Duration
+	Total bool // the total deadline, not an idle one
 }
 
 func (e *StallError) Error() string {
+	if e.Total {
+		return fmt.Sprintf("%s within the request's total deadline of %s (the server sends or takes bytes too slowly); giving up on this attempt", e.What, e.After)
+	}
 	return fmt.Sprintf("%s for %s; giving up on this attempt", e.What, e.After)
 }
 
@@ -157,6 +196,14 @@ type watchdog struct {
 	mu     sync.Mutex
 	timer  *time.Timer
 	cause  error
+	total  *time.Timer
+}
+
+// deadline ends the request with cause after d, whatever moves meanwhile.
+func (w *watchdog) deadline(d time.Duration, cause *StallError) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.total = time.AfterFunc(d, func() { w.cancel(cause) })
 }
 
 func newWatchdog(parent context.Context) (context.Context, *watchdog) {
@@ -194,9 +241,14 @@ func (w *watchdog) fire() {
 	w.cancel(cause)
 }
 
-// release stops the timer and frees the context.
+// release stops the timers and frees the context.
 func (w *watchdog) release() {
 	w.pause()
+	w.mu.Lock()
+	if w.total != nil {
+		w.total.Stop()
+	}
+	w.mu.Unlock()
 	w.cancel(context.Canceled)
 }
 

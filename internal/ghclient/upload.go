@@ -26,20 +26,36 @@ var ErrDigestMismatch = errors.New("digest mismatch")
 
 // UploadAsset streams u.Path to the release. The file is reopened for every attempt
 // (a request body cannot be replayed), and what a failed attempt left behind is
-// cleaned up before the next one: GitHub may keep an empty "starter" asset that
-// blocks the name after a 502 or a dropped connection.
+// cleaned up before the next one and when the upload fails for good: GitHub may
+// keep an unfinished "starter" asset that blocks the name after a 502 or a
+// dropped connection. Only what this call created is removed: an unfinished
+// asset of the name created no earlier than its first attempt (see leftover),
+// or one whose id an answer to it named (see verify); never an asset found by
+// its name alone, which may be another run's upload in flight.
 // https://docs.github.com/en/rest/releases/assets#upload-a-release-asset
 func (c *Client) UploadAsset(ctx context.Context, rel *publish.Release, u publish.UploadRequest) (*publish.Asset, error) {
 	target, err := c.uploadTarget(rel, u)
 	if err != nil {
 		return nil, err
 	}
-	for attempt := 1; ; attempt++ {
+	var at attempts
+	var since time.Time // when the first attempt started, on this machine's clock
+	for {
 		if err := c.gate.Wait(ctx); err != nil {
+			if !since.IsZero() {
+				c.removePartial(ctx, rel.ID, u.Name, since)
+			}
 			return nil, err
+		}
+		at.start()
+		if since.IsZero() {
+			since = at.began
 		}
 		res, err := c.uploadOnce(ctx, target, u)
 		if err != nil {
+			if res != nil && res.started {
+				c.removePartial(ctx, rel.ID, u.Name, since)
+			}
 			return nil, err
 		}
 		if res.err == nil {
@@ -48,17 +64,20 @@ func (c *Client) UploadAsset(ctx context.Context, rel *publish.Release, u publis
 		if publish.IsAlreadyExists(res.err, "ReleaseAsset") {
 			return nil, res.err
 		}
-		if !c.backOff(ctx, attempt, res.err, res.answer) {
+		if !c.backOff(ctx, &at, res.err, res.answer) {
+			c.removePartial(ctx, rel.ID, u.Name, since)
 			return nil, res.err
 		}
-		left, err := c.leftover(ctx, rel.ID, u.Name)
+		left, ours, err := c.leftover(ctx, rel.ID, u.Name, since)
 		if err != nil {
 			return nil, fmt.Errorf("look for what the failed upload of %s left: %w", u.Name, err)
 		}
 		switch {
 		case left == nil:
+		case left.State != "uploaded" && !ours:
+			return nil, fmt.Errorf("upload %s: the release holds an unfinished asset of that name (id %d, state %q) created before this upload began, perhaps another run's upload in flight; it is not this run's to delete: %w", u.Name, left.ID, left.State, res.err)
 		case left.State != "uploaded":
-			c.logf("deleting broken asset %s (state %q) left by the failed upload", left.Name, left.State)
+			c.logf("deleting broken asset %s (id %d, state %q) left by the failed upload", left.Name, left.ID, left.State)
 			if err := c.DeleteAsset(ctx, left.ID); err != nil && !errors.Is(err, publish.ErrNotFound) {
 				return nil, fmt.Errorf("delete broken asset %s: %w", left.Name, err)
 			}
@@ -79,15 +98,16 @@ func (c *Client) UploadAsset(ctx context.Context, rel *publish.Release, u publis
 }
 
 type uploadResult struct {
-	asset  *publish.Asset
-	sum    string // sha256 of the bytes read from disk
-	sent   int64
-	err    *publish.APIError
-	answer retry.Answer
+	started bool // the request was sent: GitHub may hold an unfinished asset
+	asset   *publish.Asset
+	sum     string // sha256 of the bytes read from disk
+	sent    int64
+	err     *publish.APIError
+	answer  retry.Answer
 }
 
 func (c *Client) uploadOnce(ctx context.Context, target string, u publish.UploadRequest) (*uploadResult, error) {
-	f, err := openRegular(u.Path, u.Size)
+	f, err := openMatched(u)
 	if err != nil {
 		return nil, fmt.Errorf("upload %s: %w", u.Name, err)
 	}
@@ -103,16 +123,17 @@ func (c *Client) uploadOnce(ctx context.Context, target string, u publish.Upload
 	if err != nil {
 		return nil, err
 	}
-	resp, apiErr, ans := c.send(req.WithContext(ctx), body)
+	resp, apiErr, ans := c.send(req.WithContext(ctx), body, c.timeouts.transfer(u.Size))
 	if body.err != nil {
 		// The file changed under the upload; GitHub got an incomplete body, which
-		// it does not store, and trying again would send the changed file.
+		// it does not store (it may keep a starter), and trying again would send
+		// the changed file.
 		if resp != nil {
 			resp.Body.Close()
 		}
-		return nil, fmt.Errorf("upload %s: %w", u.Name, body.err)
+		return &uploadResult{started: true}, fmt.Errorf("upload %s: %w", u.Name, body.err)
 	}
-	res := &uploadResult{sum: hex.EncodeToString(body.h.Sum(nil)), sent: body.n, err: apiErr, answer: ans}
+	res := &uploadResult{started: true, sum: hex.EncodeToString(body.h.Sum(nil)), sent: body.n, err: apiErr, answer: ans}
 	if apiErr != nil {
 		return res, nil
 	}
@@ -136,25 +157,41 @@ func (c *Client) holds(ctx context.Context, a *publish.Asset, sum string) (bool,
 	if d := a.SHA256(); d != "" {
 		return d == sum, nil
 	}
-	rc, err := c.DownloadAsset(ctx, a.ID)
+	rc, err := c.DownloadAsset(ctx, a.ID, a.Size)
 	if err != nil {
 		return false, err
 	}
 	defer rc.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, io.LimitReader(rc, a.Size+1)); err != nil {
+	if _, err := io.Copy(h, rc); err != nil {
 		return false, fmt.Errorf("download asset %s: %w", a.Name, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)) == sum, nil
 }
 
-// openRegular opens path for an upload and checks, on the descriptor that will be
-// read, that it is a regular file of the planned size. O_NONBLOCK keeps a FIFO
-// swapped in since the plan from blocking the open; it changes nothing for a
-// regular file.
-func openRegular(path string, size int64) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+// openMatched opens the file of an upload and checks, on the descriptor that
+// will be read, that it is the file matched: a regular file, the same one (device
+// and inode, u.Identity) as when the files were matched, of the planned size.
+//
+// The last component is opened without following a symbolic link unless the
+// matched path was itself a link (which the matcher vetted under the user's
+// follow_symlinks), so a file replaced by a link since the match is refused
+// before anything is read. A directory on the path swapped for a link is not
+// refused by the open (the user may have named a linked directory), but it
+// leads to another file, which the identity check refuses. O_NONBLOCK keeps a
+// FIFO swapped in since the plan from blocking the open; it changes nothing for
+// a regular file.
+func openMatched(u publish.UploadRequest) (*os.File, error) {
+	path := u.Path
+	flags := os.O_RDONLY | syscall.O_NONBLOCK
+	if !u.Identity.Link {
+		flags |= noFollow
+	}
+	f, err := os.OpenFile(path, flags, 0)
 	if err != nil {
+		if st, lerr := os.Lstat(path); lerr == nil && st.Mode()&os.ModeSymlink != 0 && !u.Identity.Link {
+			return nil, fmt.Errorf("%s was a regular file when the files were matched and is now a symbolic link; refusing to follow it", path)
+		}
 		return nil, err
 	}
 	st, err := f.Stat()
@@ -162,13 +199,24 @@ func openRegular(path string, size int64) (*os.File, error) {
 		f.Close()
 		return nil, err
 	}
-	switch {
-	case !st.Mode().IsRegular():
+	if !st.Mode().IsRegular() {
 		f.Close()
 		return nil, fmt.Errorf("%s is no longer a regular file (%s); refusing to read it", path, st.Mode().Type())
-	case st.Size() != size:
+	}
+	if u.Identity.Known() {
+		id, err := assets.IdentityOf(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if !id.Same(u.Identity) {
+			f.Close()
+			return nil, fmt.Errorf("%s is no longer the file that was matched (%s then, %s now): it, or a directory on its path, was replaced; refusing to upload it", path, u.Identity, id)
+		}
+	}
+	if st.Size() != u.Size {
 		f.Close()
-		return nil, fmt.Errorf("%s changed size while the action ran (%d bytes, planned %d); nothing was sent", path, st.Size(), size)
+		return nil, fmt.Errorf("%s changed size while the action ran (%d bytes, planned %d); nothing was sent", path, st.Size(), u.Size)
 	}
 	return f, nil
 }
@@ -195,19 +243,71 @@ func (c *Client) verify(ctx context.Context, res *uploadResult, u publish.Upload
 	return nil, fmt.Errorf("upload %s: %w: %s", u.Name, ErrDigestMismatch, bad)
 }
 
-// leftover finds the asset that an upload of name would have created.
-func (c *Client) leftover(ctx context.Context, releaseID int64, name string) (*publish.Asset, error) {
-	list, err := c.ListAssets(ctx, releaseID)
+// stampedAsset is an asset with the time GitHub created it, which tells what an
+// upload left from what was there before it.
+type stampedAsset struct {
+	publish.Asset
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// leftover finds the asset that an upload of name would have created, and
+// whether it was created no earlier than since, the local time the upload's
+// first attempt started. GitHub's created_at is on GitHub's clock, to the second;
+// since is moved to that clock with the Date header of the listing's first page
+// (the listing's Date, less the time elapsed here since since), so a runner
+// whose clock is off does not take another run's asset for its own. Without a
+// Date header the local clock is used.
+func (c *Client) leftover(ctx context.Context, releaseID int64, name string, since time.Time) (*publish.Asset, bool, error) {
+	var date time.Time
+	var received time.Time
+	list, err := listPages[*stampedAsset](ctx, c, c.repoPath("releases/%d/assets", releaseID), func(resp *http.Response) {
+		if received.IsZero() {
+			received = time.Now()
+			date, _ = http.ParseTime(resp.Header.Get("Date"))
+		}
+	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
+	start := since
+	if !date.IsZero() {
+		start = date.Add(-received.Sub(since))
+	}
+	start = start.Truncate(time.Second)
 	stored := assets.GitHubName(name)
 	for _, a := range list {
 		if a.Name == stored {
-			return a, nil
+			asset := a.Asset
+			return &asset, !a.CreatedAt.Before(start), nil
 		}
 	}
-	return nil, nil
+	return nil, false, nil
+}
+
+// partialBound bounds the cleanup of a failed upload (a listing and a delete),
+// which runs even when the run is being cancelled: short, so that the run's
+// own cleanup still fits before the runner's kill.
+const partialBound = 5 * time.Second
+
+// removePartial removes what a failed upload left on the release: an unfinished
+// asset of its name created no earlier than since. Failing to remove it is
+// logged; the upload's own error is what the caller reports.
+func (c *Client) removePartial(ctx context.Context, releaseID int64, name string, since time.Time) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), partialBound)
+	defer cancel()
+	left, ours, err := c.leftover(ctx, releaseID, name, since)
+	switch {
+	case err != nil:
+		c.logf("could not look for what the failed upload of %s left: %v", name, err)
+	case left == nil || left.State == "uploaded":
+	case !ours:
+		c.logf("leaving the unfinished asset %s (id %d, state %q): it was created before this upload began", left.Name, left.ID, left.State)
+	default:
+		c.logf("deleting the unfinished asset %s (id %d, state %q) left by the failed upload", left.Name, left.ID, left.State)
+		if err := c.DeleteAsset(ctx, left.ID); err != nil && !errors.Is(err, publish.ErrNotFound) {
+			c.logf("could not delete the unfinished asset %s: %v", left.Name, err)
+		}
+	}
 }
 
 // uploadTarget expands the release's upload_url template (RFC 6570, "{?name,label}").

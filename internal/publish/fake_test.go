@@ -445,7 +445,7 @@ func (f *fakeGitHub) DeleteAsset(_ context.Context, id int64) error {
 	return nil
 }
 
-func (f *fakeGitHub) DownloadAsset(_ context.Context, id int64) (io.ReadCloser, error) {
+func (f *fakeGitHub) DownloadAsset(_ context.Context, id, size int64) (io.ReadCloser, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.call("DownloadAsset"); err != nil {
@@ -454,6 +454,10 @@ func (f *fakeGitHub) DownloadAsset(_ context.Context, id int64) (io.ReadCloser, 
 	b, ok := f.content[id]
 	if !ok {
 		return nil, notFound(fmt.Sprint("assets/", id))
+	}
+	if int64(len(b)) != size {
+		// The adapter's reader fails on an answer of another length than asked.
+		return nil, fmt.Errorf("download asset %d: the answer has %d bytes, the asset %d", id, len(b), size)
 	}
 	return io.NopCloser(bytes.NewReader(b)), nil
 }

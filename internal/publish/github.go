@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/releasekit/release-action/internal/assets"
 )
 
 // Release is the part of a GitHub release the action reads.
@@ -84,6 +86,11 @@ type UploadRequest struct {
 	Label       string
 	ContentType string
 	Size        int64
+	// Identity is the file matched (assets.File.Identity): the adapter refuses
+	// to send a file that is not that one, and follows a symbolic link at Path
+	// only when the matched path was one. Zero: unknown, only the kind and the
+	// size are checked, and no link is followed.
+	Identity assets.Identity
 	// Progress, when set, is called with the number of bytes just sent.
 	Progress func(n int64)
 }
@@ -121,8 +128,10 @@ type GitHub interface {
 	UpdateAsset(ctx context.Context, assetID int64, name, label *string) (*Asset, error)
 	DeleteAsset(ctx context.Context, assetID int64) error
 	// DownloadAsset streams an asset's content (following GitHub's 302 to its
-	// download host). The caller closes the reader.
-	DownloadAsset(ctx context.Context, assetID int64) (io.ReadCloser, error)
+	// download host), which must be size bytes: the reader fails when the
+	// answer is longer or shorter, and never reads more than size+1 bytes. The
+	// caller closes the reader.
+	DownloadAsset(ctx context.Context, assetID, size int64) (io.ReadCloser, error)
 
 	GitRefs // tags and commits (gitapi.go)
 }

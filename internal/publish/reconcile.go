@@ -235,9 +235,10 @@ func hashLocal(l *Local) (string, int64, error) {
 	return sum, n, nil
 }
 
-// hashRemote downloads an asset GitHub reports no digest for and hashes it.
+// hashRemote downloads an asset GitHub reports no digest for and hashes it,
+// reading no more than its listed size.
 func hashRemote(ctx context.Context, gh GitHub, a *Asset) (string, error) {
-	rc, err := gh.DownloadAsset(ctx, a.ID)
+	rc, err := gh.DownloadAsset(ctx, a.ID, a.Size)
 	if err != nil {
 		return "", err
 	}

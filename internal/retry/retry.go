@@ -29,6 +29,10 @@ type Policy struct {
 	// MaxWait is the longest single wait worth making; a rate limit that resets
 	// later than this fails the run instead of hanging the job.
 	MaxWait time.Duration
+	// MaxStalls is how many attempts of one request may end in a stall or a
+	// dribble (Answer.Stalls) before it is not tried again; 0 means no limit
+	// beyond MaxAttempts. Each costs a full timeout, so few are worth making.
+	MaxStalls int
 
 	Now  func() time.Time // defaults to time.Now
 	Rand func() float64   // in [0,1); defaults to the clock's nanoseconds, spread enough for jitter
@@ -42,6 +46,7 @@ func Default() Policy {
 		MaxDelay:      30 * time.Second,
 		LimitFallback: 60 * time.Second,
 		MaxWait:       15 * time.Minute,
+		MaxStalls:     3,
 	}
 }
 
@@ -51,6 +56,9 @@ type Answer struct {
 	Header  http.Header // may be nil
 	Message string      // the "message" of GitHub's error body
 	Err     error       // transport error, when Status is 0
+	// Stalls counts the attempts of this request, this one included, that
+	// ended because the answer stalled or passed its total deadline.
+	Stalls int
 }
 
 // Decision says whether to try again and after how long.
@@ -66,6 +74,11 @@ type Decision struct {
 func (p Policy) Decide(attempt int, a Answer) Decision {
 	d := p.classify(a)
 	if !d.Retry {
+		return d
+	}
+	if p.MaxStalls > 0 && a.Stalls >= p.MaxStalls {
+		d.Retry = false
+		d.Reason += ": giving up after " + strconv.Itoa(a.Stalls) + " attempts whose answer stalled or came too slowly"
 		return d
 	}
 	if attempt >= p.MaxAttempts {
