@@ -167,7 +167,7 @@ func (e *executor) adoptRace(ctx context.Context, s Step, cause error) (outcome,
 			// The other run's upload is ours too: kept, not uploaded.
 			return outcome{step: s, asset: a, action: ActionKept}, nil
 		}
-		return outcome{}, fmt.Errorf("upload %s: another run uploaded different content under this name at the same time; run again to converge: %w", s.Name, cause)
+		return outcome{}, fmt.Errorf("upload %s: another run uploaded different content under this name at the same time (%s); run again to converge: %w (%w)", s.Name, describeContent(a), errConflict, cause)
 	}
 	return outcome{}, fmt.Errorf("upload %s: %w", s.Name, cause)
 }

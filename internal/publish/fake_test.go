@@ -44,7 +44,7 @@ type fakeGitHub struct {
 	afterCreate func()
 	// afterUpload runs, locked, after each UploadAsset.
 	afterUpload func()
-	// before runs, unlocked, as GetAsset, UpdateAsset and DeleteAsset are
+	// before runs, unlocked, as UploadAsset, GetAsset, UpdateAsset and DeleteAsset are
 	// called, with the method's name: another run acts there.
 	before func(method string)
 }
@@ -347,6 +347,7 @@ func (f *fakeGitHub) ListAssets(_ context.Context, releaseID int64) ([]*Asset, e
 }
 
 func (f *fakeGitHub) UploadAsset(_ context.Context, rel *Release, u UploadRequest) (*Asset, error) {
+	f.hook("UploadAsset")
 	b, err := os.ReadFile(u.Path)
 	if err != nil {
 		return nil, err

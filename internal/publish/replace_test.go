@@ -103,6 +103,38 @@ func TestConcurrentReplacement(t *testing.T) {
 	}
 }
 
+// TestUploadRaceKeepsOnlyTheSameBytes: a new name that another run uploads
+// between this run's plan and its upload (GitHub answers 422) counts as this
+// run's only when it holds the same bytes.
+func TestUploadRaceKeepsOnlyTheSameBytes(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		theirs string
+		err    error
+	}{{theirs: "a"}, {theirs: "other bytes", err: errConflict}} {
+		t.Run(tc.theirs, func(t *testing.T) {
+			t.Parallel()
+			f := newFake()
+			rel := f.seed(Release{TagName: "v1"})
+			once(f, rel.ID, nil, "UploadAsset", func(f *fakeGitHub, relID int64, _ *Asset) {
+				f.mu.Lock()
+				defer f.mu.Unlock()
+				f.storeAsset(relID, "a.zip", "", []byte(tc.theirs))
+			})
+			res, log, err := runJob(t, f, oneFileJob(t))
+			if tc.err == nil && err != nil || tc.err != nil && !errors.Is(err, tc.err) {
+				t.Fatalf("err = %v, want %v\nlog:\n%s", err, tc.err, log)
+			}
+			if got := f.assetNames(rel.ID); !slices.Equal(got, []string{"a.zip"}) {
+				t.Fatalf("assets %v", got)
+			}
+			if tc.err == nil && (len(res.Assets) != 1 || res.Assets[0].Action != ActionKept) {
+				t.Fatalf("assets output %+v, want a.zip kept", res.Assets)
+			}
+		})
+	}
+}
+
 // TestLiveTemporaryCopyIsLeftAlone: a run that finds another live run's
 // temporary copy does not delete it, even with delete_other_assets; one that
 // finds an earlier attempt's copy of its own workflow run removes it.
