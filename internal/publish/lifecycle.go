@@ -194,6 +194,7 @@ func (r *run) find(ctx context.Context) (*Release, error) {
 	rel, err := gh.ReleaseByTag(ctx, r.j.Tag)
 	if err == nil {
 		log.Infof("found published release %d for %s", rel.ID, r.j.Tag)
+		r.sweepIfRerun(ctx, rel)
 		return rel, nil
 	}
 	if !errors.Is(err, ErrNotFound) {
@@ -209,6 +210,7 @@ func (r *run) find(ctx context.Context) (*Release, error) {
 	}
 	pub, drafts := forTag(all, r.j.Tag)
 	if pub != nil {
+		r.sweep(ctx, pub, all)
 		return pub, nil
 	}
 	if len(drafts) == 0 {
@@ -305,7 +307,19 @@ func (r *run) create(ctx context.Context) (*Release, error) {
 		return nil, fmt.Errorf("delete duplicate draft %d: %w", rel.ID, err)
 	}
 	r.res.Created = false
+	r.sweep(ctx, pub, without(all, rel.ID))
 	return winner, nil
+}
+
+// without returns the releases of all but the one with id.
+func without(all []*Release, id int64) []*Release {
+	var out []*Release
+	for _, rel := range all {
+		if rel.ID != id {
+			out = append(out, rel)
+		}
+	}
+	return out
 }
 
 // update sends only the fields the user set that differ from the release.
