@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/releasekit/release-action/internal/inputs"
@@ -566,9 +565,7 @@ func TestMatchSpecialFiles(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	makeTree(t, root, []node{{path: "dist/app.zip"}})
-	if err := syscall.Mkfifo(filepath.Join(root, "dist", "pipe"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	pipe := "dist/" + makeSpecial(t, filepath.Join(root, "dist"), "pipe")
 	tests := []struct {
 		name     string
 		patterns []string
@@ -582,8 +579,8 @@ func TestMatchSpecialFiles(t *testing.T) {
 		},
 		{
 			name:     "fifo named literally",
-			patterns: []string{"dist/pipe"},
-			errs:     []string{`pattern "dist/pipe": dist/pipe is not a regular file`},
+			patterns: []string{pipe},
+			errs:     []string{`pattern "` + pipe + `": ` + pipe + ` is not a regular file`},
 		},
 	}
 	for _, tt := range tests {
