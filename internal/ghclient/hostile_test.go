@@ -364,7 +364,7 @@ func TestEchoedTokenAndCommandsAreHarmlessInTheLog(t *testing.T) {
 	log.Mask(hostileToken)
 	log.Errorf("%v", err)
 	log.Infof("%v", err)
-	out := strings.Replace(b.String(), "::add-mask::"+hostileToken+"\n", "", 1)
+	out := strings.Replace(b.String(), "::add-mask::"+hostileToken+eol, "", 1)
 	if strings.Contains(out, hostileToken) {
 		t.Fatalf("token printed:\n%s", out)
 	}

@@ -19,3 +19,6 @@ func swapSpecial(t testing.TB, path string) string {
 	}
 	return path
 }
+
+// eol ends a workflow command line.
+const eol = "\n"

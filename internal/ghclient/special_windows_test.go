@@ -17,3 +17,6 @@ func swapSpecial(t testing.TB, path string) string {
 	}
 	return nul
 }
+
+// eol ends a workflow command line: go-githubactions writes \r\n on Windows.
+const eol = "\r\n"
