@@ -38,7 +38,7 @@ func TestLoggerInActions(t *testing.T) {
 		"::debug::plan: 3 steps",
 		"",
 	}, "\n")
-	if got := b.String(); got != want {
+	if got := lf(b.String()); got != want {
 		t.Errorf("log:\n%s\nwant:\n%s", got, want)
 	}
 }
@@ -56,7 +56,7 @@ func TestLoggerPlain(t *testing.T) {
 	l.Errorf("bad: %s", "100%")
 	l.Debugf("hidden")
 	want := "== Upload\nuploading a.tgz\nnotice: created v1\nwarning: careful\nerror: bad: 100%\n"
-	if got := b.String(); got != want {
+	if got := lf(b.String()); got != want {
 		t.Errorf("log:\n%q\nwant:\n%q", got, want)
 	}
 

@@ -27,7 +27,7 @@ func TestLoggerRedactsEverywhere(t *testing.T) {
 		l.Noticef("%s", echo)
 		l.Debugf("%s", echo)
 		l.Group(echo)
-		out := b.String()
+		out := lf(b.String())
 		if name == "workflow" {
 			// The one place the secret must appear: the mask command itself.
 			out = strings.Replace(out, "::add-mask::"+secret+"\n", "", 1)

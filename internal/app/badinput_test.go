@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/releasekit/release-action/internal/actiontest"
@@ -41,11 +40,9 @@ func TestBadInput(t *testing.T) {
 		{name: "no match with fail_on_unmatched_files", in: map[string]string{"files": "dist/*.nothing"}, want: []string{`"files"`, "dist/*.nothing"}, offline: true},
 		{name: "missing working_directory", in: map[string]string{"working_directory": "/does/not/exist", "files": "*"}, want: []string{`"working_directory"`, "/does/not/exist"}, offline: true},
 		{name: "a directory as a file", in: map[string]string{"files": "dist"}, want: []string{`"files"`, "directory"}, offline: true},
-		{name: "a FIFO as a file", in: map[string]string{"files": "pipe"}, setup: func(h *actiontest.Harness) {
-			if err := syscall.Mkfifo(filepath.Join(h.WS, "pipe"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}, want: []string{`"files"`, "pipe"}, offline: true},
+		{name: "a FIFO as a file", in: map[string]string{"files": special("pipe")}, setup: func(h *actiontest.Harness) {
+			makeSpecial(t, h.WS, "pipe")
+		}, want: []string{`"files"`, special("pipe")}, offline: true},
 		{name: "a broken link as a file", in: map[string]string{"files": "gone.zip"}, setup: func(h *actiontest.Harness) {
 			if err := os.Symlink(filepath.Join(h.WS, "missing-target"), filepath.Join(h.WS, "gone.zip")); err != nil {
 				t.Fatal(err)
@@ -71,16 +68,12 @@ func TestBadInput(t *testing.T) {
 		{name: "invalid GITHUB_API_URL", in: map[string]string{"GITHUB_API_URL": "not a url"}, want: []string{"GITHUB_API_URL"}, offline: true},
 		{name: "GITHUB_API_URL with another scheme", in: map[string]string{"GITHUB_API_URL": "ftp://127.0.0.1/"}, want: []string{"GITHUB_API_URL"}, offline: true},
 		{name: "make_latest true on a draft", in: map[string]string{"make_latest": "true", "draft": "true"}, want: []string{`"make_latest"`}, offline: true},
-		{name: "body_path a FIFO", in: map[string]string{"body_path": "notes.fifo"}, setup: func(h *actiontest.Harness) {
-			if err := syscall.Mkfifo(filepath.Join(h.WS, "notes.fifo"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}, want: []string{`"body_path"`, "notes.fifo", "not a regular file"}, offline: true},
-		{name: "body_from_changelog a FIFO", in: map[string]string{"tag": "v1.0.0", "body_from_changelog": "CHANGELOG.fifo"}, setup: func(h *actiontest.Harness) {
-			if err := syscall.Mkfifo(filepath.Join(h.WS, "CHANGELOG.fifo"), 0o644); err != nil {
-				h.T.Fatal(err)
-			}
-		}, want: []string{`"body_from_changelog"`, "CHANGELOG.fifo", "not a regular file"}, offline: true},
+		{name: "body_path a FIFO", in: map[string]string{"body_path": special("notes.fifo")}, setup: func(h *actiontest.Harness) {
+			makeSpecial(t, h.WS, "notes.fifo")
+		}, want: []string{`"body_path"`, special("notes.fifo"), "not a regular file"}, offline: true},
+		{name: "body_from_changelog a FIFO", in: map[string]string{"tag": "v1.0.0", "body_from_changelog": special("CHANGELOG.fifo")}, setup: func(h *actiontest.Harness) {
+			makeSpecial(h.T, h.WS, "CHANGELOG.fifo")
+		}, want: []string{`"body_from_changelog"`, special("CHANGELOG.fifo"), "not a regular file"}, offline: true},
 		{name: "body_path a directory", in: map[string]string{"body_path": "dist"}, want: []string{`"body_path"`, "not a regular file"}, offline: true},
 		{name: "body_path huge", in: map[string]string{"body_path": "huge.md"}, setup: func(h *actiontest.Harness) {
 			sparse(t, filepath.Join(h.WS, "huge.md"), 1<<40) // a terabyte: read whole, the test would never end
@@ -117,9 +110,7 @@ func TestBadInput(t *testing.T) {
 		{name: "typo in an input name", in: map[string]string{"max_paralel": "2"}, want: []string{`"max_paralel"`, `"max_parallel"`}, offline: true},
 		{name: "GITHUB_OUTPUT a directory", in: map[string]string{"GITHUB_OUTPUT": "/"}, want: []string{"GITHUB_OUTPUT", "cannot be opened"}, offline: true},
 		{name: "GITHUB_STEP_SUMMARY a FIFO", setup: func(h *actiontest.Harness) {
-			if err := syscall.Mkfifo(filepath.Join(h.WS, "summary.fifo"), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			makeSpecial(t, h.WS, "summary.fifo")
 		}, in: map[string]string{"GITHUB_STEP_SUMMARY": "FIFO"}, want: []string{"GITHUB_STEP_SUMMARY"}, offline: true},
 		{name: "GITHUB_STEP_SUMMARY in a missing directory", in: map[string]string{"GITHUB_STEP_SUMMARY": "/does/not/exist/summary"}, want: []string{"GITHUB_STEP_SUMMARY", "/does/not/exist/summary"}, offline: true},
 		{name: "wrong GITHUB_TOKEN answered 401", in: map[string]string{"INPUT_TOKEN": "", "GITHUB_TOKEN": "ghs_wrong_token_value"}, want: []string{"401", "from GITHUB_TOKEN"}},
@@ -139,7 +130,7 @@ func TestBadInput(t *testing.T) {
 			in := map[string]string{"tag": "v1.0.0", "files": "dist/*"}
 			for k, v := range c.in {
 				if v == "FIFO" {
-					v = filepath.Join(h.WS, "summary.fifo")
+					v = filepath.Join(h.WS, special("summary.fifo"))
 				}
 				in[k] = v
 			}

@@ -55,6 +55,10 @@ type File struct {
 //   - Two files that GitHub would store under the same name are an error naming both.
 //     Names are compared case-sensitively, as GitHub's API reports them; GitHub may still
 //     refuse names that differ only in case, which then surfaces as an upload error.
+//   - Where the file system folds case (Windows, macOS by default; asked of the file
+//     system under dir, see foldsCase), so do wildcards and excludes, and a file is
+//     named and compared as its directory lists it: "DIST/APP.ZIP" finds dist/app.zip,
+//     uploaded as app.zip, and counts as the same file as "dist/app.zip".
 //   - Every file must be readable (it is opened and closed again).
 //   - Files come from where the user pointed: a match inside dir that resolves,
 //     through a symbolic link, to a path outside dir is an error naming the link and
@@ -107,6 +111,10 @@ func MatchAll(dir string, patterns []inputs.Pattern, opts Options) (Matched, err
 	}
 	var unmatched []string
 	m := &matcher{base: base, realBase: realBase, opts: opts, found: map[string]*candidate{}}
+	if foldsCase(base) {
+		m.spell = &spelling{}
+		m.base = m.spell.of(base) // so that Rel and the checks of place compare like with like
+	}
 	var excludes []string
 	for _, p := range patterns {
 		if p.Glob == "" {
@@ -136,7 +144,7 @@ func MatchAll(dir string, patterns []inputs.Pattern, opts Options) (Matched, err
 
 	paths := make([]string, 0, len(m.found))
 	for p := range m.found {
-		if !excluded(filepath.ToSlash(p), excludes) {
+		if !excluded(filepath.ToSlash(p), excludes, m.spell != nil) {
 			paths = append(paths, p)
 		}
 	}
@@ -165,6 +173,7 @@ type matcher struct {
 	opts     Options
 	found    map[string]*candidate // by absolute path
 	errs     []error
+	spell    *spelling // set when the file system folds case; see foldsCase
 }
 
 // candidate is a file matched by at least one include pattern.
@@ -178,12 +187,16 @@ type patternLabel struct{ pattern, label string }
 func (m *matcher) fail(err error) { m.errs = append(m.errs, err) }
 
 // absPattern makes pattern absolute and slash-separated. The base directory is escaped
-// so that a directory called "v[1]" is taken literally.
+// so that a directory called "v[1]" is taken literally. The escapes are added to the
+// slash-separated form: on Windows the escape character, \, is also a separator
+// (there, a \ in a pattern separates too).
 func (m *matcher) absPattern(pattern string) string {
-	if !filepath.IsAbs(pattern) {
-		pattern = filepath.Join(escapeMeta(m.base), pattern)
+	if filepath.IsAbs(pattern) {
+		return filepath.ToSlash(filepath.Clean(pattern))
 	}
-	return filepath.ToSlash(filepath.Clean(pattern))
+	vol := filepath.VolumeName(m.base)
+	return escapeMeta(filepath.ToSlash(vol)) +
+		path.Clean(escapeMeta(filepath.ToSlash(m.base[len(vol):]))+"/"+filepath.ToSlash(pattern))
 }
 
 // include adds the files that pat (the absolute form of p.Glob) matches and returns
@@ -195,8 +208,11 @@ func (m *matcher) include(p inputs.Pattern, pat string) int {
 	base, rest := doublestar.SplitPattern(pat)
 	// WithNoFollow keeps "**" out of linked directories (and out of link cycles).
 	// WithFailOnIOErrors makes an unreadable directory an error instead of a silent hole.
-	matches, err := doublestar.Glob(os.DirFS(filepath.FromSlash(base)), rest,
-		doublestar.WithFilesOnly(), doublestar.WithNoFollow(), doublestar.WithFailOnIOErrors())
+	opts := []doublestar.GlobOption{doublestar.WithFilesOnly(), doublestar.WithNoFollow(), doublestar.WithFailOnIOErrors()}
+	if m.spell != nil {
+		opts = append(opts, doublestar.WithCaseInsensitive())
+	}
+	matches, err := doublestar.Glob(os.DirFS(filepath.FromSlash(base)), rest, opts...)
 	if err != nil {
 		m.fail(fmt.Errorf("pattern %q: %w", p.Glob, err))
 		return 0
@@ -261,6 +277,9 @@ func (m *matcher) includeLiteral(p inputs.Pattern, full string) int {
 }
 
 func (m *matcher) add(full string, info fs.FileInfo, p inputs.Pattern) {
+	if m.spell != nil {
+		full = m.spell.of(full) // one file, one key and one name, however it was spelled
+	}
 	c := m.found[full]
 	if c == nil {
 		c = &candidate{info: info}
@@ -379,9 +398,16 @@ func (m *matcher) rel(full string) string {
 	return filepath.ToSlash(r)
 }
 
-// excluded reports whether any exclude pattern matches p or one of its directories.
-func excluded(p string, excludes []string) bool {
+// excluded reports whether any exclude pattern matches p or one of its directories;
+// with fold, letters match whatever their case, as the file system has them.
+func excluded(p string, excludes []string, fold bool) bool {
+	if fold {
+		p = strings.ToLower(p)
+	}
 	for _, ex := range excludes {
+		if fold {
+			ex = strings.ToLower(ex)
+		}
 		for q := p; ; q = path.Dir(q) {
 			if doublestar.MatchUnvalidated(ex, q) {
 				return true

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"sort"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/releasekit/release-action/internal/app"
@@ -129,13 +128,4 @@ func environ(env map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// selfCPU is the CPU time this process (the emulator's side) has used so far.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -260,10 +259,7 @@ func TestUploadChecksTheFileItReads(t *testing.T) {
 		srv := hostile.Start(t, hostile.Config{})
 		c, _ := hostileClient(t, srv)
 		u := uploadFile(t, "planned bytes")
-		os.Remove(u.Path)
-		if err := syscall.Mkfifo(u.Path, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		u.Path = swapSpecial(t, u.Path)
 		_, err := c.UploadAsset(t.Context(), &publish.Release{ID: 1}, u)
 		if err == nil || !strings.Contains(err.Error(), "no longer a regular file") {
 			t.Fatalf("err = %v, want the FIFO refused", err)
@@ -368,7 +364,7 @@ func TestEchoedTokenAndCommandsAreHarmlessInTheLog(t *testing.T) {
 	log.Mask(hostileToken)
 	log.Errorf("%v", err)
 	log.Infof("%v", err)
-	out := strings.Replace(b.String(), "::add-mask::"+hostileToken+"\n", "", 1)
+	out := strings.Replace(b.String(), "::add-mask::"+hostileToken+eol, "", 1)
 	if strings.Contains(out, hostileToken) {
 		t.Fatalf("token printed:\n%s", out)
 	}

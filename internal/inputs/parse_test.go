@@ -2,6 +2,7 @@ package inputs
 
 import (
 	"maps"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -116,7 +117,7 @@ func TestParseEverything(t *testing.T) {
 		Owner:       "Octo",
 		Repo:        "Repo_1",
 		BodyPath:    "CHANGES.md",
-		BodyFile:    "/github/workspace/CHANGES.md",
+		BodyFile:    filepath.Join("/github/workspace", "CHANGES.md"),
 		Files: []Pattern{
 			{Glob: "dist/*.{tar.gz,zip}", Label: "Archives"},
 			{Glob: "dist/*.sig", Exclude: true},

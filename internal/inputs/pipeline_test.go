@@ -1,6 +1,7 @@
 package inputs
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -14,7 +15,7 @@ func TestParsePipelineInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SHA != testSHA || c.MoveTag != MoveTagForce || c.ChangelogPath != "docs/CHANGES.md" || c.ChangelogFile != "/ws/docs/CHANGES.md" {
+	if c.SHA != testSHA || c.MoveTag != MoveTagForce || c.ChangelogPath != "docs/CHANGES.md" || c.ChangelogFile != filepath.Join("/ws", "docs", "CHANGES.md") {
 		t.Errorf("parsed %q %q %q %q", c.SHA, c.MoveTag, c.ChangelogPath, c.ChangelogFile)
 	}
 	if c.TargetCommitish != "" {

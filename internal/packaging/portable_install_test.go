@@ -92,6 +92,7 @@ type installFixture struct {
 	actionDir string
 	toolCache string
 	env       map[string]string
+	shell     string // runs install.sh; "" = bash, as action.yml does
 }
 
 // newInstallFixture builds six fake binaries, pins them with
@@ -144,7 +145,11 @@ func (f *installFixture) run(t *testing.T) installRun {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", "../../portable/install.sh")
+	shell := f.shell
+	if shell == "" {
+		shell = "bash"
+	}
+	cmd := exec.CommandContext(ctx, shell, "../../portable/install.sh")
 	for k, v := range f.env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}

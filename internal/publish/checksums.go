@@ -65,7 +65,7 @@ func (r *run) checksumList(ctx context.Context, list []*Asset) ([]byte, *Asset, 
 // checksumFile writes the checksum list where the executor can upload it from.
 func (r *run) checksumFile(content []byte) (*Local, error) {
 	stored := assets.GitHubName(r.j.Checksums)
-	path, err := r.p.tempFile(stored, content)
+	path, err := r.tempFile(stored, content)
 	if err != nil {
 		return nil, fmt.Errorf("checksums: %w", err)
 	}

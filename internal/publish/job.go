@@ -47,12 +47,25 @@ type Publisher struct {
 	TempDir string
 }
 
-// tempFile writes generated content where the executor can upload it from.
-func (p *Publisher) tempFile(name string, content []byte) (string, error) {
-	dir, err := os.MkdirTemp(p.TempDir, "release-action-")
+// tempFile writes generated content where the executor can upload it from, in a
+// directory of its own that Run removes when it ends, whatever the outcome.
+func (r *run) tempFile(name string, content []byte) (string, error) {
+	dir, err := os.MkdirTemp(r.p.TempDir, "release-action-")
 	if err != nil {
 		return "", err
 	}
+	r.tempDirs = append(r.tempDirs, dir)
 	path := filepath.Join(dir, name)
 	return path, os.WriteFile(path, content, 0o644)
+}
+
+// removeTempDirs removes the directories tempFile made; a failure only costs disk
+// space in the temporary directory, so it is logged, not returned.
+func (r *run) removeTempDirs() {
+	for _, dir := range r.tempDirs {
+		if err := os.RemoveAll(dir); err != nil {
+			r.p.Log.Warningf("could not remove the temporary directory %s: %v", dir, err)
+		}
+	}
+	r.tempDirs = nil
 }

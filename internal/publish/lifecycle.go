@@ -19,6 +19,7 @@ type run struct {
 	sent     ReleaseFields // the create this run sent (landed.go)
 	unsure   bool          // a create was sent and whether it landed is unknown
 	me       runTag        // this run among concurrent ones (temps.go)
+	tempDirs []string      // of generated files, removed when Run ends (job.go)
 }
 
 // Run creates or updates the release for j.Tag and converges its assets. The
@@ -26,6 +27,7 @@ type run struct {
 // a draft, it deletes that draft again, unless other runs' assets are on it.
 func (p *Publisher) Run(ctx context.Context, j *Job) (*Result, error) {
 	r := &run{p: p, j: j, res: &Result{Tag: j.Tag, DryRun: j.DryRun}, uploaded: map[int64]bool{}, me: newRunTag(j.Runner)}
+	defer r.removeTempDirs()
 	err := r.run(ctx)
 	return r.res, err
 }

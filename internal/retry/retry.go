@@ -11,6 +11,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -145,7 +146,8 @@ func unreachable(err error) string {
 	if errors.As(err, &dns) && dns.IsNotFound {
 		return "host not found"
 	}
-	if errors.Is(err, syscall.ECONNREFUSED) {
+	var errno syscall.Errno
+	if errors.As(err, &errno) && slices.Contains(refusedErrnos, errno) {
 		return "connection refused"
 	}
 	return ""

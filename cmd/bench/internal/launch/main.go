@@ -22,7 +22,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"syscall"
 	"time"
 )
 
@@ -50,11 +49,11 @@ func main() {
 }
 
 func launch(result string, argv []string) error {
-	// Pdeathsig is tied to the thread that starts the child: keep it alive.
+	// Pdeathsig (Linux) is tied to the thread that starts the child: keep it alive.
 	runtime.LockOSThread()
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = childAttr()
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return err
@@ -73,9 +72,7 @@ func launch(result string, argv []string) error {
 		SysNanos:      st.SystemTime().Nanoseconds(),
 		Exit:          st.ExitCode(),
 	}
-	if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
-		r.MaxRSSKiB = int64(ru.Maxrss) // KiB on Linux
-	}
+	r.MaxRSSKiB = maxRSSKiB(st)
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
