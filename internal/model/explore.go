@@ -1,0 +1,383 @@
+package model
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Stats sums up an exploration.
+type Stats struct {
+	Schedules  int  // schedules driven to the end and checked
+	Pruned     int  // schedules stopped early by the reduction
+	Exhaustive bool // every interleaving (up to the reduction) was explored
+	Elapsed    time.Duration
+	Failure    *Outcome // the first failing schedule, if any
+	FailedAt   int      // its number, counting from 1
+	Failures   int      // failing schedules (more than 1 only with Options.KeepGoing)
+	Limited    bool     // an exhaustive search stopped at Options.Limit
+}
+
+// Options shape an exploration.
+type Options struct {
+	// Limit stops an exhaustive search after this many schedules (0: none).
+	Limit int
+	// KeepGoing explores on after a failing schedule, counting them.
+	KeepGoing bool
+	// Each, when set, sees every outcome.
+	Each func(*Outcome)
+}
+
+// record counts o in st; it reports whether the exploration stops here.
+func (st *Stats) record(o *Outcome, opt Options) bool {
+	if opt.Each != nil {
+		opt.Each(o)
+	}
+	if o.Pruned {
+		st.Pruned++
+	} else {
+		st.Schedules++
+	}
+	if !o.Failed() {
+		return false
+	}
+	st.Failures++
+	if st.Failure == nil {
+		st.Failure, st.FailedAt = o, st.Schedules+st.Pruned
+	}
+	return !opt.KeepGoing || o.Err != nil
+}
+
+// Add sums two explorations of one case (two kill points, say).
+func (st *Stats) Add(s Stats) {
+	if st.Failure == nil && s.Failure != nil {
+		st.Failure, st.FailedAt = s.Failure, st.Schedules+st.Pruned+s.FailedAt
+	}
+	st.Schedules += s.Schedules
+	st.Pruned += s.Pruned
+	st.Failures += s.Failures
+	st.Limited = st.Limited || s.Limited
+	st.Elapsed += s.Elapsed
+}
+
+// Mean is the mean time per schedule, pruned ones included.
+func (s Stats) Mean() time.Duration {
+	if n := s.Schedules + s.Pruned; n > 0 {
+		return s.Elapsed / time.Duration(n)
+	}
+	return 0
+}
+
+// frame is one step of the depth-first search: the requests held then, the
+// sleep set (choices whose every continuation an explored sibling covers),
+// the runs already explored from here, and the one taken now.
+type frame struct {
+	enabled []Choice
+	sleep   []Choice
+	done    []int
+	chosen  int // a run
+}
+
+func (f *frame) has(run int, list []int) bool {
+	for _, r := range list {
+		if r == run {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *frame) asleep(run int) bool {
+	for _, c := range f.sleep {
+		if c.Run == run {
+			return true
+		}
+	}
+	return false
+}
+
+// next is the first run, in run order, neither asleep nor explored.
+func (f *frame) next() (int, bool) {
+	for _, c := range f.enabled {
+		if !f.asleep(c.Run) && !f.has(c.Run, f.done) {
+			return c.Run, true
+		}
+	}
+	return 0, false
+}
+
+func (f *frame) choice(run int) Choice {
+	for _, c := range f.enabled {
+		if c.Run == run {
+			return c
+		}
+	}
+	return Choice{Run: -1}
+}
+
+// childSleep is the sleep set after f's chosen request: the choices asleep
+// at f, and the siblings already explored, that commute with it. Each stays
+// enabled after the chosen request (a run's held request waits), so each
+// stays asleep until a request it does not commute with goes through.
+func (f *frame) childSleep() []Choice {
+	taken := f.choice(f.chosen)
+	var out []Choice
+	for _, c := range f.sleep {
+		if Independent(c, taken) {
+			out = append(out, c)
+		}
+	}
+	for _, run := range f.done {
+		if c := f.choice(run); Independent(c, taken) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func sameEnabled(a, b []Choice) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Exhaustive explores every interleaving of c's requests, depth first,
+// re-running the schedule from scratch for each, up to limit schedules
+// (opt.Limit). Sleep sets (Godefroid) prune orders that only swap
+// commuting requests (see Independent): every Mazurkiewicz trace, hence every
+// reachable state and every run's view, is still explored. It stops at the
+// first failing schedule unless opt.KeepGoing.
+func (h *Harness) Exhaustive(c *Case, killAt int, opt Options) Stats {
+	start := time.Now()
+	var st Stats
+	var stack []*frame
+	for {
+		depth := 0
+		var drift string
+		pick := func(step int, enabled []Choice) int {
+			if depth < len(stack) {
+				f := stack[depth]
+				if !sameEnabled(f.enabled, enabled) {
+					drift = fmt.Sprintf("step %d held %v the first time and %v now", step, f.enabled, enabled)
+					return -1
+				}
+				depth++
+				return indexOf(enabled, f.chosen)
+			}
+			f := &frame{enabled: enabled}
+			if depth > 0 {
+				f.sleep = stack[depth-1].childSleep()
+			}
+			run, ok := f.next()
+			if !ok {
+				return -1 // every order from here is covered by one explored already
+			}
+			f.chosen = run
+			stack = append(stack, f)
+			depth++
+			return indexOf(enabled, run)
+		}
+		o := h.Execute(c, killAt, pick)
+		if drift != "" {
+			o.Pruned, o.Err = false, &errStuck{"the same choices led to different requests (the model needs runs that only depend on their answers): " + drift}
+		}
+		if st.record(o, opt) {
+			break
+		}
+		for len(stack) > 0 {
+			top := stack[len(stack)-1]
+			top.done = append(top.done, top.chosen)
+			if run, ok := top.next(); ok {
+				top.chosen = run
+				break
+			}
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) == 0 {
+			st.Exhaustive = true
+			break
+		}
+		if opt.Limit > 0 && st.Schedules >= opt.Limit {
+			st.Limited = true
+			break
+		}
+	}
+	st.Elapsed = time.Since(start)
+	return st
+}
+
+func indexOf(enabled []Choice, run int) int {
+	for i, c := range enabled {
+		if c.Run == run {
+			return i
+		}
+	}
+	return -1
+}
+
+// RandomPicker chooses uniformly among the held requests.
+func RandomPicker(rng *rand.Rand) Picker {
+	return func(_ int, enabled []Choice) int { return rng.IntN(len(enabled)) }
+}
+
+// ReplayPicker follows choices (runs, step by step), then the lowest run.
+func ReplayPicker(choices []int) Picker {
+	return func(step int, enabled []Choice) int {
+		if step < len(choices) {
+			return indexOf(enabled, choices[step])
+		}
+		return 0
+	}
+}
+
+// Replay is what MODEL_REPLAY holds: "CASE:CHOICES", CHOICES the runs whose
+// requests went through, comma-separated; for a kill case, CASE@K with K the
+// request at which the run was killed.
+type Replay struct {
+	Case    string
+	KillAt  int
+	Choices []int
+}
+
+// String is the MODEL_REPLAY value that replays o.
+func (o *Outcome) Replay() string {
+	name := o.Case.Name
+	if o.Case.Kill != nil {
+		name += "@" + strconv.Itoa(o.KillAt)
+	}
+	parts := make([]string, len(o.Choices))
+	for i, c := range o.Choices {
+		parts[i] = strconv.Itoa(c)
+	}
+	return name + ":" + strings.Join(parts, ",")
+}
+
+// ParseReplay reads a MODEL_REPLAY value.
+func ParseReplay(s string) (Replay, error) {
+	name, list, ok := strings.Cut(s, ":")
+	if !ok {
+		return Replay{}, fmt.Errorf("MODEL_REPLAY %q: want CASE:CHOICES, e.g. replace-same:0,1,1,0", s)
+	}
+	var r Replay
+	if n, k, ok := strings.Cut(name, "@"); ok {
+		at, err := strconv.Atoi(k)
+		if err != nil {
+			return Replay{}, fmt.Errorf("MODEL_REPLAY %q: kill request %q: %v", s, k, err)
+		}
+		name, r.KillAt = n, at
+	}
+	r.Case = name
+	for _, f := range strings.Split(list, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		run, err := strconv.Atoi(f)
+		if err != nil {
+			return Replay{}, fmt.Errorf("MODEL_REPLAY %q: choice %q: %v", s, f, err)
+		}
+		r.Choices = append(r.Choices, run)
+	}
+	return r, nil
+}
+
+// Report is a failing schedule as a person reads it: how to replay it, what
+// broke, the steps, the state, and every run's log.
+func (o *Outcome) Report() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "case %s: schedule broke the model\n", o.Case.Name)
+	fmt.Fprintf(&b, "replay: MODEL_REPLAY=%q go test -run TestModelReplay -v ./internal/model/\n", o.Replay())
+	if o.Err != nil {
+		fmt.Fprintf(&b, "model error: %v\n", o.Err)
+	}
+	for _, v := range o.Violations {
+		fmt.Fprintf(&b, "broken: %s\n", v)
+	}
+	b.WriteString("steps:\n")
+	for i, s := range o.Steps {
+		fmt.Fprintf(&b, "  %2d %s %s (%s)\n", i, strings.Repeat("    ", s.Run)+"run "+strconv.Itoa(s.Run), s.Method+" "+s.Path, s.Route)
+	}
+	b.WriteString("state before:\n" + o.Initial.String())
+	b.WriteString("state at the end:\n" + o.Final.String())
+	for _, r := range o.Runs {
+		status := fmt.Sprintf("exit %d", r.Code)
+		if r.Killed {
+			status = "killed at its request " + strconv.Itoa(o.KillAt)
+		} else if r.Signal != "" {
+			status = "ended by " + r.Signal
+		}
+		fmt.Fprintf(&b, "---- run %d (attempt %d, job %s, %s, %d requests) ----\n", r.Index, r.Attempt, r.Spec.Job, status, r.Requests)
+		b.WriteString(indent(r.Stdout))
+		if strings.TrimSpace(r.Stderr) != "" {
+			b.WriteString("  stderr:\n" + indent(r.Stderr))
+		}
+		if r.Outputs != nil {
+			fmt.Fprintf(&b, "  outputs: id=%s assets=%s\n", r.Outputs["id"], r.Outputs["assets"])
+		}
+		b.WriteString("  state when it ended:\n" + indent(r.AtExit.String()))
+	}
+	return b.String()
+}
+
+func indent(s string) string {
+	s = strings.TrimRight(s, "\n")
+	if s == "" {
+		return ""
+	}
+	return "  " + strings.ReplaceAll(s, "\n", "\n  ") + "\n"
+}
+
+// Random drives n schedules of c, each choosing uniformly among the held
+// requests with a generator seeded by (seed, schedule number), and, for a
+// kill case, killing at one of killAts drawn the same way. It stops at the
+// first failing schedule unless opt.KeepGoing.
+func (h *Harness) Random(c *Case, seed uint64, n int, killAts []int, opt Options) Stats {
+	start := time.Now()
+	var st Stats
+	for i := 0; i < n; i++ {
+		rng := rand.New(rand.NewPCG(seed, uint64(i)))
+		killAt := 0
+		if len(killAts) > 0 {
+			killAt = killAts[rng.IntN(len(killAts))]
+		}
+		if st.record(h.Execute(c, killAt, RandomPicker(rng)), opt) {
+			break
+		}
+	}
+	st.Elapsed = time.Since(start)
+	return st
+}
+
+// KillPoints returns the requests at which c's killed run can be killed: 1 to
+// the number it sends when it runs first, alone. A kill point past the end of
+// a run in some schedule kills nothing: the re-run then follows a whole run.
+func (h *Harness) KillPoints(c *Case) ([]int, error) {
+	if c.Kill == nil {
+		return nil, nil
+	}
+	o := h.Execute(c, 0, func(_ int, enabled []Choice) int {
+		if i := indexOf(enabled, c.Kill.Run); i >= 0 {
+			return i
+		}
+		return 0
+	})
+	if o.Err != nil {
+		return nil, o.Err
+	}
+	n := o.Runs[c.Kill.Run].Requests
+	if n == 0 {
+		return nil, fmt.Errorf("case %s: run %d sent no request", c.Name, c.Kill.Run)
+	}
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out, nil
+}

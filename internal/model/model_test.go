@@ -1,0 +1,248 @@
+package model
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// binDir holds the binaries the tests build; TestMain removes it.
+var binDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "model-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// binaries builds the action once per set of build tags.
+var binaries sync.Map // tags → func() (string, error)
+
+func binary(t *testing.T, tags ...string) string {
+	t.Helper()
+	key := fmt.Sprint(tags)
+	f, _ := binaries.LoadOrStore(key, sync.OnceValues(func() (string, error) { return Build(binDir, tags...) }))
+	bin, err := f.(func() (string, error))()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+func files(kv ...string) map[string]string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return m
+}
+
+var overwrite = map[string]string{"overwrite": "true"}
+
+// plan is how a case is explored in CI: exhaustively (up to the reduction),
+// or Random schedules with a printed seed.
+type plan struct {
+	c          *Case
+	exhaustive bool
+	random     int // schedules when not exhaustive
+}
+
+// Matrix siblings share GITHUB_RUN_ID and GITHUB_JOB; separate workflow runs
+// have their own run ids; a re-run has the same run id and the next attempt.
+var plans = []plan{
+	{c: &Case{Name: "new-same-2", Runs: []Run{
+		{Files: files("app.tgz", "build 1")},
+		{Files: files("app.tgz", "build 1")},
+	}}, exhaustive: true},
+	{c: &Case{Name: "new-same-3", Runs: []Run{
+		{Files: files("app.tgz", "build 1", "app.sig", "sig 1")},
+		{Files: files("app.tgz", "build 1", "app.sig", "sig 1")},
+		{Files: files("app.tgz", "build 1", "app.sig", "sig 1")},
+	}}, random: 150},
+	{c: &Case{Name: "new-same-4", Runs: []Run{
+		{Files: files("app.tgz", "build 1")},
+		{Files: files("app.tgz", "build 1"), RunID: "4243"},
+		{Files: files("app.tgz", "build 1", "app.sig", "sig 1")},
+		{Files: files("app.sig", "sig 1"), RunID: "4244", Job: "sign"},
+	}}, random: 100},
+	{c: &Case{Name: "replace-same", Published: files("app.tgz", "build 1"), Runs: []Run{
+		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
+		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
+	}}, exhaustive: true},
+	{c: &Case{Name: "replace-differ", Published: files("app.tgz", "build 1"), Runs: []Run{
+		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
+		{Files: files("app.tgz", "build 3 (longer)"), Inputs: overwrite, RunID: "4243"},
+	}}, exhaustive: true},
+	{c: &Case{Name: "replace-rerun", Published: files("app.tgz", "build 1", "notes.txt", "notes"), Runs: []Run{
+		{Files: files("app.tgz", "build 2", "notes.txt", "notes"), Inputs: overwrite},
+		{Files: files("app.tgz", "build 2", "notes.txt", "notes"), Inputs: overwrite, Attempt: 2},
+	}}, exhaustive: true},
+	{c: &Case{Name: "replace-3", Published: files("app.tgz", "build 1"), Runs: []Run{
+		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
+		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
+		{Files: files("app.tgz", "build 3"), Inputs: overwrite, RunID: "4243"},
+	}}, random: 150},
+	{c: &Case{Name: "delete-other", Published: files("app.tgz", "build 1", "stale.txt", "stale"), Runs: []Run{
+		{Files: files("app.tgz", "build 2"), Inputs: map[string]string{"overwrite": "true", "delete_other_assets": "true"}},
+		{Files: files("extra.txt", "extra"), RunID: "4243", Job: "docs"},
+	}}, exhaustive: true},
+	{c: &Case{Name: "kill-new", Runs: []Run{
+		{Files: files("app.tgz", "build 1")},
+		{Files: files("app.tgz", "build 1")},
+	}, Kill: &Kill{Run: 0}}, random: 150},
+	{c: &Case{Name: "kill-replace", Published: files("app.tgz", "build 1"), Runs: []Run{
+		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
+		{Files: files("app.tgz", "build 2"), Inputs: overwrite, RunID: "4243"},
+	}, Kill: &Kill{Run: 0}}, exhaustive: true},
+}
+
+// envInt reads a positive number from the environment.
+func envInt(t *testing.T, name string, def int) int {
+	t.Helper()
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		t.Fatalf("%s=%q: want a positive number", name, s)
+	}
+	return n
+}
+
+// seed is MODEL_SEED, or one drawn from the clock.
+func seed(t *testing.T) uint64 {
+	t.Helper()
+	if s := os.Getenv("MODEL_SEED"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			t.Fatalf("MODEL_SEED=%q: %v", s, err)
+		}
+		return n
+	}
+	return uint64(time.Now().UnixNano())
+}
+
+// options are the exploration's knobs from the environment: MODEL_KEEP_GOING=1
+// explores on after a failing schedule and counts them.
+func options(t *testing.T) Options {
+	return Options{KeepGoing: os.Getenv("MODEL_KEEP_GOING") != "", Limit: envInt(t, "MODEL_EXHAUSTIVE_LIMIT", 0)}
+}
+
+// explore runs one plan and logs its figures: schedules, whether exhaustive,
+// the seed, the mean time per schedule.
+func explore(t *testing.T, h *Harness, p plan, seed uint64, opt Options) Stats {
+	t.Helper()
+	c := p.c
+	kills, err := h.KillPoints(c)
+	if err != nil {
+		t.Fatalf("case %s: %v", c.Name, err)
+	}
+	var st Stats
+	what := ""
+	switch {
+	case p.exhaustive:
+		points := []int{0}
+		if c.Kill != nil {
+			points = kills
+			what = fmt.Sprintf(" for kill points 1..%d", len(kills))
+		}
+		st.Exhaustive = true
+		for _, k := range points {
+			s := h.Exhaustive(c, k, opt)
+			st.Add(s)
+			st.Exhaustive = st.Exhaustive && s.Exhaustive
+			if s.Failure != nil && !opt.KeepGoing {
+				break
+			}
+		}
+		what = fmt.Sprintf("exhaustive %v%s", st.Exhaustive, what)
+		if st.Pruned > 0 {
+			what += fmt.Sprintf(", %d more stopped early by the reduction", st.Pruned)
+		}
+	default:
+		n := p.random
+		if os.Getenv("MODEL_SCHEDULES") != "" {
+			n = envInt(t, "MODEL_SCHEDULES", n)
+		}
+		st = h.Random(c, seed, n, kills, opt)
+		what = fmt.Sprintf("random, seed %d (MODEL_SEED=%d draws them again)", seed, seed)
+	}
+	if st.Failures > 0 {
+		what += fmt.Sprintf(", %d failing", st.Failures)
+	}
+	t.Logf("%s: %d schedules, %s, %v in all, %v per schedule",
+		c.Name, st.Schedules, what, st.Elapsed.Round(time.Millisecond), st.Mean().Round(100*time.Microsecond))
+	return st
+}
+
+// TestModel explores every case against the action as built from this tree,
+// and fails with a replayable report at the first broken invariant of each.
+// The cases run in parallel, one schedule at a time each.
+func TestModel(t *testing.T) {
+	h := &Harness{Bin: binary(t)}
+	base, opt := seed(t), options(t)
+	var mu sync.Mutex
+	total, failed := 0, false
+	start := time.Now()
+	t.Run("cases", func(t *testing.T) {
+		for i, p := range plans {
+			t.Run(p.c.Name, func(t *testing.T) {
+				t.Parallel()
+				st := explore(t, h, p, base+uint64(i), opt)
+				mu.Lock()
+				total += st.Schedules
+				failed = failed || st.Failure != nil
+				mu.Unlock()
+				if st.Failure != nil {
+					t.Errorf("broken after %d schedules (%v):\n%s", st.FailedAt, st.Elapsed.Round(time.Millisecond), st.Failure.Report())
+				}
+			})
+		}
+	})
+	t.Logf("%d schedules in all, %v", total, time.Since(start).Round(time.Millisecond))
+	if !failed && os.Getenv("MODEL_SCHEDULES") == "" && total < 1000 {
+		t.Errorf("only %d schedules explored; CI's budget is at least 1,000", total)
+	}
+}
+
+// TestModelReplay replays one schedule: MODEL_REPLAY="CASE:CHOICES" as a
+// failing schedule prints it.
+func TestModelReplay(t *testing.T) {
+	s := os.Getenv("MODEL_REPLAY")
+	if s == "" {
+		t.Skip(`set MODEL_REPLAY="CASE:CHOICES" (printed by a failing schedule) to replay it`)
+	}
+	r, err := ParseReplay(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c *Case
+	for _, p := range plans {
+		if p.c.Name == r.Case {
+			c = p.c
+		}
+	}
+	if c == nil {
+		t.Fatalf("MODEL_REPLAY: no case %q", r.Case)
+	}
+	var tags []string
+	if os.Getenv("MODEL_TAGS") != "" {
+		tags = []string{os.Getenv("MODEL_TAGS")}
+	}
+	h := &Harness{Bin: binary(t, tags...)}
+	o := h.Execute(c, r.KillAt, ReplayPicker(r.Choices))
+	if o.Failed() {
+		t.Fatalf("%s", o.Report())
+	}
+	t.Logf("no invariant broken:\n%s", o.Report())
+}
