@@ -28,7 +28,6 @@ var tempName = regexp.MustCompile(tempSuffixRE)
 // Check returns the invariants the schedule broke, each as "[name] what".
 func Check(o *Outcome) []string {
 	var v violations
-	c := o.Case
 	succeeded := map[int]bool{}
 	for _, r := range o.Runs {
 		v.exit(r)
@@ -43,7 +42,6 @@ func Check(o *Outcome) []string {
 		v.assets(o, rel, succeeded)
 	}
 	v.others(o)
-	_ = c
 	return v.list
 }
 

@@ -156,6 +156,12 @@ func sameEnabled(a, b []Choice) bool {
 // reachable state and every run's view, is still explored. It stops at the
 // first failing schedule unless opt.KeepGoing.
 func (h *Harness) Exhaustive(c *Case, killAt int, opt Options) Stats {
+	return exhaustive(func(pick Picker) *Outcome { return h.Execute(c, killAt, pick) }, opt)
+}
+
+// exhaustive is the depth-first search over schedules that execute drives,
+// each from scratch.
+func exhaustive(execute func(Picker) *Outcome, opt Options) Stats {
 	start := time.Now()
 	var st Stats
 	var stack []*frame
@@ -185,7 +191,7 @@ func (h *Harness) Exhaustive(c *Case, killAt int, opt Options) Stats {
 			depth++
 			return indexOf(enabled, run)
 		}
-		o := h.Execute(c, killAt, pick)
+		o := execute(pick)
 		if drift != "" {
 			o.Pruned, o.Err = false, &errStuck{"the same choices led to different requests (the model needs runs that only depend on their answers): " + drift}
 		}
@@ -292,8 +298,16 @@ func ParseReplay(s string) (Replay, error) {
 // broke, the steps, the state, and every run's log.
 func (o *Outcome) Report() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "case %s: schedule broke the model\n", o.Case.Name)
-	fmt.Fprintf(&b, "replay: MODEL_REPLAY=%q go test -run TestModelReplay -v ./internal/model/\n", o.Replay())
+	verdict := "no invariant broken"
+	if o.Failed() {
+		verdict = "broken"
+	}
+	fmt.Fprintf(&b, "case %s: %s after %d steps\n", o.Case.Name, verdict, len(o.Steps))
+	tags := ""
+	if o.Tags != "" {
+		tags = "MODEL_TAGS=" + o.Tags + " "
+	}
+	fmt.Fprintf(&b, "replay: %sMODEL_REPLAY=%q go test -run TestModelReplay -v ./internal/model/\n", tags, o.Replay())
 	if o.Err != nil {
 		fmt.Fprintf(&b, "model error: %v\n", o.Err)
 	}
@@ -313,7 +327,7 @@ func (o *Outcome) Report() string {
 		} else if r.Signal != "" {
 			status = "ended by " + r.Signal
 		}
-		fmt.Fprintf(&b, "---- run %d (attempt %d, job %s, %s, %d requests) ----\n", r.Index, r.Attempt, r.Spec.Job, status, r.Requests)
+		fmt.Fprintf(&b, "---- run %d (GITHUB_RUN_ID %s, attempt %d, job %s, %s, %d requests) ----\n", r.Index, r.Spec.runID(), r.Attempt, r.Spec.job(), status, r.Requests)
 		b.WriteString(indent(r.Stdout))
 		if strings.TrimSpace(r.Stderr) != "" {
 			b.WriteString("  stderr:\n" + indent(r.Stderr))

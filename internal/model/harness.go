@@ -65,6 +65,20 @@ type Run struct {
 
 func (r Run) attempt() int { return max(1, r.Attempt) }
 
+func (r Run) runID() string {
+	if r.RunID == "" {
+		return RunID
+	}
+	return r.RunID
+}
+
+func (r Run) job() string {
+	if r.Job == "" {
+		return "release"
+	}
+	return r.Job
+}
+
 func (r Run) input(name string) string { return r.Inputs[name] }
 
 // Kill says which run is killed, and when.
@@ -77,7 +91,8 @@ type Kill struct {
 
 // Harness runs schedules of cases against the action's binary.
 type Harness struct {
-	Bin string // the action's binary
+	Bin  string // the action's binary
+	Tags string // the build tags it was built with, for the replay line
 	// Quiet bounds the wait for a run's next request or exit (30 s if 0).
 	Quiet time.Duration
 }
@@ -103,6 +118,7 @@ type RunResult struct {
 // broken invariants.
 type Outcome struct {
 	Case       *Case
+	Tags       string // the binary's build tags
 	KillAt     int
 	Choices    []int // the run whose request went through, step by step
 	Steps      []Choice
@@ -129,7 +145,7 @@ type Picker func(step int, enabled []Choice) int
 // which the run is killed (0: never).
 func (h *Harness) Execute(c *Case, killAt int, pick Picker) *Outcome {
 	start := time.Now()
-	o := &Outcome{Case: c, KillAt: killAt}
+	o := &Outcome{Case: c, KillAt: killAt, Tags: h.Tags}
 	dir, err := os.MkdirTemp("", "model-")
 	if err != nil {
 		o.Err = err
@@ -276,13 +292,7 @@ func (x *execution) start(i int, r Run, attempt int) error {
 		}
 	}
 	token := "ghs_model_" + strconv.Itoa(i) + "_" + randomHex(12)
-	runID, job := r.RunID, r.Job
-	if runID == "" {
-		runID = RunID
-	}
-	if job == "" {
-		job = "release"
-	}
+	runID, job := r.runID(), r.job()
 	env := map[string]string{
 		"PATH": os.Getenv("PATH"), "HOME": rdir, "TMPDIR": rdir, "RUNNER_TEMP": rdir,
 		"GITHUB_ACTIONS": "true", "CI": "true",
