@@ -26,9 +26,13 @@ type Options struct {
 	Limit int
 	// KeepGoing explores on after a failing schedule, counting them.
 	KeepGoing bool
+	// Deadline, when not zero, stops the exploration once passed (Limited).
+	Deadline time.Time
 	// Each, when set, sees every outcome.
 	Each func(*Outcome)
 }
+
+func (opt Options) late() bool { return !opt.Deadline.IsZero() && time.Now().After(opt.Deadline) }
 
 // record counts o in st; it reports whether the exploration stops here.
 func (st *Stats) record(o *Outcome, opt Options) bool {
@@ -211,7 +215,7 @@ func exhaustive(execute func(Picker) *Outcome, opt Options) Stats {
 			st.Exhaustive = true
 			break
 		}
-		if opt.Limit > 0 && st.Schedules >= opt.Limit {
+		if (opt.Limit > 0 && st.Schedules >= opt.Limit) || opt.late() {
 			st.Limited = true
 			break
 		}
@@ -362,6 +366,10 @@ func (h *Harness) Random(c *Case, seed uint64, n int, killAts []int, opt Options
 			killAt = killAts[rng.IntN(len(killAts))]
 		}
 		if st.record(h.Execute(c, killAt, RandomPicker(rng)), opt) {
+			break
+		}
+		if opt.late() {
+			st.Limited = true
 			break
 		}
 	}

@@ -50,11 +50,14 @@ func files(kv ...string) map[string]string {
 var overwrite = map[string]string{"overwrite": "true"}
 
 // plan is how a case is explored in CI: exhaustively (up to the reduction),
-// or Random schedules with a printed seed.
+// or random schedules with a printed seed.
 type plan struct {
 	c          *Case
 	exhaustive bool
-	random     int // schedules when not exhaustive
+	// limit caps an exhaustive search (per kill point), so that a change that
+	// adds requests cannot take CI past its budget; reaching it is logged.
+	limit  int
+	random int // schedules when not exhaustive
 }
 
 // Matrix siblings share GITHUB_RUN_ID and GITHUB_JOB; separate workflow runs
@@ -63,47 +66,47 @@ var plans = []plan{
 	{c: &Case{Name: "new-same-2", Runs: []Run{
 		{Files: files("app.tgz", "build 1")},
 		{Files: files("app.tgz", "build 1")},
-	}}, exhaustive: true},
+	}}, exhaustive: true, limit: 800},
 	{c: &Case{Name: "new-same-3", Runs: []Run{
 		{Files: files("app.tgz", "build 1", "app.sig", "sig 1")},
 		{Files: files("app.tgz", "build 1", "app.sig", "sig 1")},
 		{Files: files("app.tgz", "build 1", "app.sig", "sig 1")},
-	}}, random: 150},
+	}}, random: 100},
 	{c: &Case{Name: "new-same-4", Runs: []Run{
 		{Files: files("app.tgz", "build 1")},
 		{Files: files("app.tgz", "build 1"), RunID: "4243"},
 		{Files: files("app.tgz", "build 1", "app.sig", "sig 1")},
 		{Files: files("app.sig", "sig 1"), RunID: "4244", Job: "sign"},
-	}}, random: 100},
+	}}, random: 60},
 	{c: &Case{Name: "replace-same", Published: files("app.tgz", "build 1"), Runs: []Run{
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
-	}}, exhaustive: true},
+	}}, exhaustive: true, limit: 300},
 	{c: &Case{Name: "replace-differ", Published: files("app.tgz", "build 1"), Runs: []Run{
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
 		{Files: files("app.tgz", "build 3 (longer)"), Inputs: overwrite, RunID: "4243"},
-	}}, exhaustive: true},
+	}}, exhaustive: true, limit: 300},
 	{c: &Case{Name: "replace-rerun", Published: files("app.tgz", "build 1", "notes.txt", "notes"), Runs: []Run{
 		{Files: files("app.tgz", "build 2", "notes.txt", "notes"), Inputs: overwrite},
 		{Files: files("app.tgz", "build 2", "notes.txt", "notes"), Inputs: overwrite, Attempt: 2},
-	}}, exhaustive: true},
+	}}, exhaustive: true, limit: 300},
 	{c: &Case{Name: "replace-3", Published: files("app.tgz", "build 1"), Runs: []Run{
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
 		{Files: files("app.tgz", "build 3"), Inputs: overwrite, RunID: "4243"},
-	}}, random: 150},
+	}}, random: 100},
 	{c: &Case{Name: "delete-other", Published: files("app.tgz", "build 1", "stale.txt", "stale"), Runs: []Run{
 		{Files: files("app.tgz", "build 2"), Inputs: map[string]string{"overwrite": "true", "delete_other_assets": "true"}},
 		{Files: files("extra.txt", "extra"), RunID: "4243", Job: "docs"},
-	}}, exhaustive: true},
+	}}, exhaustive: true, limit: 300},
 	{c: &Case{Name: "kill-new", Runs: []Run{
 		{Files: files("app.tgz", "build 1")},
 		{Files: files("app.tgz", "build 1")},
-	}, Kill: &Kill{Run: 0}}, random: 150},
+	}, Kill: &Kill{Run: 0}}, random: 120},
 	{c: &Case{Name: "kill-replace", Published: files("app.tgz", "build 1"), Runs: []Run{
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite, RunID: "4243"},
-	}, Kill: &Kill{Run: 0}}, exhaustive: true},
+	}, Kill: &Kill{Run: 0}}, exhaustive: true, limit: 150},
 }
 
 // envInt reads a positive number from the environment.
@@ -134,9 +137,18 @@ func seed(t *testing.T) uint64 {
 }
 
 // options are the exploration's knobs from the environment: MODEL_KEEP_GOING=1
-// explores on after a failing schedule and counts them.
+// explores on after a failing schedule and counts them; MODEL_BUDGET (a
+// duration, 2m by default) stops every case once it has passed.
 func options(t *testing.T) Options {
-	return Options{KeepGoing: os.Getenv("MODEL_KEEP_GOING") != "", Limit: envInt(t, "MODEL_EXHAUSTIVE_LIMIT", 0)}
+	budget := 2 * time.Minute
+	if s := os.Getenv("MODEL_BUDGET"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			t.Fatalf("MODEL_BUDGET=%q: %v", s, err)
+		}
+		budget = d
+	}
+	return Options{KeepGoing: os.Getenv("MODEL_KEEP_GOING") != "", Deadline: time.Now().Add(budget)}
 }
 
 // explore runs one plan and logs its figures: schedules, whether exhaustive,
@@ -152,6 +164,10 @@ func explore(t *testing.T, h *Harness, p plan, seed uint64, opt Options) Stats {
 	what := ""
 	switch {
 	case p.exhaustive:
+		opt.Limit = p.limit
+		if os.Getenv("MODEL_EXHAUSTIVE_LIMIT") != "" {
+			opt.Limit = envInt(t, "MODEL_EXHAUSTIVE_LIMIT", p.limit)
+		}
 		points := []int{0}
 		if c.Kill != nil {
 			points = kills
@@ -166,7 +182,10 @@ func explore(t *testing.T, h *Harness, p plan, seed uint64, opt Options) Stats {
 				break
 			}
 		}
-		what = fmt.Sprintf("exhaustive %v%s", st.Exhaustive, what)
+		what = fmt.Sprintf("exhaustive %v%s", st.Exhaustive && !st.Limited, what)
+		if st.Limited {
+			what += fmt.Sprintf(" (stopped at the limit of %d schedules or at MODEL_BUDGET)", opt.Limit)
+		}
 		if st.Pruned > 0 {
 			what += fmt.Sprintf(", %d more stopped early by the reduction", st.Pruned)
 		}
@@ -177,6 +196,9 @@ func explore(t *testing.T, h *Harness, p plan, seed uint64, opt Options) Stats {
 		}
 		st = h.Random(c, seed, n, kills, opt)
 		what = fmt.Sprintf("random, seed %d (MODEL_SEED=%d draws them again)", seed, seed)
+		if st.Limited {
+			what += ", stopped at MODEL_BUDGET"
+		}
 	}
 	if st.Failures > 0 {
 		what += fmt.Sprintf(", %d failing", st.Failures)
@@ -188,7 +210,10 @@ func explore(t *testing.T, h *Harness, p plan, seed uint64, opt Options) Stats {
 
 // TestModel explores every case against the action as built from this tree,
 // and fails with a replayable report at the first broken invariant of each.
-// The cases run in parallel, one schedule at a time each.
+// The cases run in parallel (go test's -parallel, GOMAXPROCS by default), one
+// schedule at a time each. Knobs: MODEL_SCHEDULES (random schedules per
+// random case), MODEL_EXHAUSTIVE_LIMIT, MODEL_BUDGET, MODEL_SEED,
+// MODEL_KEEP_GOING; MODEL_REPLAY with TestModelReplay.
 func TestModel(t *testing.T) {
 	h := &Harness{Bin: binary(t)}
 	base, opt := seed(t), options(t)
