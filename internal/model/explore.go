@@ -18,6 +18,9 @@ type Stats struct {
 	FailedAt   int      // its number, counting from 1
 	Failures   int      // failing schedules (more than 1 only with Options.KeepGoing)
 	Limited    bool     // an exhaustive search stopped at Options.Limit
+	// Preemptions is, for an exhaustive search, the largest number of
+	// preemptions up to which every schedule was explored (-1: not even none).
+	Preemptions int
 }
 
 // Options shape an exploration.
@@ -74,27 +77,20 @@ func (s Stats) Mean() time.Duration {
 	return 0
 }
 
-// frame is one step of the depth-first search: the requests held then, the
-// sleep set (choices whose every continuation an explored sibling covers),
-// the runs already explored from here, and the one taken now.
-type frame struct {
-	enabled []Choice
-	sleep   []Choice
-	done    []int
-	chosen  int // a run
+// branch is a schedule still to explore: the choices that lead to it, the
+// requests held at its last step (to check that replaying the choices brings
+// them back), the sleep set after its last choice, and how many preemptions
+// its choices make.
+type branch struct {
+	choices  []int
+	enabled  []Choice
+	sleep    []Choice
+	preempts int
 }
 
-func (f *frame) has(run int, list []int) bool {
-	for _, r := range list {
-		if r == run {
-			return true
-		}
-	}
-	return false
-}
-
-func (f *frame) asleep(run int) bool {
-	for _, c := range f.sleep {
+// asleep reports whether run's held request is in the sleep set.
+func asleep(sleep []Choice, run int) bool {
+	for _, c := range sleep {
 		if c.Run == run {
 			return true
 		}
@@ -102,39 +98,14 @@ func (f *frame) asleep(run int) bool {
 	return false
 }
 
-// next is the first run, in run order, neither asleep nor explored.
-func (f *frame) next() (int, bool) {
-	for _, c := range f.enabled {
-		if !f.asleep(c.Run) && !f.has(c.Run, f.done) {
-			return c.Run, true
-		}
-	}
-	return 0, false
-}
-
-func (f *frame) choice(run int) Choice {
-	for _, c := range f.enabled {
-		if c.Run == run {
-			return c
-		}
-	}
-	return Choice{Run: -1}
-}
-
-// childSleep is the sleep set after f's chosen request: the choices asleep
-// at f, and the siblings already explored, that commute with it. Each stays
-// enabled after the chosen request (a run's held request waits), so each
-// stays asleep until a request it does not commute with goes through.
-func (f *frame) childSleep() []Choice {
-	taken := f.choice(f.chosen)
+// after is the sleep set once taken goes through, when sleep was the sleep
+// set before it and done the siblings explored before it: those that commute
+// with taken. Each stays held after taken (a run's held request waits), so
+// each stays asleep until a request it does not commute with goes through.
+func after(sleep, done []Choice, taken Choice) []Choice {
 	var out []Choice
-	for _, c := range f.sleep {
+	for _, c := range append(append([]Choice(nil), sleep...), done...) {
 		if Independent(c, taken) {
-			out = append(out, c)
-		}
-	}
-	for _, run := range f.done {
-		if c := f.choice(run); Independent(c, taken) {
 			out = append(out, c)
 		}
 	}
@@ -153,70 +124,111 @@ func sameEnabled(a, b []Choice) bool {
 	return true
 }
 
-// Exhaustive explores every interleaving of c's requests, depth first,
-// re-running the schedule from scratch for each, up to limit schedules
-// (opt.Limit). Sleep sets (Godefroid) prune orders that only swap
-// commuting requests (see Independent): every Mazurkiewicz trace, hence every
-// reachable state and every run's view, is still explored. It stops at the
-// first failing schedule unless opt.KeepGoing.
+// Exhaustive explores every interleaving of c's requests, each schedule
+// driven again from scratch, up to opt.Limit schedules. Sleep sets (Godefroid)
+// prune orders that only swap commuting requests (see Independent): every
+// Mazurkiewicz trace, hence every reachable state, every run's view and the
+// state at every run's exit, is still explored. Schedules are explored in
+// order of preemptions (a preemption lets another run through while the run
+// that went last still holds a request): all schedules with none first, then
+// one, and so on, so that a search cut by its limit has covered every
+// schedule up to some number of preemptions (Stats.Preemptions). It stops at
+// the first failing schedule unless opt.KeepGoing.
 func (h *Harness) Exhaustive(c *Case, killAt int, opt Options) Stats {
 	return exhaustive(func(pick Picker) *Outcome { return h.Execute(c, killAt, pick) }, opt)
 }
 
-// exhaustive is the depth-first search over schedules that execute drives,
-// each from scratch.
+// exhaustive is the search over schedules that execute drives, each from
+// scratch. Each execution follows a branch's choices, then goes on without
+// preempting (the run that went last goes again while it can, else the
+// lowest run awake), and leaves every other choice it passes as a new
+// branch: every schedule is driven exactly once.
 func exhaustive(execute func(Picker) *Outcome, opt Options) Stats {
 	start := time.Now()
-	var st Stats
-	var stack []*frame
+	st := Stats{Preemptions: -1}
+	queue := [][]branch{{{}}} // by preemptions
 	for {
-		depth := 0
+		level := 0
+		for level < len(queue) && len(queue[level]) == 0 {
+			level++
+		}
+		if level == len(queue) {
+			st.Exhaustive = true
+			st.Preemptions = len(queue) - 1
+			break
+		}
+		if (opt.Limit > 0 && st.Schedules >= opt.Limit) || opt.late() {
+			st.Limited = true
+			st.Preemptions = level - 1
+			break
+		}
+		b := queue[level][0]
+		queue[level] = queue[level][1:]
 		var drift string
+		var choices []int
+		sleep, preempts := b.sleep, b.preempts
+		push := func(nb branch) {
+			for len(queue) <= nb.preempts {
+				queue = append(queue, nil)
+			}
+			queue[nb.preempts] = append(queue[nb.preempts], nb)
+		}
 		pick := func(step int, enabled []Choice) int {
-			if depth < len(stack) {
-				f := stack[depth]
-				if !sameEnabled(f.enabled, enabled) {
-					drift = fmt.Sprintf("step %d held %v the first time and %v now", step, f.enabled, enabled)
+			if step < len(b.choices) {
+				if step == len(b.choices)-1 && !sameEnabled(b.enabled, enabled) {
+					drift = fmt.Sprintf("step %d held %v the first time and %v now", step, b.enabled, enabled)
 					return -1
 				}
-				depth++
-				return indexOf(enabled, f.chosen)
+				choices = append(choices, b.choices[step])
+				return indexOf(enabled, b.choices[step])
 			}
-			f := &frame{enabled: enabled}
-			if depth > 0 {
-				f.sleep = stack[depth-1].childSleep()
+			prev := -1
+			if len(choices) > 0 {
+				prev = choices[len(choices)-1]
 			}
-			run, ok := f.next()
-			if !ok {
+			var awake []Choice
+			for _, c := range enabled {
+				if !asleep(sleep, c.Run) {
+					awake = append(awake, c)
+				}
+			}
+			if len(awake) == 0 {
 				return -1 // every order from here is covered by one explored already
 			}
-			f.chosen = run
-			stack = append(stack, f)
-			depth++
-			return indexOf(enabled, run)
+			// The run that went last goes first, then the others in run order.
+			first := 0
+			for i, c := range awake {
+				if c.Run == prev {
+					first = i
+				}
+			}
+			order := append([]Choice{awake[first]}, append(append([]Choice(nil), awake[:first]...), awake[first+1:]...)...)
+			prevHeld := indexOf(enabled, prev) >= 0
+			cost := func(c Choice) int {
+				if prevHeld && c.Run != prev {
+					return 1
+				}
+				return 0
+			}
+			for i, c := range order[1:] {
+				push(branch{
+					choices:  append(append([]int(nil), choices...), c.Run),
+					enabled:  enabled,
+					sleep:    after(sleep, order[:i+1], c),
+					preempts: preempts + cost(c),
+				})
+			}
+			taken := order[0]
+			sleep = after(sleep, nil, taken)
+			preempts += cost(taken)
+			choices = append(choices, taken.Run)
+			return indexOf(enabled, taken.Run)
 		}
 		o := execute(pick)
 		if drift != "" {
 			o.Pruned, o.Err = false, &errStuck{"the same choices led to different requests (the model needs runs that only depend on their answers): " + drift}
 		}
 		if st.record(o, opt) {
-			break
-		}
-		for len(stack) > 0 {
-			top := stack[len(stack)-1]
-			top.done = append(top.done, top.chosen)
-			if run, ok := top.next(); ok {
-				top.chosen = run
-				break
-			}
-			stack = stack[:len(stack)-1]
-		}
-		if len(stack) == 0 {
-			st.Exhaustive = true
-			break
-		}
-		if (opt.Limit > 0 && st.Schedules >= opt.Limit) || opt.late() {
-			st.Limited = true
 			break
 		}
 	}
