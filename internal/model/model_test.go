@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -287,23 +288,60 @@ func TestModelReplay(t *testing.T) {
 // bugs: the action built with -tags oldreplace (the replacement protocol from
 // before issue 18: upload under a temporary name, delete the old asset,
 // rename; leftovers taken by name) must break an invariant within CI's
-// budget. It prints the first failing schedule and what it took to find it.
+// budget. It explores the exhaustive replacement cases to the end, and prints
+// the first failing schedule, then the first schedule that broke each kind of
+// invariant, with how many schedules and how long it took to find it.
 func TestModelFindsTheOldReplacement(t *testing.T) {
 	h := &Harness{Bin: binary(t, "oldreplace"), Tags: "oldreplace"}
-	base := seed(t)
-	total := 0
+	type found struct {
+		o    *Outcome
+		n    int
+		took time.Duration
+	}
+	var kinds []string
+	first := map[string]found{}
+	n, failing := 0, 0
 	start := time.Now()
-	for i, p := range plans {
-		if !strings.Contains(p.c.Name, "replace") {
-			continue
-		}
-		st := explore(t, h, p, base+uint64(i), Options{})
-		total += st.Schedules
-		if st.Failure != nil {
-			t.Logf("found after %d schedules in all (%d in %s), %v:\n%s",
-				total, st.FailedAt, p.c.Name, time.Since(start).Round(time.Millisecond), st.Failure.Report())
+	opt := Options{KeepGoing: true, Each: func(o *Outcome) {
+		if o.Pruned {
 			return
 		}
+		n++
+		if !o.Failed() {
+			return
+		}
+		failing++
+		for _, v := range o.Violations {
+			k := kindOf(v)
+			if _, ok := first[k]; !ok {
+				kinds = append(kinds, k)
+				first[k] = found{o, n, time.Since(start)}
+			}
+		}
+	}}
+	for _, p := range plans {
+		if p.exhaustive && p.c.Kill == nil && strings.HasPrefix(p.c.Name, "replace-") {
+			explore(t, h, p, 0, opt)
+		}
 	}
-	t.Fatalf("the model broke no invariant of the old replacement protocol in %d schedules (%v)", total, time.Since(start).Round(time.Millisecond))
+	if len(kinds) == 0 {
+		t.Fatalf("the model broke no invariant of the old replacement protocol in %d schedules (%v)", n, time.Since(start).Round(time.Millisecond))
+	}
+	t.Logf("%d of %d schedules broke an invariant (%v); the first:\n%s", failing, n, time.Since(start).Round(time.Millisecond), first[kinds[0]].o.Report())
+	for _, k := range kinds {
+		f := first[k]
+		t.Logf("%s: first at schedule %d, after %v: MODEL_TAGS=oldreplace MODEL_REPLAY=%q", k, f.n, f.took.Round(time.Millisecond), f.o.Replay())
+	}
 }
+
+// kindOf is a violation without its ids and temporary names: what kind of
+// invariant broke.
+func kindOf(v string) string {
+	v = tempNonce.ReplaceAllString(v, ".replacing-X")
+	return number.ReplaceAllString(v, "N")
+}
+
+var (
+	tempNonce = regexp.MustCompile(`\.replacing-[0-9a-f]+`)
+	number    = regexp.MustCompile(`[0-9]+`)
+)
