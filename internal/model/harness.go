@@ -95,6 +95,9 @@ type Harness struct {
 	Tags string // the build tags it was built with, for the replay line
 	// Quiet bounds the wait for a run's next request or exit (30 s if 0).
 	Quiet time.Duration
+	// MaxSteps bounds the requests of one schedule (500 if 0): a run that
+	// polls while another is held could otherwise be chosen for ever.
+	MaxSteps int
 }
 
 // RunResult is what one run left behind.
@@ -214,6 +217,13 @@ func (h *Harness) quiet() time.Duration {
 	return 30 * time.Second
 }
 
+func (h *Harness) maxSteps() int {
+	if h.MaxSteps > 0 {
+		return h.MaxSteps
+	}
+	return 500
+}
+
 // drive starts the runs and lets their requests through one at a time.
 func (x *execution) drive(pick Picker) error {
 	for i, r := range x.c.Runs {
@@ -245,6 +255,9 @@ func (x *execution) loop(pick Picker) error {
 		}
 		if len(enabled) == 0 {
 			return nil
+		}
+		if limit := x.h.maxSteps(); len(x.o.Choices) >= limit {
+			return &errStuck{fmt.Sprintf("the schedule went past %d requests (Harness.MaxSteps): a run may be polling while the model holds another", limit)}
 		}
 		i := pick(len(x.o.Choices), enabled)
 		if i < 0 {

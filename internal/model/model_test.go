@@ -345,3 +345,19 @@ var (
 	tempNonce = regexp.MustCompile(`\.replacing-[0-9a-f]+`)
 	number    = regexp.MustCompile(`[0-9]+`)
 )
+
+// TestLongScheduleIsStopped: a schedule that goes on past Harness.MaxSteps
+// (a run polling while another is held, say) fails with a message that says
+// so, and leaves no process behind.
+func TestLongScheduleIsStopped(t *testing.T) {
+	h := &Harness{Bin: binary(t), MaxSteps: 3}
+	o := h.Execute(plans[0].c, 0, ReplayPicker(nil))
+	if o.Err == nil || !strings.Contains(o.Err.Error(), "went past 3 requests") {
+		t.Fatalf("schedule of more than 3 requests: err %v", o.Err)
+	}
+	for _, r := range o.Runs {
+		if r.Signal != "killed" {
+			t.Errorf("run %d: ended by %q, want killed when the schedule stopped", r.Index, r.Signal)
+		}
+	}
+}
