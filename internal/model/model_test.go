@@ -63,39 +63,42 @@ type plan struct {
 
 // Matrix siblings share GITHUB_RUN_ID and GITHUB_JOB; separate workflow runs
 // have their own run ids; a re-run has the same run id and the next attempt.
+// The largest come first, so that the parallel cases end together. The
+// limits keep TestModel near two minutes on two cores: with the replacement
+// protocol of issue 18, replace-same has 518 schedules, delete-other 129.
 var plans = []plan{
 	{c: &Case{Name: "new-same-2", Runs: []Run{
 		{Files: files("app.tgz", "build 1")},
 		{Files: files("app.tgz", "build 1")},
 	}}, exhaustive: true, limit: 800},
+	{c: &Case{Name: "replace-same", Published: files("app.tgz", "build 1"), Runs: []Run{
+		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
+		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
+	}}, exhaustive: true, limit: 600},
 	{c: &Case{Name: "new-same-3", Runs: []Run{
 		{Files: files("app.tgz", "build 1", "app.sig", "sig 1")},
 		{Files: files("app.tgz", "build 1", "app.sig", "sig 1")},
 		{Files: files("app.tgz", "build 1", "app.sig", "sig 1")},
-	}}, random: 100},
+	}}, random: 80},
 	{c: &Case{Name: "new-same-4", Runs: []Run{
 		{Files: files("app.tgz", "build 1")},
 		{Files: files("app.tgz", "build 1"), RunID: "4243"},
 		{Files: files("app.tgz", "build 1", "app.sig", "sig 1")},
 		{Files: files("app.sig", "sig 1"), RunID: "4244", Job: "sign"},
-	}}, random: 60},
-	{c: &Case{Name: "replace-same", Published: files("app.tgz", "build 1"), Runs: []Run{
-		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
-		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
-	}}, exhaustive: true, limit: 300},
+	}}, random: 50},
 	{c: &Case{Name: "replace-differ", Published: files("app.tgz", "build 1"), Runs: []Run{
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
 		{Files: files("app.tgz", "build 3 (longer)"), Inputs: overwrite, RunID: "4243"},
-	}}, exhaustive: true, limit: 300},
+	}}, exhaustive: true, limit: 150},
 	{c: &Case{Name: "replace-rerun", Published: files("app.tgz", "build 1", "notes.txt", "notes"), Runs: []Run{
 		{Files: files("app.tgz", "build 2", "notes.txt", "notes"), Inputs: overwrite},
 		{Files: files("app.tgz", "build 2", "notes.txt", "notes"), Inputs: overwrite, Attempt: 2},
-	}}, exhaustive: true, limit: 300},
+	}}, exhaustive: true, limit: 150},
 	{c: &Case{Name: "replace-3", Published: files("app.tgz", "build 1"), Runs: []Run{
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
 		{Files: files("app.tgz", "build 3"), Inputs: overwrite, RunID: "4243"},
-	}}, random: 100},
+	}}, random: 80},
 	{c: &Case{Name: "delete-other", Published: files("app.tgz", "build 1", "stale.txt", "stale"), Runs: []Run{
 		{Files: files("app.tgz", "build 2"), Inputs: map[string]string{"overwrite": "true", "delete_other_assets": "true"}},
 		{Files: files("extra.txt", "extra"), RunID: "4243", Job: "docs"},
@@ -103,11 +106,11 @@ var plans = []plan{
 	{c: &Case{Name: "kill-new", Runs: []Run{
 		{Files: files("app.tgz", "build 1")},
 		{Files: files("app.tgz", "build 1")},
-	}, Kill: &Kill{Run: 0}}, random: 120},
+	}, Kill: &Kill{Run: 0}}, random: 100},
 	{c: &Case{Name: "kill-replace", Published: files("app.tgz", "build 1"), Runs: []Run{
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite, RunID: "4243"},
-	}, Kill: &Kill{Run: 0}}, exhaustive: true, limit: 150},
+	}, Kill: &Kill{Run: 0}}, exhaustive: true, limit: 50},
 }
 
 // envInt reads a positive number from the environment.
@@ -288,9 +291,9 @@ func TestModelReplay(t *testing.T) {
 // bugs: the action built with -tags oldreplace (the replacement protocol from
 // before issue 18: upload under a temporary name, delete the old asset,
 // rename; leftovers taken by name) must break an invariant within CI's
-// budget. It explores the exhaustive replacement cases to the end, and prints
-// the first failing schedule, then the first schedule that broke each kind of
-// invariant, with how many schedules and how long it took to find it.
+// budget. It explores replace-same to the end (a few hundred schedules), and
+// prints the first failing schedule, then the first schedule that broke each
+// kind of invariant, with how many schedules and how long it took to find it.
 func TestModelFindsTheOldReplacement(t *testing.T) {
 	h := &Harness{Bin: binary(t, "oldreplace"), Tags: "oldreplace"}
 	type found struct {
@@ -320,7 +323,7 @@ func TestModelFindsTheOldReplacement(t *testing.T) {
 		}
 	}}
 	for _, p := range plans {
-		if p.exhaustive && p.c.Kill == nil && strings.HasPrefix(p.c.Name, "replace-") {
+		if p.c.Name == "replace-same" {
 			explore(t, h, p, 0, opt)
 		}
 	}
@@ -342,7 +345,7 @@ func kindOf(v string) string {
 }
 
 var (
-	tempNonce = regexp.MustCompile(`\.replacing-[0-9a-f]+`)
+	tempNonce = regexp.MustCompile(`\.replacing-[0-9A-Za-z_-]+`)
 	number    = regexp.MustCompile(`[0-9]+`)
 )
 
