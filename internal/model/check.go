@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/releasekit/release-action/internal/publish"
 )
@@ -58,10 +59,12 @@ func (v *violations) exit(r *RunResult) {
 	if r.Killed {
 		return
 	}
-	switch {
+	switch want := stoppedCode(r); {
 	case r.Signal != "":
 		v.add(InvExit, "run %d ended by %s", r.Index, r.Signal)
-	case r.Code != 0 && r.Code != 1:
+	case want != 0 && r.Code != want:
+		v.add(InvExit, "run %d, stopped by %s, exited %d (want %d)", r.Index, r.Stopped, r.Code, want)
+	case want == 0 && r.Code != 0 && r.Code != 1:
 		v.add(InvExit, "run %d exited %d (want 0 or 1)", r.Index, r.Code)
 	}
 	for _, crash := range []string{"panic:", "fatal error:", "goroutine 1 ["} {
@@ -70,7 +73,13 @@ func (v *violations) exit(r *RunResult) {
 			break
 		}
 	}
-	if r.Code != 0 && !hasLinePrefix(r.Stdout, "::error") {
+	// A failed run says why in an annotation. A run stopped by the runner's
+	// cancel may instead say that it was stopped (the runner shows the step
+	// as cancelled): its work may well have been done by then.
+	switch {
+	case r.Code == 0 || hasLinePrefix(r.Stdout, "::error"):
+	case r.Stopped != "" && strings.Contains(r.Stderr+r.Stdout, r.Stopped):
+	default:
 		v.add(InvExit, "run %d exited %d without an ::error:: line", r.Index, r.Code)
 	}
 	if strings.Contains(r.Stdout, tokenLeak) || strings.Contains(r.Stderr, tokenLeak) {
@@ -79,6 +88,17 @@ func (v *violations) exit(r *RunResult) {
 	if r.OutErr != "" {
 		v.add(InvExit, "run %d: GITHUB_OUTPUT: %s", r.Index, r.OutErr)
 	}
+}
+
+// stoppedCode is the exit code of a run the model stopped with a signal:
+// 128 plus the signal's number; 0 for a run not stopped.
+func stoppedCode(r *RunResult) int {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		if r.Stopped == sig.String() {
+			return 128 + int(sig)
+		}
+	}
+	return 0
 }
 
 func hasLinePrefix(s, prefix string) bool {

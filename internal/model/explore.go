@@ -340,6 +340,8 @@ func (o *Outcome) Report() string {
 		status := fmt.Sprintf("exit %d", r.Code)
 		if r.Killed {
 			status = "killed at its request " + strconv.Itoa(o.KillAt)
+		} else if r.Stopped != "" {
+			status = fmt.Sprintf("sent %s at its request %d, exit %d", r.Stopped, o.KillAt, r.Code)
 		} else if r.Signal != "" {
 			status = "ended by " + r.Signal
 		}

@@ -81,12 +81,24 @@ func (r Run) job() string {
 
 func (r Run) input(name string) string { return r.Inputs[name] }
 
-// Kill says which run is killed, and when.
+// Kill says which run is stopped, and how; when is the explorer's choice
+// (the kill point).
 type Kill struct {
 	Run int
-	// At is the request (1 for its first) at which the run is killed: the
-	// request reaches the emulator, which answers it after the process died.
-	At int
+	// Signal is what the run gets: SIGKILL when 0. With SIGKILL, the request
+	// at the kill point reaches the emulator, which answers it after the
+	// process died. With SIGTERM or SIGINT (the runner's cancel), the model
+	// waits until the run abandoned that request (it then sends its cleanup
+	// requests, scheduled like any other) or exited, then lets the request
+	// through: it reached GitHub, the run never saw the answer.
+	Signal syscall.Signal
+}
+
+func (k *Kill) signal() syscall.Signal {
+	if k.Signal == 0 {
+		return syscall.SIGKILL
+	}
+	return k.Signal
 }
 
 // Harness runs schedules of cases against the action's binary.
@@ -105,9 +117,10 @@ type RunResult struct {
 	Index    int
 	Spec     Run
 	Attempt  int
-	Killed   bool // killed by the model (SIGKILL)
-	Code     int  // exit code; -1 when a signal ended it
-	Signal   string
+	Killed   bool   // killed by the model (SIGKILL)
+	Stopped  string // the signal the model sent it to stop (SIGTERM, SIGINT), if any
+	Code     int    // exit code; -1 when a signal ended it
+	Signal   string // the signal that ended the process, if one did
 	Stdout   string // the "::add-mask::" lines dropped and the token redacted
 	Stderr   string
 	Outputs  map[string]string
@@ -272,12 +285,21 @@ func (x *execution) loop(pick Picker) error {
 		x.o.Steps = append(x.o.Steps, ch)
 		p := x.procs[ch.Run]
 		p.res.Requests++
-		var before func()
+		var before func() error
 		if k := x.c.Kill; k != nil && ch.Run == k.Run && p.res.Requests == x.killAt {
-			before = func() {
-				p.res.Killed = true
-				_ = p.cmd.Process.Kill()
-				<-p.done
+			before = func() error {
+				sig := k.signal()
+				if sig == syscall.SIGKILL {
+					p.res.Killed = true
+					_ = p.cmd.Process.Kill()
+					<-p.done
+					return nil
+				}
+				p.res.Stopped = sig.String()
+				if err := p.cmd.Process.Signal(sig); err != nil {
+					return err
+				}
+				return x.sched.reacted(ch.Run, limit)
 			}
 		}
 		if err := x.sched.let(ch.Run, limit, before); err != nil {

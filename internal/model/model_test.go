@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -107,6 +108,14 @@ var plans = []plan{
 		{Files: files("app.tgz", "build 1")},
 		{Files: files("app.tgz", "build 1")},
 	}, Kill: &Kill{Run: 0}}, random: 100},
+	{c: &Case{Name: "cancel-new", Runs: []Run{
+		{Files: files("app.tgz", "build 1")},
+		{Files: files("app.tgz", "build 1")},
+	}, Kill: &Kill{Run: 0, Signal: syscall.SIGTERM}}, random: 60},
+	{c: &Case{Name: "cancel-replace", Published: files("app.tgz", "build 1"), Runs: []Run{
+		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
+		{Files: files("app.tgz", "build 3"), Inputs: overwrite, RunID: "4243"},
+	}, Kill: &Kill{Run: 0, Signal: syscall.SIGTERM}}, exhaustive: true, limit: 20},
 	{c: &Case{Name: "kill-replace", Published: files("app.tgz", "build 1"), Runs: []Run{
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite, RunID: "4243"},

@@ -167,8 +167,9 @@ func (s *scheduler) quiet(limit time.Duration) ([]Choice, error) {
 
 // let lets run's held request through, and waits until the emulator answered
 // it. before, when set, runs after the request is taken off the list and
-// before it goes through (the model kills a run there).
-func (s *scheduler) let(run int, limit time.Duration, before func()) error {
+// before it goes through (the model kills or signals a run there); an error
+// from it stops the schedule.
+func (s *scheduler) let(run int, limit time.Duration, before func() error) error {
 	s.mu.Lock()
 	h := s.held[run]
 	if len(h) == 0 {
@@ -179,7 +180,10 @@ func (s *scheduler) let(run int, limit time.Duration, before func()) error {
 	s.held[run] = h[1:]
 	s.mu.Unlock()
 	if before != nil {
-		before()
+		if err := before(); err != nil {
+			close(p.release)
+			return err
+		}
 	}
 	close(p.release)
 	select {
@@ -187,6 +191,28 @@ func (s *scheduler) let(run int, limit time.Duration, before func()) error {
 		return nil
 	case <-time.After(limit):
 		return &errStuck{fmt.Sprintf("the emulator did not answer %s within %v", p.Choice, limit)}
+	}
+}
+
+// reacted waits until run, whose held request was taken off the list, sends
+// another request or exits: a run told to stop abandons the request it waits
+// for and cleans up.
+func (s *scheduler) reacted(run int, limit time.Duration) error {
+	deadline := time.NewTimer(limit)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		done := s.exited[run] || len(s.held[run]) > 0
+		ch := s.changed
+		s.mu.Unlock()
+		if done {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-deadline.C:
+			return &errStuck{fmt.Sprintf("run %d neither abandoned its request nor exited within %v of the signal", run, limit)}
+		}
 	}
 }
 
