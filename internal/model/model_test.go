@@ -111,7 +111,7 @@ var plans = []plan{
 	{c: &Case{Name: "cancel-new", Runs: []Run{
 		{Files: files("app.tgz", "build 1")},
 		{Files: files("app.tgz", "build 1")},
-	}, Kill: &Kill{Run: 0, Signal: syscall.SIGTERM}}, random: 60},
+	}, Kill: &Kill{Run: 0, Signal: syscall.SIGTERM}}, exhaustive: true, limit: 30},
 	{c: &Case{Name: "cancel-replace", Published: files("app.tgz", "build 1"), Runs: []Run{
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite},
 		{Files: files("app.tgz", "build 3"), Inputs: overwrite, RunID: "4243"},
@@ -201,7 +201,11 @@ func explore(t *testing.T, h *Harness, p plan, seed uint64, opt Options) Stats {
 		}
 		what = fmt.Sprintf("exhaustive %v%s", st.Exhaustive && !st.Limited, what)
 		if st.Limited {
-			what += fmt.Sprintf(" (stopped at the limit of %d schedules or at MODEL_BUDGET; every branch with at most %d preemptions explored)", opt.Limit, bound)
+			covered := fmt.Sprintf("every branch with at most %d preemptions explored", bound)
+			if bound < 0 {
+				covered = "not every branch without preemption explored"
+			}
+			what += fmt.Sprintf(" (stopped at the limit of %d schedules or at MODEL_BUDGET; %s)", opt.Limit, covered)
 		}
 		if st.Pruned > 0 {
 			what += fmt.Sprintf(", %d more stopped early by the reduction", st.Pruned)
