@@ -39,8 +39,10 @@
 //
 // A run can be killed with SIGKILL when it sends its k-th request (the
 // request still reaches the emulator, which answers it after the process
-// died); once every other run is done, it runs again alone as the next
-// attempt of the same workflow run.
+// died), or sent SIGTERM then, like the runner's cancel (the model waits until
+// the run abandoned that request, lets it through, and schedules the run's
+// cleanup like any other requests); once every other run is done, it runs
+// again alone as the next attempt of the same workflow run.
 //
 // After every schedule, Check tests the invariants (check.go): exit codes,
 // one release for the tag, the assets on it, other releases untouched, each
