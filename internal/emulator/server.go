@@ -46,6 +46,9 @@ type Options struct {
 	RedirectDownloads bool
 	// Now, when set, replaces time.Now (useful for deterministic created_at ordering).
 	Now func() time.Time
+	// Hold, when set, sees every request first and may keep it waiting: a
+	// test's scheduler (see HoldFunc in hold.go).
+	Hold HoldFunc
 }
 
 // Request is one entry of the server's request log.
@@ -239,9 +242,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// exchange answers a request matched to rt: faults first, then credentials,
-// then the route's handler; every request ends in the log.
+// exchange answers a request matched to rt: Options.Hold first, then faults,
+// then credentials, then the route's handler; every request ends in the log.
 func (s *Server) exchange(w http.ResponseWriter, r *http.Request, rt route, serve handler) {
+	// Deferred first, so it runs last: after the request is in the log.
+	defer s.hold(r, rt.name)()
 	body := &countingBody{ReadCloser: r.Body}
 	r.Body = body
 	rec := &recorder{ResponseWriter: w}
