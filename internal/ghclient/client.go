@@ -73,6 +73,8 @@ type Client struct {
 	policy      retry.Policy
 	gate        *retry.Gate
 	logf        func(string, ...any)
+	// seen is the tag each release id was answered with (identity.go).
+	seen ledger
 	// answered is set once a GitHub-shaped answer came back; until then an odd
 	// answer most likely means GITHUB_API_URL points at something else.
 	answered atomic.Bool
