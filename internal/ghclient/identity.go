@@ -59,27 +59,51 @@ type releaseWant struct {
 	draft   *bool
 }
 
-// ledger remembers the tag every release id was answered with, so that a later
-// answer about the same id with another tag is caught as a contradiction.
+// ledger remembers, for every release id answered, its tag and the name its
+// assets' download URLs are filed under (the tag once published, GitHub's
+// "untagged-…" name while a draft), so that a later answer about the same id
+// with another tag, or a listing of another release's assets, is caught.
 type ledger struct {
 	mu   sync.Mutex
-	tags map[int64]string
+	rels map[int64]mark
 }
 
-// note records id's tag, or reports the tag an earlier answer gave it when that
-// differs. renamed is set when the request asked for the new tag.
-func (l *ledger) note(id int64, tag string, renamed bool) (before string, contradicts bool) {
+type mark struct{ tag, web string }
+
+// note records id's tag and web name, or reports the tag an earlier answer
+// gave it when that differs. renamed is set when the request asked for the tag.
+func (l *ledger) note(id int64, m mark, renamed bool) (before string, contradicts bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.tags == nil {
-		l.tags = map[int64]string{}
+	if l.rels == nil {
+		l.rels = map[int64]mark{}
 	}
-	old, seen := l.tags[id]
-	if seen && old != tag && !renamed {
-		return old, true
+	old, seen := l.rels[id]
+	if seen && old.tag != m.tag && !renamed {
+		return old.tag, true
 	}
-	l.tags[id] = tag
+	if m.web == "" {
+		m.web = old.web
+	}
+	l.rels[id] = m
 	return "", false
+}
+
+// downloads returns the names release id's assets may be filed under, nil
+// when no answer told.
+func (l *ledger) downloads(id int64) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m, ok := l.rels[id]
+	if !ok {
+		return nil
+	}
+	// A draft another run publishes meanwhile files its assets under the tag.
+	out := []string{m.tag}
+	if m.web != "" && m.web != m.tag {
+		out = append(out, m.web)
+	}
+	return out
 }
 
 // checkRelease checks one release answer against w and against this
@@ -101,7 +125,9 @@ func (c *Client) checkRelease(r *wireRelease, w releaseWant) error {
 	if err := c.releaseURLs(w.request, &r.Release, r.URL); err != nil {
 		return err
 	}
-	if before, contradicts := c.seen.note(r.ID, r.TagName, w.tag != nil); contradicts {
+	web, _ := c.webTag(r.HTMLURL)
+	web = strings.TrimPrefix(web, "tag/")
+	if before, contradicts := c.seen.note(r.ID, mark{tag: r.TagName, web: web}, w.tag != nil); contradicts {
 		return bad("tag_name", fmt.Sprintf("release %d, which an earlier answer gave the tag %q", r.ID, before), r.TagName)
 	}
 	return nil
@@ -260,7 +286,8 @@ func (c *Client) assetURL(request string, a *publish.Asset) error {
 // checkAssets checks a release's asset listing: every asset names this
 // repository and its own id, and no id and no name appears twice (GitHub keeps
 // names unique per release).
-func (c *Client) checkAssets(request string, list []*publish.Asset) error {
+func (c *Client) checkAssets(request string, releaseID int64, list []*publish.Asset) error {
+	filed := c.seen.downloads(releaseID)
 	ids := map[int64]*publish.Asset{}
 	names := map[string]*publish.Asset{}
 	for _, a := range list {
@@ -279,8 +306,31 @@ func (c *Client) checkAssets(request string, list []*publish.Asset) error {
 		if err := c.assetURL(request, a); err != nil {
 			return err
 		}
+		if err := c.filedUnder(request, releaseID, filed, a); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// filedUnder checks that an asset listed for a release is that release's: its
+// browser_download_url is <web>/{owner}/{repo}/releases/download/<name>/<asset>,
+// <name> the tag or draft name an earlier answer gave the release. An asset
+// has no field naming its release, and this is the one that shows whose it is.
+func (c *Client) filedUnder(request string, releaseID int64, filed []string, a *publish.Asset) error {
+	if a.BrowserDownloadURL == "" || len(filed) == 0 {
+		return nil
+	}
+	rest, ok := c.webTag(a.BrowserDownloadURL)
+	if ok {
+		for _, f := range filed {
+			if rest == "download/"+f+"/"+a.Name {
+				return nil
+			}
+		}
+	}
+	return &IdentityError{Request: request, What: "browser_download_url of asset " + strconv.FormatInt(a.ID, 10),
+		Asked: fmt.Sprintf("an asset of release %d (filed under %q)", releaseID, strings.Join(filed, `" or "`)), Got: a.BrowserDownloadURL}
 }
 
 func describeTwice(a, b *publish.Asset) string {

@@ -105,7 +105,7 @@ func (c *Client) ListAssets(ctx context.Context, releaseID int64) ([]*publish.As
 	if err != nil {
 		return nil, err
 	}
-	if err := c.checkAssets("GET "+path, list); err != nil {
+	if err := c.checkAssets("GET "+path, releaseID, list); err != nil {
 		return nil, err
 	}
 	return list, nil
