@@ -2,6 +2,7 @@ package ghclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -62,9 +63,17 @@ func (c *Client) GetRelease(ctx context.Context, id int64) (*publish.Release, er
 // 5xx, a dropped or stalled connection, an unreadable body) the error matches
 // publish.ErrAnswerLost and the caller finds out whether the release landed.
 // https://docs.github.com/en/rest/releases/releases#create-a-release
-// The answer must carry the tag and the draft state sent.
+// The answer must carry the tag and the draft state sent. One that does not
+// cannot be used, yet the release was created: it is reported like a lost
+// answer (publish.ErrAnswerLost), so the caller looks for what landed, in a
+// listing that is checked in turn, instead of acting on the answer.
 func (c *Client) CreateRelease(ctx context.Context, f publish.ReleaseFields) (*publish.Release, error) {
-	return c.release(ctx, http.MethodPost, c.repoPath("releases"), f, releaseWant{tag: f.TagName, draft: f.Draft})
+	rel, err := c.release(ctx, http.MethodPost, c.repoPath("releases"), f, releaseWant{tag: f.TagName, draft: f.Draft})
+	var ie *IdentityError
+	if errors.As(err, &ie) {
+		return nil, &answerLostError{err: err}
+	}
+	return rel, err
 }
 
 // UpdateRelease changes the fields of f that are set.
