@@ -666,7 +666,10 @@ func Generate(seed uint64, kinds Kind, t Targets) []Rule {
 	askedTag := map[Route]bool{ByTag: true, Create: true, Update: true}
 	askedID := map[Route]bool{GetRelease: true, Update: true, UpdateAsset: true}
 	consistent := func(asked map[Route]bool, rt Route) bool {
-		return rng.IntN(2) == 0 && (asked[rt] || kinds&KindConsistent != 0)
+		if kinds&KindConsistent != 0 {
+			return true
+		}
+		return asked[rt] && rng.IntN(2) == 0
 	}
 	if kinds&(KindIdentity|KindConsistent) != 0 {
 		makers = append(makers,
@@ -688,7 +691,7 @@ func Generate(seed uint64, kinds Kind, t Targets) []Rule {
 			},
 			func() (Route, Mutation) {
 				rt := oneOf(assetRoutes...)
-				return rt, OtherID{To: []int64{t.DecoyAssetID, 999998}[rng.IntN(2)], Index: rng.IntN(4), Consistent: consistent(askedID, rt)}
+				return rt, OtherID{To: []int64{t.DecoyAssetID, t.DecoyAssetID, 999998}[rng.IntN(3)], Index: rng.IntN(4), Consistent: consistent(askedID, rt)}
 			},
 			func() (Route, Mutation) {
 				return ByTag, AskInstead{Old: "/tags/" + t.Tag, New: "/tags/" + t.DecoyTag}
