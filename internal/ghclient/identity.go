@@ -232,14 +232,13 @@ func (c *Client) webTag(raw string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	segs := strings.Split(strings.TrimPrefix(u.Path, "/"), "/")
+	// Split the path as sent, and unescape once: a tag may hold "/" (escaped
+	// or not) and "%".
+	segs := strings.Split(strings.TrimPrefix(u.EscapedPath(), "/"), "/")
 	for i := 0; i+3 < len(segs); i++ {
 		if segs[i+2] == "releases" && strings.EqualFold(segs[i], c.owner) && strings.EqualFold(segs[i+1], c.repo) {
-			rest := strings.Join(segs[i+3:], "/")
-			if t, err := url.PathUnescape(rest); err == nil {
-				rest = t
-			}
-			return rest, true
+			rest, err := url.PathUnescape(strings.Join(segs[i+3:], "/"))
+			return rest, err == nil
 		}
 	}
 	return "", false

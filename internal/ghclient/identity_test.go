@@ -101,13 +101,14 @@ func (l *lying) file(content string) publish.UploadRequest {
 }
 
 // TestHonestAnswersPass: every call the action makes, through the proxy with
-// no lies, on both layouts: the checks take GitHub's true answers.
+// no lies, on both layouts and with tags that need escaping: the checks take
+// GitHub's true answers.
 func TestHonestAnswersPass(t *testing.T) {
 	t.Parallel()
-	for _, layout := range []emulator.Layout{emulator.DotCom, emulator.GHES} {
+	for i, layout := range []emulator.Layout{emulator.DotCom, emulator.GHES, emulator.DotCom} {
 		l := newLying(t, layout)
 		ctx := t.Context()
-		tag := "v1"
+		tag := []string{"v1", "release/1.0", "v1.0+build.7"}[i]
 		rel, err := l.c.CreateRelease(ctx, publish.ReleaseFields{TagName: &tag, Draft: ptr(true)})
 		if err != nil {
 			t.Fatal(err)
