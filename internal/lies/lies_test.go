@@ -271,7 +271,7 @@ func TestLiesAboutIdentityAndContent(t *testing.T) {
 	t.Parallel()
 	var st stats
 	st.report(t)
-	for _, seed := range seeds(t, 1, 240) {
+	for _, seed := range seeds(t, 1, 400) {
 		t.Run("seed="+strconv.FormatUint(seed, 10), func(t *testing.T) {
 			t.Parallel()
 			runCase(t, &st, seed, hostile.KindIdentity|hostile.KindContent, 30*time.Second)
