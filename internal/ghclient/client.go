@@ -83,6 +83,8 @@ type Client struct {
 	budget      *retry.TimeBudget
 	bigAnswers  chan struct{} // a slot per answer longer than smallAnswer being read
 	logf        func(string, ...any)
+	// seen is the tag each release id was answered with (identity.go).
+	seen ledger
 	// answered is set once a GitHub-shaped answer came back; until then an odd
 	// answer most likely means GITHUB_API_URL points at something else.
 	answered atomic.Bool

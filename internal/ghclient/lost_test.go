@@ -92,7 +92,7 @@ func TestCreateIsNeverSentTwiceBlindly(t *testing.T) {
 				return
 			}
 			w.WriteHeader(http.StatusCreated)
-			w.Write([]byte(`{"id":7,"tag_name":"v1","draft":true}`))
+			w.Write([]byte(`{"id":7,"tag_name":"v1","draft":false}`))
 		}))
 		t.Cleanup(api.Close)
 		c, _ := hostileClient(t, &hostile.Server{URL: api.URL, Upload: api.URL})

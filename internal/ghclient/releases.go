@@ -2,6 +2,7 @@ package ghclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,50 +13,75 @@ import (
 
 // ReleaseByTag gets a published release by its tag; GitHub answers 404 for drafts.
 // https://docs.github.com/en/rest/releases/releases#get-a-release-by-tag-name
+// The answer must be a published release with that very tag.
 func (c *Client) ReleaseByTag(ctx context.Context, tag string) (*publish.Release, error) {
-	var r publish.Release
-	if _, err := c.call(ctx, http.MethodGet, c.repoPath("releases/tags/%s", url.PathEscape(tag)), nil, &r); err != nil {
+	path := c.repoPath("releases/tags/%s", url.PathEscape(tag))
+	return c.release(ctx, http.MethodGet, path, nil, releaseWant{tag: &tag, draft: ptr(false)})
+}
+
+// release sends one request about one release and checks the answer against w.
+func (c *Client) release(ctx context.Context, method, path string, body any, w releaseWant) (*publish.Release, error) {
+	var r wireRelease
+	if _, err := c.call(ctx, method, path, body, &r); err != nil {
 		return nil, err
 	}
-	return &r, nil
+	w.request = method + " " + path
+	if err := c.checkRelease(&r, w); err != nil {
+		return nil, err
+	}
+	return &r.Release, nil
 }
+
+func ptr[T any](v T) *T { return &v }
 
 // ListReleases lists every release, drafts included, newest first.
 // https://docs.github.com/en/rest/releases/releases#list-releases
+// Every entry must be a release of this repository, listed once.
 func (c *Client) ListReleases(ctx context.Context) ([]*publish.Release, error) {
-	return listAll[*publish.Release](ctx, c, c.repoPath("releases"))
+	path := c.repoPath("releases")
+	list, err := listAll[*wireRelease](ctx, c, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkReleases("GET "+path, list); err != nil {
+		return nil, err
+	}
+	out := make([]*publish.Release, len(list))
+	for i, r := range list {
+		out[i] = &r.Release
+	}
+	return out, nil
 }
 
 // GetRelease gets a release by id, drafts included.
 // https://docs.github.com/en/rest/releases/releases#get-a-release
 func (c *Client) GetRelease(ctx context.Context, id int64) (*publish.Release, error) {
-	var r publish.Release
-	if _, err := c.call(ctx, http.MethodGet, c.repoPath("releases/%d", id), nil, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return c.release(ctx, http.MethodGet, c.repoPath("releases/%d", id), nil, releaseWant{id: id})
 }
 
 // CreateRelease creates a release. It is sent once: when its answer is lost (a
 // 5xx, a dropped or stalled connection, an unreadable body) the error matches
 // publish.ErrAnswerLost and the caller finds out whether the release landed.
 // https://docs.github.com/en/rest/releases/releases#create-a-release
+// The answer must carry the tag and the draft state sent. One that does not
+// cannot be used, yet the release was created: it is reported like a lost
+// answer (publish.ErrAnswerLost), so the caller looks for what landed, in a
+// listing that is checked in turn, instead of acting on the answer.
 func (c *Client) CreateRelease(ctx context.Context, f publish.ReleaseFields) (*publish.Release, error) {
-	var r publish.Release
-	if _, err := c.call(ctx, http.MethodPost, c.repoPath("releases"), f, &r); err != nil {
-		return nil, err
+	rel, err := c.release(ctx, http.MethodPost, c.repoPath("releases"), f, releaseWant{tag: f.TagName, draft: f.Draft})
+	var ie *IdentityError
+	if errors.As(err, &ie) {
+		return nil, &answerLostError{err: err}
 	}
-	return &r, nil
+	return rel, err
 }
 
 // UpdateRelease changes the fields of f that are set.
 // https://docs.github.com/en/rest/releases/releases#update-a-release
+// The answer must be that release, with the tag and draft state sent; a tag
+// not sent must be the one earlier answers gave it.
 func (c *Client) UpdateRelease(ctx context.Context, id int64, f publish.ReleaseFields) (*publish.Release, error) {
-	var r publish.Release
-	if _, err := c.call(ctx, http.MethodPatch, c.repoPath("releases/%d", id), f, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return c.release(ctx, http.MethodPatch, c.repoPath("releases/%d", id), f, releaseWant{id: id, tag: f.TagName, draft: f.Draft})
 }
 
 // DeleteRelease deletes a release; its tag stays.
@@ -81,8 +107,17 @@ func (c *Client) GenerateNotes(ctx context.Context, r publish.NotesRequest) (str
 
 // ListAssets lists every asset of a release.
 // https://docs.github.com/en/rest/releases/assets#list-release-assets
+// Every asset must be this repository's, listed once, its name unique.
 func (c *Client) ListAssets(ctx context.Context, releaseID int64) ([]*publish.Asset, error) {
-	return listAll[*publish.Asset](ctx, c, c.repoPath("releases/%d/assets", releaseID))
+	path := c.repoPath("releases/%d/assets", releaseID)
+	list, err := listAll[*publish.Asset](ctx, c, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.checkAssets("GET "+path, releaseID, list); err != nil {
+		return nil, err
+	}
+	return list, nil
 }
 
 // UpdateAsset renames an asset or changes its label.
@@ -93,7 +128,11 @@ func (c *Client) UpdateAsset(ctx context.Context, id int64, name, label *string)
 		Label *string `json:"label,omitempty"`
 	}{name, label}
 	var a publish.Asset
-	if _, err := c.call(ctx, http.MethodPatch, c.repoPath("releases/assets/%d", id), body, &a); err != nil {
+	path := c.repoPath("releases/assets/%d", id)
+	if _, err := c.call(ctx, http.MethodPatch, path, body, &a); err != nil {
+		return nil, err
+	}
+	if err := c.checkAssetUpdate(http.MethodPatch+" "+path, id, name, label, &a); err != nil {
 		return nil, err
 	}
 	return &a, nil
@@ -137,10 +176,7 @@ func (c *Client) DownloadAsset(ctx context.Context, id, size int64) (io.ReadClos
 
 // LatestRelease gets the release marked latest.
 // https://docs.github.com/en/rest/releases/releases#get-the-latest-release
+// The answer must be a published release of this repository.
 func (c *Client) LatestRelease(ctx context.Context) (*publish.Release, error) {
-	var r publish.Release
-	if _, err := c.call(ctx, http.MethodGet, c.repoPath("releases/latest"), nil, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return c.release(ctx, http.MethodGet, c.repoPath("releases/latest"), nil, releaseWant{draft: ptr(false)})
 }

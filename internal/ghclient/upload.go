@@ -223,6 +223,9 @@ func openMatched(u publish.UploadRequest) (*os.File, error) {
 
 // verify checks that GitHub stored what was read from disk.
 func (c *Client) verify(ctx context.Context, res *uploadResult, u publish.UploadRequest) (*publish.Asset, error) {
+	if err := c.checkUploaded(res, u); err != nil {
+		return nil, err
+	}
 	a := res.asset
 	bad := ""
 	switch {
@@ -312,6 +315,9 @@ func (c *Client) removePartial(ctx context.Context, releaseID int64, name string
 
 // uploadTarget expands the release's upload_url template (RFC 6570, "{?name,label}").
 func (c *Client) uploadTarget(rel *publish.Release, u publish.UploadRequest) (string, error) {
+	if err := c.checkUploadTarget(rel, u); err != nil {
+		return "", err
+	}
 	base, _, _ := strings.Cut(rel.UploadURL, "{")
 	if base == "" {
 		base = c.gh.UploadURL.String() + c.repoPath("releases/%d/assets", rel.ID)
