@@ -94,10 +94,27 @@ func (r *run) cleanup(ctx context.Context) {
 	}
 }
 
-// removeDraft deletes draft rel unless another run's asset is on it, and reports
-// whether it is gone.
+// removeDraft deletes draft rel unless another run is using it, and reports
+// whether it is gone. Any run may adopt a draft it finds for its tag, so the
+// draft is read again first (still a draft for the tag: another run has not
+// published it), then its assets (each one this run's own), then deleted.
+// Reading the release before the assets means that a run that adopted the
+// draft must have finished its uploads before the listing, where they show,
+// to publish before the delete. GitHub has no conditional delete, so one round
+// trip stays open: a run with nothing to upload that publishes exactly then.
 func (r *run) removeDraft(ctx context.Context, rel *Release) bool {
 	gh := r.p.GH
+	now, err := gh.GetRelease(ctx, rel.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return true
+	case err != nil:
+		r.warn("could not check draft %d before removing it, so it stays (delete it, or run again to finish it): %v", rel.ID, err)
+		return false
+	case !now.Draft || now.TagName != r.j.Tag:
+		r.warn("leaving release %d in place: another run has made it the published release for %s", rel.ID, now.TagName)
+		return false
+	}
 	list, err := gh.ListAssets(ctx, rel.ID)
 	if err != nil {
 		r.warn("could not check draft %d before removing it, so it stays (delete it, or run again to finish it): %v", rel.ID, err)

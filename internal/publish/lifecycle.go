@@ -130,6 +130,9 @@ func (r *run) converge(ctx context.Context, rel *Release, plan *assetPlan) error
 	// from the draft's ("untagged-…"), and another run may have changed an
 	// asset since this run put it there.
 	list, err := r.p.GH.ListAssets(ctx, rel.ID)
+	if errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("release %d for %s is gone: another run deleted it after this run changed it (run again to publish it): %w", rel.ID, r.j.Tag, errConflict)
+	}
 	if err != nil {
 		r.warn("could not read the assets back after the run (their URLs may name the draft, and what is on the release was not confirmed): %v", err)
 		return nil
