@@ -90,7 +90,9 @@ type Kill struct {
 	// process died. With SIGTERM or SIGINT (the runner's cancel), the model
 	// waits until the run abandoned that request (it then sends its cleanup
 	// requests, scheduled like any other) or exited, then lets the request
-	// through: it reached GitHub, the run never saw the answer.
+	// through: it reached GitHub, the run never saw the answer. An upload's
+	// body is read whole before it counts as held (sched.go), so it arrives
+	// complete either way.
 	Signal syscall.Signal
 }
 

@@ -1,7 +1,9 @@
 package model
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -87,6 +89,10 @@ func tokenOf(r *http.Request) string {
 	return strings.TrimSpace(cred)
 }
 
+// maxHeldBody bounds the upload body the scheduler reads ahead; the model's
+// files are a few bytes.
+const maxHeldBody = 1 << 20
+
 // hold is the emulator's HoldFunc.
 func (s *scheduler) hold(r *http.Request, route string) func() {
 	s.mu.Lock()
@@ -101,6 +107,21 @@ func (s *scheduler) hold(r *http.Request, route string) func() {
 		s.broadcast()
 		s.mu.Unlock()
 		return nil
+	}
+	if route == "upload_asset" && r.Body != nil {
+		// The whole body is read before the request counts as held, so that an
+		// upload a killed or stopped run abandons reaches the emulator whole
+		// whatever the timing: no schedule decides how much of a body left the
+		// process before it died, so the model always takes all of it (an
+		// upload that dies half-way is the emulator's FaultStarter, tested apart).
+		s.mu.Unlock()
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxHeldBody))
+		r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		s.mu.Lock()
 	}
 	p := &pending{
 		Choice:   Choice{Run: run, Method: r.Method, Route: route, Path: r.URL.Path},
