@@ -18,6 +18,7 @@ import (
 
 	"github.com/releasekit/release-action/internal/app"
 	"github.com/releasekit/release-action/internal/emulator"
+	"github.com/releasekit/release-action/internal/ghclient"
 	"github.com/releasekit/release-action/internal/publish"
 	"github.com/releasekit/release-action/internal/retry"
 )
@@ -33,15 +34,19 @@ type Config struct {
 	Immutable bool // the repository has immutable releases on
 	// Wrap, when set, puts a handler in front of the emulator (a validator, say).
 	Wrap func(http.Handler) http.Handler
+	// Timeouts shorten the client's waits (zero fields keep the defaults).
+	Timeouts ghclient.Timeouts
 }
 
 // Harness is one emulator, one workspace, and any number of runs.
 type Harness struct {
-	T      testing.TB
-	Emu    *emulator.Server
-	Srv    *httptest.Server
-	APIURL string // what GITHUB_API_URL is set to
-	WS     string // GITHUB_WORKSPACE
+	T   testing.TB
+	Emu *emulator.Server
+	// Timeouts go to every run (Config.Timeouts).
+	Timeouts ghclient.Timeouts
+	Srv      *httptest.Server
+	APIURL   string // what GITHUB_API_URL is set to
+	WS       string // GITHUB_WORKSPACE
 	// Hook, when set, sees every request before the emulator does.
 	Hook atomic.Pointer[func(*http.Request)]
 	tmp  string
@@ -53,7 +58,7 @@ func New(t testing.TB, c Config) *Harness {
 	if c.Emulator.Token == "" {
 		c.Emulator.Token = Token
 	}
-	h := &Harness{T: t, Emu: emulator.New(c.Emulator), WS: t.TempDir(), tmp: t.TempDir()}
+	h := &Harness{T: t, Emu: emulator.New(c.Emulator), WS: t.TempDir(), tmp: t.TempDir(), Timeouts: c.Timeouts}
 	h.Emu.AddRepo(Repo, c.Immutable)
 	var next http.Handler = h.Emu
 	if c.Wrap != nil {
@@ -153,7 +158,7 @@ func (h *Harness) RunFull(ctx context.Context, inputs map[string]string, progres
 		Environ: func() []string { return environ(env) },
 		// As main.go passes it: the declared inputs, for the unknown-input check.
 		ActionYAML: ActionYAML(h.T),
-		Stdout:     &stdout, Policy: &p, Progress: progress,
+		Stdout:     &stdout, Policy: &p, Timeouts: h.Timeouts, Progress: progress,
 	})
 	raw, _ := os.ReadFile(out)
 	s, _ := os.ReadFile(sum)

@@ -41,6 +41,9 @@ type Env struct {
 	Stderr io.Writer
 	// Policy overrides the retry policy (tests shorten the waits); nil = default.
 	Policy *retry.Policy
+	// Timeouts override the client's waits (tests shorten them); a zero field
+	// keeps its default.
+	Timeouts ghclient.Timeouts
 	// Progress overrides the interval of plain upload progress lines; 0 = default,
 	// negative = no progress at all.
 	Progress time.Duration
@@ -115,7 +118,7 @@ func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *acti
 	gh, err := ghclient.New(ghclient.Options{
 		Token: cfg.Token, TokenSource: cfg.TokenSource, APIURL: cfg.APIURL, UploadURL: cfg.UploadURL,
 		Owner: cfg.Owner, Repo: cfg.Repo, UserAgent: "release-action/" + Version,
-		Policy: env.Policy, Logf: log.Warningf,
+		Policy: env.Policy, Timeouts: env.Timeouts, Logf: log.Warningf,
 	})
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/releasekit/release-action/internal/actiontest"
 	"github.com/releasekit/release-action/internal/emulator"
+	"github.com/releasekit/release-action/internal/ghclient"
 	"github.com/releasekit/release-action/internal/hostile"
 )
 
@@ -164,7 +165,7 @@ func runCase(t *testing.T, st *stats, seed uint64, kinds hostile.Kind, limit tim
 	h := actiontest.New(t, actiontest.Config{Wrap: func(next http.Handler) http.Handler {
 		proxy = hostile.NewProxy(next)
 		return proxy
-	}})
+	}, Timeouts: shortTimeouts})
 	t.Cleanup(proxy.Close)
 	sc := scenarios[seed%uint64(len(scenarios))]
 	d := seedDecoys(h)
@@ -281,13 +282,10 @@ func TestLiesAboutIdentityAndContent(t *testing.T) {
 
 // TestLiesTellingConsistently: lies told consistently where the request does
 // not name what the answer must be about (a listing's entry, an upload's new
-// asset: the id or tag changed in the URLs too). No single answer shows them;
-// a second look by the publisher can (see docs/security.md). Until it does,
-// this runs only with LIES_CONSISTENT=1.
+// asset: the id or tag changed in the URLs too). No single answer shows them:
+// the publisher acts on an id (a delete, a rename) only once a second answer,
+// about that asset of that release, agrees (publish.executor.stillKnown).
 func TestLiesTellingConsistently(t *testing.T) {
-	if os.Getenv("LIES_CONSISTENT") != "1" {
-		t.Skip("LIES_CONSISTENT=1 runs it: it needs the publisher to confirm an identity a listing or an upload's answer gave")
-	}
 	t.Parallel()
 	var st stats
 	st.report(t)
@@ -299,18 +297,20 @@ func TestLiesTellingConsistently(t *testing.T) {
 	}
 }
 
+// shortTimeouts are the client's waits scaled down for the tests: the same
+// code, seconds instead of minutes. The honest emulator answers on loopback in
+// milliseconds, so no honest answer comes near them.
+var shortTimeouts = ghclient.Timeouts{
+	Header: 2 * time.Second, UploadHeader: 2 * time.Second, Idle: time.Second,
+	Total: 3 * time.Second, Transfer: 3 * time.Second,
+}
+
 // TestLiesBoundedAnswers: gzip bombs and answers dribbled a byte at a time end
-// the run with an error in bounded time and memory. It runs only with
-// LIES_BOUNDS=1: it needs the client's total deadlines and decompressed-size
-// caps, and, to fit a test's time, a way to give the action short timeouts
-// (the run goes through app.Run, whose Env has none yet; with the default
-// total deadline of 3 minutes per attempt a dribble costs minutes).
-// LIES_BOUNDS_LIMIT sets how long a run may take (default 3m30s).
+// the run with an error in bounded time and memory, under the client's total
+// deadlines and decompressed-size caps scaled down (shortTimeouts).
+// LIES_BOUNDS_LIMIT sets how long a run may take (default 60s).
 func TestLiesBoundedAnswers(t *testing.T) {
-	if os.Getenv("LIES_BOUNDS") != "1" {
-		t.Skip("LIES_BOUNDS=1 runs it: it needs the client's total deadlines and decompressed-size caps")
-	}
-	limit := 3*time.Minute + 30*time.Second
+	limit := time.Minute
 	if v, err := time.ParseDuration(os.Getenv("LIES_BOUNDS_LIMIT")); err == nil && v > 0 {
 		limit = v
 	}

@@ -24,21 +24,30 @@ var errConflict = errors.New("runs disagree about the content")
 // (temps.go) keeps concurrent runs from planning deletes of each other's work in
 // the first place.
 func (e *executor) deleteKnown(ctx context.Context, planned *Asset) (gone bool, err error) {
-	now, err := e.gh.GetAsset(ctx, planned.ID)
-	if errors.Is(err, ErrNotFound) {
-		return true, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("read asset %d before deleting it: %w", planned.ID, err)
-	}
-	if err := sameAsset(planned, now); err != nil {
-		return false, err
+	if gone, err := e.stillKnown(ctx, planned); gone || err != nil {
+		return gone, err
 	}
 	err = e.gh.DeleteAsset(ctx, planned.ID)
 	if errors.Is(err, ErrNotFound) {
 		return true, nil
 	}
 	return false, err
+}
+
+// stillKnown reads the asset planned by its id, as an asset of the release
+// this run works on, and reports whether it is gone, or an error when it is no
+// longer what the run planned on (sameAsset). Every delete and rename by id
+// goes through it: an id, whether from a listing or an upload's answer, is
+// acted on only once a second answer agrees about it.
+func (e *executor) stillKnown(ctx context.Context, planned *Asset) (gone bool, err error) {
+	now, err := e.gh.GetAsset(ctx, e.rel.ID, planned.ID)
+	if errors.Is(err, ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read asset %d before changing it: %w", planned.ID, err)
+	}
+	return false, sameAsset(planned, now)
 }
 
 // sameAsset checks that now, read by planned's id, is still the asset planned.
@@ -59,7 +68,7 @@ func sameAsset(planned, now *Asset) error {
 	if diff == "" {
 		return nil
 	}
-	return fmt.Errorf("asset %s (id %d) %w: %s; not deleted, run again to converge", planned.Name, planned.ID, ErrChangedMeanwhile, diff)
+	return fmt.Errorf("asset %s (id %d) %w: %s; left as it is, run again to converge", planned.Name, planned.ID, ErrChangedMeanwhile, diff)
 }
 
 // describeContent says what an asset holds, for messages.

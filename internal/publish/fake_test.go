@@ -388,16 +388,19 @@ func (f *fakeGitHub) asset(id int64) (*Asset, int64) {
 	return nil, 0
 }
 
-func (f *fakeGitHub) GetAsset(_ context.Context, id int64) (*Asset, error) {
+func (f *fakeGitHub) GetAsset(_ context.Context, releaseID, id int64) (*Asset, error) {
 	f.hook("GetAsset")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.call("GetAsset"); err != nil {
 		return nil, err
 	}
-	a, _ := f.asset(id)
+	a, rel := f.asset(id)
 	if a == nil {
 		return nil, notFound(fmt.Sprint("assets/", id))
+	}
+	if rel != releaseID {
+		return nil, fmt.Errorf("asset %d is on release %d, not %d", id, rel, releaseID)
 	}
 	c := *a
 	return &c, nil

@@ -121,9 +121,10 @@ type GitHub interface {
 	// lost answer hid a complete upload, it returns that asset. It fails when the
 	// digest GitHub reports differs from the sha256 of the bytes sent.
 	UploadAsset(ctx context.Context, rel *Release, u UploadRequest) (*Asset, error)
-	// GetAsset reads one asset by id: before a delete, to check that it is
-	// still the asset the run planned to delete.
-	GetAsset(ctx context.Context, assetID int64) (*Asset, error)
+	// GetAsset reads one asset of release releaseID by id: before a delete or
+	// a rename, to check that it is still the asset the run planned on. An
+	// answer about an asset of another release is an error.
+	GetAsset(ctx context.Context, releaseID, assetID int64) (*Asset, error)
 	// UpdateAsset renames an asset or changes its label; a nil pointer leaves it.
 	UpdateAsset(ctx context.Context, assetID int64, name, label *string) (*Asset, error)
 	DeleteAsset(ctx context.Context, assetID int64) error

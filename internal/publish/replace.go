@@ -4,7 +4,6 @@ package publish
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -61,6 +60,14 @@ func (e *executor) replace(ctx context.Context, s Step) (*Asset, Action, error) 
 	// From here the new copy may be the only one: a failure keeps it for the
 	// next attempt of this workflow run to finish (temps.go).
 	e.note(func(o *owned) { o.keepTemp(tmp) })
+	// The copy's id came from the upload's answer alone: a second answer must
+	// agree that it is this run's copy on this release before it is renamed.
+	if gone, err := e.stillKnown(ctx, a); gone || err != nil {
+		if err == nil {
+			err = fmt.Errorf("it is gone")
+		}
+		return nil, "", fmt.Errorf("replace %s: the new content was uploaded as %s (id %d), but %w", s.Name, tmp, a.ID, err)
+	}
 	name := s.Name
 	got, err := e.gh.UpdateAsset(ctx, a.ID, &name, nil)
 	if IsAlreadyExists(err, "ReleaseAsset") {
@@ -96,9 +103,10 @@ func (e *executor) lostRename(ctx context.Context, s Step, tmp *Asset, cause err
 	return nil, "", fmt.Errorf("replace %s: the name was taken while renaming, then freed again; run again to converge: %w", s.Name, cause)
 }
 
-// dropTemp removes this run's own temporary copy (its id is known).
+// dropTemp removes this run's own temporary copy, once a second answer agrees
+// that the id its upload answered with is that copy.
 func (e *executor) dropTemp(ctx context.Context, a *Asset) {
-	if err := e.gh.DeleteAsset(ctx, a.ID); err != nil && !errors.Is(err, ErrNotFound) {
+	if _, err := e.deleteKnown(ctx, a); err != nil {
 		e.log.Warningf("could not remove the temporary asset %s (a later attempt of this workflow run, or any run after %s, removes it): %v", a.Name, tempLease, err)
 		return
 	}
