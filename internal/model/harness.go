@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/releasekit/release-action/internal/actiontest"
+	"github.com/releasekit/release-action/internal/conformance"
 	"github.com/releasekit/release-action/internal/emulator"
 )
 
@@ -475,7 +476,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // the build tags given, and returns its path. It is built without -race even
 // when the tests run under it: the model needs many runs, fast.
 func Build(dir string, tags ...string) (string, error) {
-	root, err := moduleRoot()
+	root, err := conformance.ModuleRoot()
 	if err != nil {
 		return "", err
 	}
@@ -494,22 +495,4 @@ func Build(dir string, tags ...string) (string, error) {
 		return "", fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, out)
 	}
 	return bin, nil
-}
-
-// moduleRoot is the directory of go.mod, from the working directory up.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = up
-	}
 }
