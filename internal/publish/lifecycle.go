@@ -40,6 +40,9 @@ func (r *run) run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	if err := r.readImmutability(ctx); err != nil {
+		return err
+	}
 	// The tag is read, and a stale or refused move found out, before any change.
 	if stale, err := r.prepareTag(ctx, rel); err != nil || stale {
 		return err
@@ -402,6 +405,9 @@ func (r *run) publish(ctx context.Context, rel *Release) (*Release, error) {
 		f.MakeLatest = &j.MakeLatest
 	}
 	got, err := r.p.GH.UpdateRelease(ctx, rel.ID, f)
+	if rel.Draft && isBurnedTag(err) {
+		return nil, r.burnedTag(ctx, rel, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("publish release %d: %w", rel.ID, err)
 	}
