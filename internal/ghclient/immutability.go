@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/releasekit/release-action/internal/publish"
 )
@@ -16,6 +17,11 @@ var _ publish.ImmutabilityReader = (*Client)(nil)
 // answer 404: both are "unknown", not an error.
 // https://docs.github.com/en/rest/repos/repos#check-if-immutable-releases-are-enabled-for-a-repository
 func (c *Client) Immutability(ctx context.Context) (publish.Immutability, error) {
+	if c.enterpriseServer() {
+		// GHES has the endpoint from 3.21 on, and the version is unknown
+		// before a request; a read that older servers refuse is not sent.
+		return publish.ImmutabilityUnknown, nil
+	}
 	var out struct {
 		Enabled *bool `json:"enabled"`
 	}
@@ -32,4 +38,10 @@ func (c *Client) Immutability(ctx context.Context) (publish.Immutability, error)
 		return publish.ImmutabilityOn, nil
 	}
 	return publish.ImmutabilityOff, nil
+}
+
+// enterpriseServer reports whether the API is GitHub Enterprise Server's
+// ("https://HOST/api/v3/"), as opposed to github.com's or GHE.com's.
+func (c *Client) enterpriseServer() bool {
+	return strings.HasSuffix(strings.TrimSuffix(c.gh.BaseURL.Path, "/"), "/api/v3")
 }
