@@ -71,11 +71,22 @@ func TestChannelInvariantGenerated(t *testing.T) {
 	accepted := 0
 	for range 5000 {
 		tag, glob := gen(5, true), gen(4, false)
+		if rng.IntN(2) == 0 {
+			// Often a glob made from the tag: a prefix and a wildcard, so
+			// that many cases get past the match and reach the other rules.
+			glob = tag[:rng.IntN(len(tag)+1)] + []string{"*", "?", "[0-9]", ""}[rng.IntN(4)]
+		}
 		keep := []string{"", "0", "1", "2", "-1", "x"}[rng.IntN(6)]
 		cfg, err := ParseAll(env(with(minimal(), "INPUT_TAG", tag, "INPUT_PRUNE_TAGS", glob, "INPUT_KEEP_LATEST", keep)))
 		if err != nil {
 			if cfg.PruneTags != "" {
 				t.Fatalf("tag %q glob %q keep %q: refused yet PruneTags %q", tag, glob, keep, cfg.PruneTags)
+			}
+			continue
+		}
+		if cfg.PruneTags == "" {
+			if glob != "" || keep != "" {
+				t.Fatalf("tag %q glob %q keep %q: accepted, yet no channel", tag, glob, keep)
 			}
 			continue
 		}
