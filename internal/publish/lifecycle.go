@@ -29,6 +29,9 @@ func (p *Publisher) Run(ctx context.Context, j *Job) (*Result, error) {
 	r := &run{p: p, j: j, res: &Result{Tag: j.Tag, DryRun: j.DryRun}, uploaded: map[int64]bool{}, me: newRunTag(j.Runner)}
 	defer r.removeTempDirs()
 	err := r.run(ctx)
+	if err == nil {
+		err = r.prune(ctx) // after the publish, outside its cleanup (prune.go)
+	}
 	return r.res, err
 }
 
