@@ -172,3 +172,30 @@ func TestPruneLeavesAReleaseChangedMeanwhile(t *testing.T) {
 		t.Errorf("no warning about the changed release:\n%s", r.Stdout)
 	}
 }
+
+// TestPruneFailureIsAWarning: the release is published when pruning starts,
+// so a refused delete is a warning: the step succeeds, its outputs are set,
+// and the other releases are still pruned.
+func TestPruneFailureIsAWarning(t *testing.T) {
+	t.Parallel()
+	h := actiontest.New(t, actiontest.Config{})
+	base := time.Now().Add(-24 * time.Hour).UTC().Truncate(time.Second)
+	for i := range 3 {
+		h.Emu.SeedRelease(repo, emulator.SeedRelease{TagName: fmt.Sprintf("nightly-%d", i), CreatedAt: base.Add(time.Duration(i) * time.Hour)})
+	}
+	h.Emu.Inject(emulator.Fault{Route: emulator.RouteDeleteRelease, Kind: emulator.FaultStatus, Status: 403})
+	h.Write("dist/app.zip", "build 3")
+	r := h.Run(map[string]string{"tag": "nightly-3", "files": "dist/*", "prune_tags": "nightly-*", "keep_latest": "1"})
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
+	}
+	if r.Outputs["id"] != fmt.Sprint(h.Only("nightly-3").ID) {
+		t.Errorf("outputs %v", r.Outputs)
+	}
+	if !strings.Contains(r.Stdout, "::warning::") || !strings.Contains(r.Summary, "left 1 releases") {
+		t.Errorf("no warning:\n%s\n%s", r.Stdout, r.Summary)
+	}
+	if left := tagsOf(h); len(left) != 2 {
+		t.Errorf("releases left: %v (want nightly-3 and the one whose delete was refused)", left)
+	}
+}

@@ -37,13 +37,14 @@ func (p *Publisher) Run(ctx context.Context, j *Job) (*Result, error) {
 
 func (r *run) run(ctx context.Context) (err error) {
 	log := r.p.Log
+	// Before find, which may remove orphan drafts: nothing is written yet.
+	if err := r.readImmutability(ctx); err != nil {
+		return err
+	}
 	log.Group("Find the release for " + r.j.Tag)
 	rel, err := r.find(ctx)
 	log.EndGroup()
 	if err != nil {
-		return err
-	}
-	if err := r.readImmutability(ctx); err != nil {
 		return err
 	}
 	// The tag is read, and a stale or refused move found out, before any change.

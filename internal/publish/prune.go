@@ -73,8 +73,9 @@ func newer(a, b *Release) bool {
 // would delete). Each release is read again by id first and deleted only
 // while it is still the release planned: the same tag, still published, not
 // the run's own. A release deleted meanwhile is nobody's loss; one that
-// changed is left and said. A failed delete fails the run, after the others
-// were tried, since the release itself is published already.
+// changed is left and said. A failure is a warning, not an error: the
+// release is published already and its outputs must still be set, and the
+// next run of the channel prunes again.
 func (r *run) prune(ctx context.Context) error {
 	j, gh, log := r.j, r.p.GH, r.p.Log
 	if j.PruneTags == "" {
@@ -88,7 +89,8 @@ func (r *run) prune(ctx context.Context) error {
 	defer log.EndGroup()
 	all, err := gh.ListReleases(ctx)
 	if err != nil {
-		return fmt.Errorf("release %s is published, but listing the releases to prune %s failed (run again to prune): %w", j.Tag, j.Words.Ref("prune_tags"), err)
+		r.warn("release %s is published, but listing the releases to prune %s failed, so nothing was pruned (the next run prunes): %v", j.Tag, j.PruneTags, err)
+		return nil
 	}
 	plan := planPrune(all, j.PruneTags, j.KeepLatest, j.Tag, cur)
 	if len(plan) == 0 {
@@ -118,7 +120,7 @@ func (r *run) prune(ctx context.Context) error {
 		}
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("release %s is published, but pruning %s left %d releases (run again to prune them): %s",
+		r.warn("release %s is published, but pruning %s left %d releases (the next run prunes them): %s",
 			j.Tag, j.PruneTags, len(failed), strings.Join(failed, "; "))
 	}
 	return nil
