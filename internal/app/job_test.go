@@ -62,6 +62,8 @@ func TestEveryInputReachesTheJob(t *testing.T) {
 		"prerelease":              {value: "true"},
 		"make_latest":             {value: "false"},
 		"discussion_category":     {value: "Announcements"},
+		"prune_tags":              {value: "v*", with: map[string]string{"prune_tags": "v1.*", "keep_latest": "3"}},
+		"keep_latest":             {value: "5", with: map[string]string{"prune_tags": "v1.*", "keep_latest": "3"}},
 		"files":                   {value: "dist/*"},
 		"working_directory":       {value: filepath.Join(ws, "other"), with: withFiles},
 		"fail_on_unmatched_files": {value: "false", with: withFiles},

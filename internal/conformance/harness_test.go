@@ -110,7 +110,7 @@ func (r *rig) expectWrites(step string, writes ...string) {
 
 func isRead(op string) bool {
 	return strings.Contains(op, "/get-") || strings.Contains(op, "/list-") || op == "repos/generate-release-notes" ||
-		strings.HasPrefix(op, "repos/compare-commits")
+		strings.HasPrefix(op, "repos/compare-commits") || op == "repos/check-immutable-releases"
 }
 
 func fastPolicy() retry.Policy { return actiontest.FastPolicy() }

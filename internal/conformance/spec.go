@@ -40,14 +40,16 @@ const InstallHint = "run `npm ci --prefix conformance` at the repository root (s
 // and release asset endpoints. Everything they reference is kept (see prune).
 const releasesPaths = "/repos/{owner}/{repo}/releases"
 
-// actionPaths are every part the action calls: the releases, and the git
-// endpoints that read and move a tag and compare commits.
+// actionPaths are every part the action calls: the releases, the git
+// endpoints that read and move a tag and compare commits, and the
+// immutable-releases setting.
 var actionPaths = []string{
 	releasesPaths,
 	"/repos/{owner}/{repo}/git/ref",
 	"/repos/{owner}/{repo}/git/refs",
 	"/repos/{owner}/{repo}/git/tags",
 	"/repos/{owner}/{repo}/compare",
+	"/repos/{owner}/{repo}/immutable-releases", // github.com and GHES 3.21+ only
 }
 
 // Spec is one published description, reduced to the endpoints the action calls

@@ -7,7 +7,8 @@
 // several drafts may share a tag, uploaded names are rewritten from a table of
 // names GitHub was observed to store (names.go), a broken upload leaves a
 // "starter" asset that blocks its name, immutable releases refuse asset changes,
-// and faults (5xx, dropped connections, answers lost after the write, rate
+// a tag an immutable release used takes a draft and uploads but refuses the
+// publish (immutability.go also serves the repository's setting), and faults (5xx, dropped connections, answers lost after the write, rate
 // limits) can be injected per route.
 //
 // Files: routes.go is the route table (net/http ServeMux patterns); server.go

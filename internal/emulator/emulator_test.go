@@ -956,14 +956,47 @@ func TestImmutableRepository(t *testing.T) {
 	}
 
 	e.do("DELETE", relPath, nil).want(t, 204)
-	for _, f := range []map[string]any{{"tag_name": "v1"}, {"tag_name": "v1", "draft": true}} {
-		r := e.do("POST", e.api("/repos/"+repo+"/releases"), f).want(t, 422)
-		if got := decode[ghError](t, r); len(got.Errors) != 1 || !strings.Contains(got.Errors[0].Message, "immutable") {
+	wantBurned := func(r resp) {
+		t.Helper()
+		if got := decode[ghError](t, r); len(got.Errors) != 1 || got.Errors[0].Field != "tag_name" || !strings.Contains(got.Errors[0].Message, "immutable") {
 			t.Errorf("reusing a burned tag: %s", r.body)
 		}
 	}
+	// Published at once on the burned tag: refused.
+	wantBurned(e.do("POST", e.api("/repos/"+repo+"/releases"), map[string]any{"tag_name": "v1"}).want(t, 422))
+	// As a draft: accepted, and so are its uploads; only the publish is refused.
+	burnt := e.create(map[string]any{"tag_name": "v1", "draft": true})
+	e.uploadBytes(burnt.ID, "c.bin", []byte("c")).want(t, 201)
+	burntPath := e.api("/repos/" + repo + "/releases/" + itoa(burnt.ID))
+	wantBurned(e.do("PATCH", burntPath, map[string]any{"draft": false}).want(t, 422))
+	if got := decode[emulator.Release](t, e.do("GET", burntPath, nil).want(t, 200)); !got.Draft {
+		t.Errorf("the refused publish left %+v", got)
+	}
+	// A draft may move to the burned tag, but not be published there.
 	other := e.create(map[string]any{"tag_name": "v2", "draft": true})
-	e.do("PATCH", e.api("/repos/"+repo+"/releases/"+itoa(other.ID)), map[string]any{"tag_name": "v1"}).want(t, 422)
+	otherPath := e.api("/repos/" + repo + "/releases/" + itoa(other.ID))
+	e.do("PATCH", otherPath, map[string]any{"tag_name": "v1"}).want(t, 200)
+	wantBurned(e.do("PATCH", otherPath, map[string]any{"draft": false}).want(t, 422))
+	e.do("PATCH", otherPath, map[string]any{"tag_name": "v3", "draft": false}).want(t, 200)
+}
+
+func TestImmutableReleasesSetting(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, emulator.Options{Token: token})
+	e.emu.AddRepo(repo, false)
+	path := e.api("/repos/" + repo + "/immutable-releases")
+	type setting struct {
+		Enabled         *bool `json:"enabled"`
+		EnforcedByOwner *bool `json:"enforced_by_owner"`
+	}
+	for _, on := range []bool{false, true, false} {
+		e.emu.AddRepo(repo, on)
+		got := decode[setting](t, e.do("GET", path, nil).want(t, 200))
+		if got.Enabled == nil || *got.Enabled != on || got.EnforcedByOwner == nil {
+			t.Errorf("immutable %v: answer %+v", on, got)
+		}
+	}
+	e.do("GET", e.api("/repos/"+repo+"x/immutable-releases"), nil).want(t, 404)
 }
 
 func TestFaults(t *testing.T) {

@@ -224,7 +224,9 @@ func (s *Server) createRelease(w http.ResponseWriter, r *http.Request, rt route)
 	repo, apiErr := s.findRepo(rt)
 	switch {
 	case apiErr != nil:
-	case repo.burned[in.tag]:
+	case !in.draft && repo.burned[in.tag]:
+		// A draft on a burned tag is accepted, uploads too; only publishing it is
+		// refused (checkUpdate), so nothing tells the burn before the publish.
 		apiErr = errImmutableTag(doc, in.tag)
 	case !in.draft && repo.publishedByTag(in.tag) != nil:
 		apiErr = errAlreadyExists(doc, "Release", "tag_name")
@@ -335,7 +337,8 @@ func checkUpdate(doc string, rel *releaseState, newTag string, newDraft bool) *a
 		return errUnprocessable(doc, "Cannot change the tag of an immutable release")
 	case rel.immutable && newDraft:
 		return errUnprocessable(doc, "Cannot convert an immutable release to a draft")
-	case tagChanged && rel.repo.burned[newTag]:
+	case !newDraft && (tagChanged || rel.draft) && rel.repo.burned[newTag]:
+		// Publishing on, or moving a published release to, a burned tag.
 		return errImmutableTag(doc, newTag)
 	}
 	if !newDraft && (tagChanged || rel.draft) {

@@ -58,6 +58,7 @@ var routes = []endpoint{
 	{RouteDeleteAsset, "DELETE {api}/repos/{owner}/{repo}/releases/assets/{id}", api((*Server).deleteAsset)},
 	{RouteUploadAsset, "POST {upload}/repos/{owner}/{repo}/releases/{id}/assets", (*Server).uploadAsset},
 	{RouteBrowserDownload, "GET /{owner}/{repo}/releases/download/{path...}", api((*Server).browserDownload)},
+	{RouteImmutableReleases, "GET {api}/repos/{owner}/{repo}/immutable-releases", api((*Server).getImmutableReleases)},
 	{RouteGetRef, "GET {api}/repos/{owner}/{repo}/git/ref/{param...}", git((*Git).getRef)},
 	{RouteCreateRef, "POST {api}/repos/{owner}/{repo}/git/refs", git(func(g *Git, w http.ResponseWriter, r *http.Request, o, n, _ string) { g.createRef(w, r, o, n) })},
 	{RouteUpdateRef, "PATCH {api}/repos/{owner}/{repo}/git/refs/{param...}", git((*Git).updateRef)},

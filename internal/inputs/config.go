@@ -75,6 +75,12 @@ type Settings struct {
 	Checksums   string // asset name for the checksum list; "" = none
 	DryRun      bool
 
+	// PruneTags is the glob of the release's channel (prune_tags); after a
+	// publish, all but the newest KeepLatest published releases whose tags
+	// match it are deleted. "" = no pruning; then KeepLatest is 0.
+	PruneTags  string
+	KeepLatest int
+
 	// Runner tells this run apart from other runs that may work on the same
 	// release at the same moment (matrix jobs, a re-run started early).
 	Runner RunIdentity

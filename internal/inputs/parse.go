@@ -52,6 +52,7 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	p.notes(c)
 	p.pipeline(c)
 	p.publishing(c)
+	p.channel(c)
 	p.assets(c)
 	c.DryRun = p.boolean("dry_run", false)
 

@@ -38,6 +38,8 @@ var (
 		{"prerelease", ""},
 		{"make_latest", ""},
 		{"discussion_category", ""},
+		{"prune_tags", ""},
+		{"keep_latest", ""},
 		{"files", ""},
 		// Not ${{ github.workspace }}: that is the runner's path, which does not
 		// exist inside the container (the workspace is mounted at
@@ -197,6 +199,8 @@ func TestActionYAMLInputsReachTheParser(t *testing.T) {
 		"prerelease":              {probe: "true"},
 		"make_latest":             {probe: "false"},
 		"discussion_category":     {probe: "Announcements"},
+		"prune_tags":              {probe: "v*", with: map[string]string{"prune_tags": "v1.*", "keep_latest": "3"}},
+		"keep_latest":             {probe: "5", with: map[string]string{"prune_tags": "v1.*", "keep_latest": "3"}},
 		"files":                   {probe: "dist/*"},
 		"working_directory":       {probe: "/elsewhere"},
 		"fail_on_unmatched_files": {probe: "false"},

@@ -29,11 +29,18 @@ func (p *Publisher) Run(ctx context.Context, j *Job) (*Result, error) {
 	r := &run{p: p, j: j, res: &Result{Tag: j.Tag, DryRun: j.DryRun}, uploaded: map[int64]bool{}, me: newRunTag(j.Runner)}
 	defer r.removeTempDirs()
 	err := r.run(ctx)
+	if err == nil {
+		err = r.prune(ctx) // after the publish, outside its cleanup (prune.go)
+	}
 	return r.res, err
 }
 
 func (r *run) run(ctx context.Context) (err error) {
 	log := r.p.Log
+	// Before find, which may remove orphan drafts: nothing is written yet.
+	if err := r.readImmutability(ctx); err != nil {
+		return err
+	}
 	log.Group("Find the release for " + r.j.Tag)
 	rel, err := r.find(ctx)
 	log.EndGroup()
@@ -402,6 +409,9 @@ func (r *run) publish(ctx context.Context, rel *Release) (*Release, error) {
 		f.MakeLatest = &j.MakeLatest
 	}
 	got, err := r.p.GH.UpdateRelease(ctx, rel.ID, f)
+	if rel.Draft && isBurnedTag(err) {
+		return nil, r.burnedTag(ctx, rel, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("publish release %d: %w", rel.ID, err)
 	}

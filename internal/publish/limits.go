@@ -20,7 +20,9 @@ func (r *run) preflight(rel *Release, plan *assetPlan) error {
 			"upload fewer files (input \"files\"), split them over several releases, or remove old assets first; nothing was changed",
 			r.j.Tag, n, now, MaxAssets)
 	}
-	if w := retry.BudgetFor(plannedWrites(rel, plan, r.j)).Warning(); w != "" {
+	b := retry.BudgetFor(plannedWrites(rel, plan, r.j))
+	r.p.Log.Infof("%s", b.Plan())
+	if w := b.Warning(); w != "" {
 		r.warn("%s", w)
 	}
 	return nil

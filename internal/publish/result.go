@@ -56,6 +56,9 @@ type Result struct {
 	Assets    []AssetReport // sorted by name
 	Plan      []Step        // the asset plan of a dry run
 	Warnings  []string
+	// Pruned are the channel's releases prune_tags deleted (in a dry run:
+	// would delete), oldest first (prune.go).
+	Pruned []PrunedRelease
 	// TagNote says what move_tag did: the tag moved, or the run was older than
 	// the tag and changed nothing. "" when move_tag did nothing.
 	TagNote string

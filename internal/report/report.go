@@ -102,6 +102,7 @@ func summary(r *publish.Result) string {
 	if r.TagNote != "" {
 		b.WriteString(escape(strings.ToUpper(r.TagNote[:1])+r.TagNote[1:]) + ".\n\n")
 	}
+	b.WriteString(pruned(r))
 
 	if len(r.Warnings) > 0 {
 		b.WriteString("### Warnings\n\n")
