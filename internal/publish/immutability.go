@@ -117,23 +117,13 @@ func (e *burnedTagError) Is(target error) bool { return target == ErrBurnedTag }
 func (r *run) removeOwnUploads(ctx context.Context, rel *Release) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
-	gh := r.p.GH
+	ex := &executor{gh: r.p.GH, log: r.p.Log, rel: rel}
 	for _, rep := range r.res.Assets {
 		if !r.uploaded[rep.ID] {
 			continue
 		}
 		planned := &Asset{ID: rep.ID, Name: rep.Name, Size: rep.Size, Digest: rep.Digest, State: rep.State}
-		now, err := gh.GetAsset(ctx, rep.ID)
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
-		if err == nil {
-			err = sameAsset(planned, now)
-		}
-		if err == nil {
-			err = gh.DeleteAsset(ctx, rep.ID)
-		}
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		if _, err := ex.deleteKnown(ctx, planned); err != nil {
 			r.warn("could not remove %s (id %d), which this run uploaded to draft %d: %v", rep.Name, rep.ID, rel.ID, err)
 			continue
 		}
