@@ -32,7 +32,7 @@ func (r *run) sendCreate(ctx context.Context, f ReleaseFields) (*Release, error)
 		}
 		if got != nil {
 			r.unsure = false
-			r.p.Log.Infof("the answer to creating %s was lost, but the draft landed: using release %d", r.j.Tag, got.ID)
+			r.p.Log.Infof("the answer to creating %s was lost (%v), but the draft landed: using release %d", r.j.Tag, err, got.ID)
 			return got, nil
 		}
 		r.unsure = false
