@@ -119,15 +119,26 @@ func waitExit(t *testing.T, cmd *exec.Cmd, logs *bytes.Buffer, limit time.Durati
 func TestSignalStopsTheRunAndRemovesItsDraft(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		sig  syscall.Signal
-		code int
-	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
-		t.Run(tc.sig.String(), func(t *testing.T) {
+		name  string
+		sig   syscall.Signal
+		twice bool // a group signal: the same stop delivered twice at once
+		code  int
+	}{
+		{"SIGINT", syscall.SIGINT, false, 130},
+		{"SIGTERM", syscall.SIGTERM, false, 143},
+		{"SIGINT twice at once", syscall.SIGINT, true, 130},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{UploadBytesPerSecond: 64 << 10}})
 			cmd, logs := startSlowRun(t, h)
 			if err := cmd.Process.Signal(tc.sig); err != nil {
 				t.Fatal(err)
+			}
+			if tc.twice {
+				if err := cmd.Process.Signal(tc.sig); err != nil {
+					t.Fatal(err)
+				}
 			}
 			if code := waitExit(t, cmd, logs, 15*time.Second); code != tc.code {
 				t.Fatalf("exit %d, want %d\n%s", code, tc.code, logs.String())
@@ -170,6 +181,8 @@ func TestSecondSignalExitsAtOnce(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatalf("no cleanup started\n%s", logs.String())
 	}
+	// A deliberate second signal, not a copy of the first (sameStop).
+	time.Sleep(time.Second)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

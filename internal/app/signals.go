@@ -8,14 +8,18 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // Signals turns the runner's cancel into a clean stop. A workflow's cancel sends
 // SIGINT, then SIGTERM a few seconds later, then kills the process: the first
 // signal cancels the run's context, so no new work starts, requests in flight
 // end, and the publisher removes what the run created under a bounded context of
-// its own; a second signal exits at once. Either way the exit code is 128 plus
-// the signal's number (130 for SIGINT, 143 for SIGTERM).
+// its own; a second signal exits at once, unless it comes within sameStop of the
+// first: one Ctrl-C reaches every process of the terminal's group, and a wrapper
+// (go run, a shell, timeout -s INT) may forward it once more, which is still
+// the one stop and must not skip the cleanup. Either way the exit code is 128
+// plus the signal's number (130 for SIGINT, 143 for SIGTERM).
 type Signals struct {
 	ch     chan os.Signal
 	done   chan struct{}
@@ -46,14 +50,27 @@ func (s *Signals) watch(stderr io.Writer) {
 	s.first = toSyscall(sig)
 	s.mu.Unlock()
 	fmt.Fprintf(stderr, "release-action: %s: stopping, and removing what this run created (a second signal exits at once)\n", sig)
+	first := time.Now()
 	s.cancel()
-	select {
-	case sig = <-s.ch:
-		fmt.Fprintf(stderr, "release-action: %s during the cleanup: exiting now; what this run created may be left\n", sig)
-		os.Exit(128 + int(toSyscall(sig)))
-	case <-s.done:
+	for {
+		select {
+		case sig = <-s.ch:
+			if time.Since(first) < sameStop {
+				fmt.Fprintf(stderr, "release-action: %s again at once: the same stop (a group signal, or a wrapper forwarding it); the cleanup goes on\n", sig)
+				continue
+			}
+			fmt.Fprintf(stderr, "release-action: %s during the cleanup: exiting now; what this run created may be left\n", sig)
+			os.Exit(128 + int(toSyscall(sig)))
+		case <-s.done:
+			return
+		}
 	}
 }
+
+// sameStop is how soon after the first signal another one still counts as the
+// same stop: copies of one group signal arrive within milliseconds; a person
+// who presses Ctrl-C again takes longer.
+const sameStop = 500 * time.Millisecond
 
 func toSyscall(sig os.Signal) syscall.Signal {
 	if n, ok := sig.(syscall.Signal); ok {
