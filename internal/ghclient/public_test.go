@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/releasekit/release-action/internal/hostile"
+	"github.com/releasekit/release-action/internal/publish"
 )
 
 // TestDownloadPublic: a download through browser_download_url carries no
@@ -94,5 +95,43 @@ func TestDownloadPublic(t *testing.T) {
 		if _, err := c.DownloadPublic(t.Context(), bad, 1); err == nil || !strings.Contains(err.Error(), "not an absolute http(s) URL") {
 			t.Errorf("%s: %v, want refused", bad, err)
 		}
+	}
+}
+
+// TestPublishAnswerAssetsAreChecked: the assets a release answer carries are
+// handed on only when they are this release's, checked like a listing; an
+// asset filed under another release's tag is an IdentityError.
+func TestPublishAnswerAssetsAreChecked(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, filed string
+		ok          bool
+	}{{"own tag", "v1", true}, {"another release's tag", "v0", false}} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			var srv *httptest.Server
+			srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, `{"id":1,"tag_name":"v1","draft":false,
+					"url":"`+srv.URL+`/repos/octo/demo/releases/1",
+					"html_url":"`+srv.URL+`/octo/demo/releases/tag/v1",
+					"assets":[{"id":7,"name":"app.zip","state":"uploaded","size":3,
+						"url":"`+srv.URL+`/repos/octo/demo/releases/assets/7",
+						"browser_download_url":"`+srv.URL+`/octo/demo/releases/download/`+c.filed+`/app.zip"}]}`)
+			}))
+			t.Cleanup(srv.Close)
+			cl, err := New(Options{Token: hostileToken, APIURL: srv.URL, Owner: "octo", Repo: "demo"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rel, err := cl.UpdateRelease(t.Context(), 1, publish.ReleaseFields{Draft: ptr(false)})
+			var ie *IdentityError
+			switch {
+			case c.ok && (err != nil || len(rel.Assets) != 1 || rel.Assets[0].ID != 7):
+				t.Fatalf("rel %+v, err %v; want the one asset", rel, err)
+			case !c.ok && !errors.As(err, &ie):
+				t.Fatalf("err = %v, want an IdentityError", err)
+			}
+		})
 	}
 }
