@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -236,5 +237,45 @@ func TestCompletenessInputsRefusedBeforeAnyRequest(t *testing.T) {
 				t.Fatalf("%d requests sent", n)
 			}
 		})
+	}
+}
+
+// TestFanInConcurrentJobsPublishOnce: the three jobs run at the same moment.
+// Each reads the draft back after its own uploads, so the job whose upload
+// lands last sees the whole set: the tag ends with one published release
+// holding all three parts, and every job exits 0.
+func TestFanInConcurrentJobsPublishOnce(t *testing.T) {
+	t.Parallel()
+	h := actiontest.New(t, actiontest.Config{})
+	parts := []string{"linux/app-linux-amd64.tar.gz", "mac/app-darwin-arm64.zip", "win/app-windows-amd64.zip"}
+	for _, p := range parts {
+		h.Write(p, "build of "+p)
+	}
+	expected := "app-linux-*.tar.gz, app-darwin-*.zip, app-windows-*.zip"
+	var wg sync.WaitGroup
+	results := make([]actiontest.Result, len(parts))
+	for i, p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = h.Run(map[string]string{"tag": "v1.0.0", "files": strings.Split(p, "/")[0] + "/*", "expected_assets": expected})
+		}()
+	}
+	wg.Wait()
+	published := 0
+	for i, r := range results {
+		if r.Code != 0 {
+			t.Fatalf("job %d: exit %d\n%s", i, r.Code, r.Stdout)
+		}
+		if r.Outputs["waiting_for"] == "[]" {
+			published++
+		}
+	}
+	rel := h.Only("v1.0.0")
+	if rel.Draft || published == 0 {
+		t.Fatalf("release draft %v; %d jobs saw the set complete", rel.Draft, published)
+	}
+	if got := h.AssetContents(rel.ID); len(got) != 3 {
+		t.Fatalf("published with %v", got)
 	}
 }
