@@ -52,6 +52,8 @@ func newJob(cfg *inputs.Config) (*publish.Job, error) {
 			}
 		}
 	}
+	expected, err := expectedAssets(cfg) // complete.go
+	j.Expected, errs = expected, append(errs, err...)
 	return j, errors.Join(errs...)
 }
 

@@ -72,6 +72,8 @@ func TestEveryInputReachesTheJob(t *testing.T) {
 		"delete_other_assets":     {value: "true", with: withFiles},
 		"max_parallel":            {value: "8"},
 		"checksums":               {value: "SHA256SUMS"},
+		"expected_assets":         {value: "app-*.tar.gz"},
+		"verify":                  {value: "download"},
 		"dry_run":                 {value: "true"},
 	}
 	declared := map[string]bool{}

@@ -296,8 +296,9 @@ func TestDryRunChangesNothingAndPrintsPlan(t *testing.T) {
 
 // TestPlainCreateTakesNineRequests: a new release with three files costs the
 // lookup by tag, the listing that finds drafts, the create, the listing that
-// settles a racing create, three uploads, the publishing update and the
-// listing that refreshes the download URLs. A new draft's assets are never
+// settles a racing create, three uploads, the listing that checks the draft is
+// complete before it is published, and the publishing update, whose answer
+// carries the assets' published download URLs. A new draft's assets are never
 // listed before the uploads: the run's one plan already knows it has none.
 func TestPlainCreateTakesNineRequests(t *testing.T) {
 	t.Parallel()

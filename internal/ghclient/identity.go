@@ -48,6 +48,9 @@ func quoteOr(s string) string {
 type wireRelease struct {
 	publish.Release
 	URL string `json:"url"`
+	// WireAssets are the assets a release answer carries; a single-release
+	// answer hands them on (checked) as Release.Assets.
+	WireAssets []*publish.Asset `json:"assets"`
 }
 
 // releaseWant is what an answer about one release must say; a zero field is

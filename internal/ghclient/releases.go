@@ -29,6 +29,13 @@ func (c *Client) release(ctx context.Context, method, path string, body any, w r
 	if err := c.checkRelease(&r, w); err != nil {
 		return nil, err
 	}
+	if r.WireAssets != nil {
+		// Checked like a listing of that release's assets (identity.go).
+		if err := c.checkAssets(w.request, r.ID, r.WireAssets); err != nil {
+			return nil, err
+		}
+		r.Release.Assets = r.WireAssets
+	}
 	return &r.Release, nil
 }
 

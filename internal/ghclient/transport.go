@@ -107,7 +107,7 @@ type authTransport struct {
 }
 
 func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	give := t.token != "" && t.trusted[origin(req.URL)]
+	give := t.token != "" && t.trusted[origin(req.URL)] && !isAnonymous(req.Context())
 	if !give && req.Header.Get("Authorization") == "" {
 		return t.base.RoundTrip(req)
 	}

@@ -63,3 +63,7 @@ func (rec *Recorder) Requests() []string {
 	defer rec.mu.Unlock()
 	return append([]string(nil), rec.paths...)
 }
+
+// StartRecorder starts a Recorder alone, for a test that puts it behind a
+// server of its own (a download host that must never see the token).
+func StartRecorder(t testing.TB) *Recorder { return startRecorder(t) }

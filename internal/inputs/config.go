@@ -27,6 +27,10 @@ type Config struct {
 	ChangelogPath string // body_from_changelog as the user wrote it (for messages); "" = none
 	ChangelogFile string // ChangelogPath resolved against GITHUB_WORKSPACE; read by the caller
 
+	// ExpectedAssets are the expected_assets entries as given (names or
+	// patterns); internal/app checks them against GitHub's naming.
+	ExpectedAssets []string
+
 	Files            []Pattern
 	WorkingDirectory string // absolute or relative to the process's directory; never ""
 	FailOnUnmatched  bool
@@ -80,6 +84,10 @@ type Settings struct {
 	// match it are deleted. "" = no pruning; then KeepLatest is 0.
 	PruneTags  string
 	KeepLatest int
+
+	// Verify is what is checked after publishing (complete.go): VerifyOff or
+	// VerifyDownload.
+	Verify string
 
 	// Runner tells this run apart from other runs that may work on the same
 	// release at the same moment (matrix jobs, a re-run started early).

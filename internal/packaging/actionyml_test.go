@@ -52,9 +52,11 @@ var (
 		{"delete_other_assets", "false"},
 		{"max_parallel", "4"},
 		{"checksums", ""},
+		{"expected_assets", ""},
+		{"verify", "false"},
 		{"dry_run", "false"},
 	}
-	wantOutputs = []string{"id", "html_url", "upload_url", "tarball_url", "zipball_url", "tag", "created", "assets", "plan"}
+	wantOutputs = []string{"id", "html_url", "upload_url", "tarball_url", "zipball_url", "tag", "created", "assets", "plan", "waiting_for"}
 )
 
 func loadActionYAML(t *testing.T) *yamlNode {
@@ -209,6 +211,8 @@ func TestActionYAMLInputsReachTheParser(t *testing.T) {
 		"delete_other_assets":     {probe: "true", with: map[string]string{"files": "dist/*"}},
 		"max_parallel":            {probe: "8"},
 		"checksums":               {probe: "SHA256SUMS"},
+		"expected_assets":         {probe: "app-*.tar.gz"},
+		"verify":                  {probe: "download"},
 		"dry_run":                 {probe: "true"},
 	}
 	for _, in := range wantInputs {

@@ -27,6 +27,9 @@ type Release struct {
 	TarballURL      string    `json:"tarball_url"`
 	ZipballURL      string    `json:"zipball_url"`
 	CreatedAt       time.Time `json:"created_at"`
+	// Assets are the release's assets as a single-release answer carries them
+	// (checked by the client like a listing); nil when the answer has none.
+	Assets []*Asset `json:"-"`
 }
 
 // Asset is the part of a release asset the action reads.

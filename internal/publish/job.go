@@ -21,6 +21,9 @@ type Job struct {
 	BodySet    bool   // the user gave body or body_path
 	Changelog  string // the tag's section of body_from_changelog; "" = none
 	Files      []assets.File
+	// Expected are the assets the release must hold before it is published
+	// (expected_assets; complete.go); none: the run's own files suffice.
+	Expected []assets.Expected
 	// Warnings are what building the job found that is worth saying but not an
 	// error (a files pattern that matched nothing); the caller logs them.
 	Warnings []string

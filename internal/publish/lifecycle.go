@@ -30,6 +30,9 @@ func (p *Publisher) Run(ctx context.Context, j *Job) (*Result, error) {
 	defer r.removeTempDirs()
 	err := r.run(ctx)
 	if err == nil {
+		err = r.verify(ctx) // after the publish (verify.go)
+	}
+	if err == nil {
 		err = r.prune(ctx) // after the publish, outside its cleanup (prune.go)
 	}
 	return r.res, err
@@ -121,6 +124,9 @@ func (r *run) converge(ctx context.Context, rel *Release, plan *assetPlan) error
 	// (an immutable release would lock it).
 	if err := r.moveTag(ctx); err != nil {
 		return err
+	}
+	if rel.Draft && !r.j.Draft {
+		return r.publishDraft(ctx, rel) // complete.go: read back, then publish
 	}
 	if rel, err = r.publish(ctx, rel); err != nil {
 		return err

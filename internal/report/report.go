@@ -68,6 +68,7 @@ func Outputs(r *publish.Result) ([]actions.Output, error) {
 		}
 		outs = append(outs, actions.Output{Name: "plan", Value: plan})
 	}
+	outs = append(outs, completeOutputs(r)...) // complete.go
 	return outs, nil
 }
 
@@ -103,6 +104,7 @@ func summary(r *publish.Result) string {
 		b.WriteString(escape(strings.ToUpper(r.TagNote[:1])+r.TagNote[1:]) + ".\n\n")
 	}
 	b.WriteString(pruned(r))
+	b.WriteString(completeSection(r)) // complete.go
 
 	if len(r.Warnings) > 0 {
 		b.WriteString("### Warnings\n\n")

@@ -189,7 +189,7 @@ func TestOutputsNilRelease(t *testing.T) {
 	}
 	want := map[string]string{
 		"id": "", "html_url": "", "upload_url": "", "tarball_url": "", "zipball_url": "",
-		"tag": "v9", "created": "false", "assets": "[]", "plan": "[]",
+		"tag": "v9", "created": "false", "assets": "[]", "plan": "[]", "waiting_for": "[]",
 	}
 	if len(got) != len(want) {
 		t.Errorf("outputs %v, want %v", got, want)
