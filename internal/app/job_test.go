@@ -71,6 +71,8 @@ func TestEveryInputReachesTheJob(t *testing.T) {
 		"overwrite":               {value: "false"},
 		"delete_other_assets":     {value: "true", with: withFiles},
 		"max_parallel":            {value: "8"},
+		"hour_window":             {value: "stop"},
+		"hour_window_max_wait":    {value: "30m"},
 		"checksums":               {value: "SHA256SUMS"},
 		"dry_run":                 {value: "true"},
 	}

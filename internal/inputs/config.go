@@ -3,6 +3,8 @@
 // touches no file and no network, so every problem is reported before GitHub is called.
 package inputs
 
+import "time"
+
 // Config is the action's validated configuration.
 type Config struct {
 	Token string // never printed; masked by the caller
@@ -80,6 +82,12 @@ type Settings struct {
 	// match it are deleted. "" = no pruning; then KeepLatest is 0.
 	PruneTags  string
 	KeepLatest int
+
+	// HourWindowStop (hour_window: stop) makes a run whose writes do not fit in
+	// GitHub's hour window stop when it is full, leaving the draft; otherwise
+	// the run waits for room, HourMaxWait at most in all (hour.go).
+	HourWindowStop bool
+	HourMaxWait    time.Duration
 
 	// Runner tells this run apart from other runs that may work on the same
 	// release at the same moment (matrix jobs, a re-run started early).

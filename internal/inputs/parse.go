@@ -53,6 +53,7 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	p.pipeline(c)
 	p.publishing(c)
 	p.channel(c)
+	p.hourWindow(c)
 	p.assets(c)
 	c.DryRun = p.boolean("dry_run", false)
 

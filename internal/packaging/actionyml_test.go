@@ -51,6 +51,8 @@ var (
 		{"overwrite", "true"},
 		{"delete_other_assets", "false"},
 		{"max_parallel", "4"},
+		{"hour_window", "wait"},
+		{"hour_window_max_wait", "2h"},
 		{"checksums", ""},
 		{"dry_run", "false"},
 	}
@@ -208,6 +210,8 @@ func TestActionYAMLInputsReachTheParser(t *testing.T) {
 		"overwrite":               {probe: "false"},
 		"delete_other_assets":     {probe: "true", with: map[string]string{"files": "dist/*"}},
 		"max_parallel":            {probe: "8"},
+		"hour_window":             {probe: "stop"},
+		"hour_window_max_wait":    {probe: "30m"},
 		"checksums":               {probe: "SHA256SUMS"},
 		"dry_run":                 {probe: "true"},
 	}
