@@ -180,8 +180,10 @@ func (c *Client) call(ctx context.Context, method, path string, body, out any, o
 func (c *Client) do(ctx context.Context, method, path string, body, out any, replay bool, opts ...github.RequestOption) (*http.Response, error) {
 	var at attempts
 	for {
+		counted := func() {}
 		if method != http.MethodGet && method != http.MethodHead {
-			if err := c.hour.Take(ctx); err != nil { // every attempt is a write GitHub counts
+			var err error
+			if counted, err = c.hour.Take(ctx); err != nil { // every attempt is a write GitHub counts
 				return nil, err
 			}
 		}
@@ -194,6 +196,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any, rep
 			return nil, err
 		}
 		resp, apiErr, ans := c.send(req.WithContext(ctx), nil, c.timeouts.Total)
+		counted()
 		if apiErr == nil {
 			err := c.readJSON(resp, out)
 			if err == nil {

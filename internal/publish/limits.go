@@ -25,6 +25,7 @@ func (r *run) preflight(rel *Release, plan *assetPlan) error {
 	if w := b.Warning(); w != "" {
 		r.warn("%s", w)
 	}
+	r.announceHour(b.Writes) // hour.go
 	return nil
 }
 

@@ -82,7 +82,7 @@ type HourGate struct {
 	logf func(format string, args ...any)
 
 	mu        sync.Mutex
-	times     []time.Time // writes within Span of the last one, oldest first
+	times     []*time.Time // this run's writes that may still be in GitHub's window
 	sent      int
 	waited    time.Duration // the union of the waits, not their sum over workers
 	heldUntil time.Time
@@ -105,59 +105,76 @@ func (g *HourGate) Window() HourWindow {
 }
 
 // Take books one write, waiting for room when the window is full and the run
-// may wait. It returns *HourStop when it may not, or ctx's error.
-func (g *HourGate) Take(ctx context.Context) error {
+// may wait. It returns *HourStop when it may not, or ctx's error. Call done
+// when the request's answer is in: GitHub counted the write at some moment
+// before that, so the write leaves the gate's window no earlier than it
+// leaves GitHub's, whatever the request's latency.
+func (g *HourGate) Take(ctx context.Context) (done func(), err error) {
 	if g == nil {
-		return nil
+		return func() {}, nil
 	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return err
+			return nil, err
 		}
-		wait, err := g.book(time.Now())
-		if err != nil || wait == 0 {
-			return err
+		at, wait, err := g.book(time.Now())
+		if err != nil {
+			return nil, err
+		}
+		if at != nil {
+			return func() {
+				g.mu.Lock()
+				*at = time.Now()
+				g.mu.Unlock()
+			}, nil
 		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return ctx.Err()
+			return nil, ctx.Err()
 		case <-t.C:
 		}
 	}
 }
 
-// book records a write at now if the window has room, else returns how long
-// to wait for it, or *HourStop.
-func (g *HourGate) book(now time.Time) (time.Duration, error) {
+// book records a write at now if the window has room and returns its slot;
+// else it returns how long to wait for room, or *HourStop.
+func (g *HourGate) book(now time.Time) (*time.Time, time.Duration, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	span := g.w.Length()
-	cut := 0
-	for cut < len(g.times) && !now.Before(g.times[cut].Add(span)) {
-		cut++
+	kept := g.times[:0]
+	var oldest time.Time
+	for _, t := range g.times {
+		if now.Before(t.Add(span)) {
+			kept = append(kept, t)
+			if oldest.IsZero() || t.Before(oldest) {
+				oldest = *t
+			}
+		}
 	}
-	g.times = g.times[cut:]
+	g.times = kept
 	if len(g.times) < g.w.Limit() {
-		g.times = append(g.times, now)
+		at := now
+		g.times = append(g.times, &at)
 		g.sent++
-		return 0, nil
+		return &at, 0, nil
 	}
-	room := g.times[0].Add(span)
+	room := oldest.Add(span)
 	if now.Before(g.heldUntil) {
 		// Another worker already waits for this room; it was paid for.
-		return g.heldUntil.Sub(now), nil
+		return nil, g.heldUntil.Sub(now), nil
 	}
 	wait := room.Sub(now)
 	if g.w.Stop || g.waited+wait > g.w.WaitCap() {
-		return 0, &HourStop{Sent: g.sent, Waited: g.waited, Room: room, Stopped: g.w.Stop, MaxWait: g.w.WaitCap()}
+		return nil, 0, &HourStop{Sent: g.sent, Waited: g.waited, Room: room, Stopped: g.w.Stop, MaxWait: g.w.WaitCap()}
 	}
 	g.waited += wait
 	g.heldUntil = room
 	g.logf("GitHub's hour window holds %d content-creating requests and this run has sent %d in it: waiting %s for room (%s of at most %s waited so far)",
 		g.w.Limit(), len(g.times), wait.Round(time.Millisecond), g.waited.Round(time.Millisecond), g.w.WaitCap())
-	return wait, nil
+	return nil, wait, nil
 }
 
 // Waited is the time the run has spent waiting for the window.

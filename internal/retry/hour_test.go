@@ -29,10 +29,12 @@ func TestHourGateWaitsNeverPassesTheWindow(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for range jobs {
-					if err := g.Take(context.Background()); err != nil {
+					done, err := g.Take(context.Background())
+					if err != nil {
 						t.Errorf("allow %d: %v", c.allow, err)
 						return
 					}
+					done()
 					mu.Lock()
 					at = append(at, time.Now())
 					mu.Unlock()
@@ -67,17 +69,17 @@ func TestHourGateStopsAndSaysWhen(t *testing.T) {
 	t.Parallel()
 	g := NewHourGate(HourWindow{Allow: 3, Span: 80 * time.Millisecond, Stop: true}, nil)
 	for i := range 3 {
-		if err := g.Take(context.Background()); err != nil {
+		if _, err := g.Take(context.Background()); err != nil {
 			t.Fatalf("write %d: %v", i, err)
 		}
 	}
-	err := g.Take(context.Background())
+	_, err := g.Take(context.Background())
 	var hs *HourStop
 	if !errors.As(err, &hs) || hs.Sent != 3 || !hs.Stopped || hs.Room.Before(time.Now()) {
 		t.Fatalf("4th write: %v (%+v), want an HourStop after 3 with room later", err, hs)
 	}
 	time.Sleep(time.Until(hs.Room))
-	if err := g.Take(context.Background()); err != nil {
+	if _, err := g.Take(context.Background()); err != nil {
 		t.Fatalf("after the window: %v", err)
 	}
 }
@@ -89,7 +91,7 @@ func TestHourGateMaxWait(t *testing.T) {
 	sent := 0
 	var err error
 	for range 10 {
-		if err = g.Take(context.Background()); err != nil {
+		if _, err = g.Take(context.Background()); err != nil {
 			break
 		}
 		sent++
@@ -116,5 +118,26 @@ func TestHourWindowLeastWait(t *testing.T) {
 	}
 	if (HourWindow{Stop: true}).WaitCap() != 0 || (HourWindow{}).WaitCap() != DefaultHourMaxWait {
 		t.Error("WaitCap: stop waits nothing, the default is DefaultHourMaxWait")
+	}
+}
+
+// A write leaves the gate's window Span after its answer came, not after it
+// was sent: GitHub counted it somewhere in between, so the gate never lets a
+// write through that GitHub's window would still refuse.
+func TestHourGateCountsFromTheAnswer(t *testing.T) {
+	t.Parallel()
+	g := NewHourGate(HourWindow{Allow: 1, Span: 50 * time.Millisecond, MaxWait: time.Minute}, nil)
+	start := time.Now()
+	done, err := g.Take(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(40 * time.Millisecond) // the request takes its time
+	done()
+	if _, err := g.Take(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took < 90*time.Millisecond {
+		t.Errorf("second write after %s; the first answered at 40ms, so not before 90ms", took)
 	}
 }
