@@ -50,6 +50,9 @@ type Env struct {
 	// Hour scales GitHub's hour window down (its Allow and Span; tests make it
 	// seconds long); nil = 500 an hour.
 	Hour *retry.HourWindow
+	// Pace overrides the pacing of every request (the minute window; the bench
+	// scales it down with Hour); nil = retry's defaults.
+	Pace *retry.Pace
 }
 
 // The exit codes, as --help and the README list them. 130 and 143 (SIGINT,
@@ -125,7 +128,7 @@ func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *acti
 	gh, err := ghclient.New(ghclient.Options{
 		Token: cfg.Token, TokenSource: cfg.TokenSource, APIURL: cfg.APIURL, UploadURL: cfg.UploadURL,
 		Owner: cfg.Owner, Repo: cfg.Repo, UserAgent: "release-action/" + Version,
-		Policy: env.Policy, Timeouts: env.Timeouts, Logf: log.Warningf, Hour: hour,
+		Policy: env.Policy, Timeouts: env.Timeouts, Logf: log.Warningf, Hour: hour, Gate: gate(env),
 	})
 	if err != nil {
 		return nil, err

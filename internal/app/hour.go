@@ -34,3 +34,12 @@ func onlyHourStop(err error) bool {
 	}
 	return len(all) > 0
 }
+
+// gate is the run's pacing gate: env.Pace when a test scales it, else nil (the
+// client's default).
+func gate(env Env) *retry.Gate {
+	if env.Pace == nil {
+		return nil
+	}
+	return retry.NewGate(*env.Pace)
+}
