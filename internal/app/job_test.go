@@ -70,6 +70,7 @@ func TestEveryInputReachesTheJob(t *testing.T) {
 		"follow_symlinks":         {value: "true"},
 		"overwrite":               {value: "false"},
 		"delete_other_assets":     {value: "true", with: withFiles},
+		"prune_assets":            {value: "app-*.zip"},
 		"max_parallel":            {value: "8"},
 		"hour_window":             {value: "stop"},
 		"hour_window_max_wait":    {value: "30m"},

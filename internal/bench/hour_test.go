@@ -36,7 +36,7 @@ func TestHourScenariosQuick(t *testing.T) {
 			t.Fatalf("%s: %v", name, res.Err)
 		}
 		for _, v := range res.Verdicts {
-			if !v.Pass && !strings.Contains(v.Name, "/") && v.Name != "limit answers" { // timing; the rest must hold
+			if !v.Pass && !strings.Contains(v.Name, "/") && !strings.HasPrefix(v.Name, "limit answers") { // timing; the rest must hold
 				t.Errorf("%s: %s", name, v)
 			}
 		}

@@ -89,6 +89,11 @@ type Settings struct {
 	HourWindowStop bool
 	HourMaxWait    time.Duration
 
+	// PruneAssets is a glob of asset names (prune_assets): when the release
+	// would pass GitHub's 1,000-asset cap, its oldest matching assets are
+	// deleted first, as many as the cap needs. "" = never.
+	PruneAssets string
+
 	// Runner tells this run apart from other runs that may work on the same
 	// release at the same moment (matrix jobs, a re-run started early).
 	Runner RunIdentity

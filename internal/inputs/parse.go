@@ -54,6 +54,7 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	p.publishing(c)
 	p.channel(c)
 	p.hourWindow(c)
+	p.pruneAssets(c)
 	p.assets(c)
 	c.DryRun = p.boolean("dry_run", false)
 
