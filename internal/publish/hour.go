@@ -58,9 +58,13 @@ func (r *run) hourStopped(err error) error {
 	case rel != nil:
 		where = fmt.Sprintf("release %d is published; what came after the publish was cut short", rel.ID)
 	}
+	chose := r.j.Words.Set("hour_window", "stop")
+	if !hs.Stopped {
+		chose = r.j.Words.Input("hour_window_max_wait")
+	}
 	wait := time.Until(hs.Room).Round(time.Second)
-	stop := fmt.Errorf("stopped before finishing %s: %w. The %s. Run the same step again to continue (GitHub's window has room again in %s): it finds this release, skips every asset already uploaded with the same digest, and sends the rest",
-		r.j.Tag, hs, where, max(wait, 0))
+	stop := fmt.Errorf("stopped before finishing %s (%s): %w. The %s. Run the same step again to continue (GitHub's window has room again in %s): it finds this release, skips every asset already uploaded with the same digest, and sends the rest",
+		r.j.Tag, chose, hs, where, max(wait, 0))
 	return errors.Join(append(others, stop)...)
 }
 

@@ -63,7 +63,7 @@ type HourStop struct {
 }
 
 func (e *HourStop) Error() string {
-	why := "hour_window is stop"
+	why := "the run stops rather than wait"
 	if !e.Stopped {
 		why = fmt.Sprintf("waiting for it would pass the maximum wait of %s (%s waited)", e.MaxWait, e.Waited.Round(time.Second))
 	}
