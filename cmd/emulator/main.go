@@ -59,6 +59,8 @@ type config struct {
 	redirect     bool
 	rate         int64
 	quiet        bool
+	hourWindow   time.Duration // 0 = no hour window enforced
+	hourAllow    int
 	printedToken string // the GITHUB_TOKEN to export
 }
 
@@ -99,6 +101,8 @@ func parse(args []string, stdout io.Writer) (*config, error) {
 	fs.BoolVar(&cfg.redirect, "redirect-downloads", false, "answer API downloads with 302 to the browser download URL")
 	fs.Int64Var(&cfg.rate, "upload-rate", 0, "upload bytes per second per request (0 = unlimited), to watch progress")
 	fs.BoolVar(&cfg.quiet, "quiet", false, "do not log each request on stderr")
+	fs.DurationVar(&cfg.hourWindow, "hour-window", 0, "refuse writes beyond --hour-allow in any sliding window of this length, as GitHub does in an hour (0 = none)")
+	fs.IntVar(&cfg.hourAllow, "hour-allow", 500, "with --hour-window, the writes it lets through (GitHub: 500)")
 	fs.Usage = func() {} // the flag package calls it on every error; run prints one line instead
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -132,6 +136,9 @@ func parse(args []string, stdout io.Writer) (*config, error) {
 	}
 	if len(cfg.repos) == 0 {
 		return nil, errors.New("--repo is empty; give at least one owner/name")
+	}
+	if cfg.hourWindow < 0 || cfg.hourWindow > 0 && cfg.hourAllow < 1 {
+		return nil, fmt.Errorf("--hour-window %s with --hour-allow %d: want a positive window and at least 1 write", cfg.hourWindow, cfg.hourAllow)
 	}
 	if cfg.rate < 0 {
 		return nil, fmt.Errorf("--upload-rate %d is negative; use 0 for unlimited", cfg.rate)
@@ -201,6 +208,8 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		ReadOnlyToken:        cfg.readOnly,
 		RedirectDownloads:    cfg.redirect,
 		UploadBytesPerSecond: cfg.rate,
+		HourWindow:           cfg.hourWindow,
+		HourAllow:            cfg.hourAllow,
 	})
 	// Run by hand or under act, the emulator has none of the user's history,
 	// yet the action sends GITHUB_SHA (a real local commit) as the new tag's

@@ -345,6 +345,8 @@ func TestBadFlagsExitTwoWithOneLine(t *testing.T) {
 		{"host name", []string{"--addr", "example.com:0"}, "not a loopback address"},
 		{"no port", []string{"--addr", "127.0.0.1"}, "is not HOST:PORT"},
 		{"argument", []string{"serve"}, `unexpected argument "serve"`},
+		{"hour window without writes", []string{"--hour-window", "1h", "--hour-allow", "0"}, "want a positive window and at least 1 write"},
+		{"negative hour window", []string{"--hour-window", "-1h"}, "want a positive window"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -50,6 +50,9 @@ type Harness struct {
 	// Hook, when set, sees every request before the emulator does.
 	Hook atomic.Pointer[func(*http.Request)]
 	tmp  string
+	// hour is the emulator's scaled hour window (Options.HourWindow), told to
+	// every run as GitHub's documented one is: nil when the emulator has none.
+	hour *retry.HourWindow
 }
 
 // New starts an emulator with the repository Repo, reachable with Token.
@@ -72,6 +75,9 @@ func New(t testing.TB, c Config) *Harness {
 	}))
 	t.Cleanup(h.Srv.Close)
 	h.APIURL = h.Srv.URL + c.Emulator.Layout.APIPrefix()
+	if c.Emulator.HourWindow > 0 {
+		h.hour = &retry.HourWindow{Allow: c.Emulator.HourAllow, Span: c.Emulator.HourWindow}
+	}
 	return h
 }
 
@@ -158,7 +164,7 @@ func (h *Harness) RunFull(ctx context.Context, inputs map[string]string, progres
 		Environ: func() []string { return environ(env) },
 		// As main.go passes it: the declared inputs, for the unknown-input check.
 		ActionYAML: ActionYAML(h.T),
-		Stdout:     &stdout, Policy: &p, Timeouts: h.Timeouts, Progress: progress,
+		Stdout:     &stdout, Policy: &p, Timeouts: h.Timeouts, Progress: progress, Hour: h.hour,
 	})
 	raw, _ := os.ReadFile(out)
 	s, _ := os.ReadFile(sum)

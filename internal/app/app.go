@@ -47,6 +47,12 @@ type Env struct {
 	// Progress overrides the interval of plain upload progress lines; 0 = default,
 	// negative = no progress at all.
 	Progress time.Duration
+	// Hour scales GitHub's hour window down (its Allow and Span; tests make it
+	// seconds long); nil = 500 an hour.
+	Hour *retry.HourWindow
+	// Pace overrides the pacing of every request (the minute window; the bench
+	// scales it down with Hour); nil = retry's defaults.
+	Pace *retry.Pace
 }
 
 // The exit codes, as --help and the README list them. 130 and 143 (SIGINT,
@@ -85,6 +91,9 @@ func Run(ctx context.Context, env Env) int {
 		if errors.As(err, &bad) {
 			return exitUsage
 		}
+		if onlyHourStop(err) {
+			return exitStopped // hour.go
+		}
 		return exitFailed
 	}
 	return exitOK
@@ -115,10 +124,11 @@ func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *acti
 	if err := errors.Join(perr, lerr, preflight(env, cfg)); err != nil {
 		return nil, &badInput{err}
 	}
+	hour := hourGate(env, cfg, log.Infof)
 	gh, err := ghclient.New(ghclient.Options{
 		Token: cfg.Token, TokenSource: cfg.TokenSource, APIURL: cfg.APIURL, UploadURL: cfg.UploadURL,
 		Owner: cfg.Owner, Repo: cfg.Repo, UserAgent: "release-action/" + Version,
-		Policy: env.Policy, Timeouts: env.Timeouts, Logf: log.Warningf,
+		Policy: env.Policy, Timeouts: env.Timeouts, Logf: log.Warningf, Hour: hour, Gate: gate(env),
 	})
 	if err != nil {
 		return nil, err
@@ -126,7 +136,7 @@ func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *acti
 	for _, w := range job.Warnings {
 		log.Warningf("%s", w)
 	}
-	pub := &publish.Publisher{GH: gh, Log: log, Meter: meter}
+	pub := &publish.Publisher{GH: gh, Log: log, Meter: meter, Hour: hour}
 	res, err := pub.Run(ctx, job)
 	if res != nil {
 		// The summary lists them with the run's own warnings, first as they came first.

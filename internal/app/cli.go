@@ -215,6 +215,9 @@ Exit codes:
   0    done (a dry run: the plan was made)
   1    failed; the errors say what happened
   2    bad flags or inputs; nothing was sent to GitHub
+  3    stopped at GitHub's hour window (--hour-window=stop, or
+       --hour-window-max-wait spent); the release is not finished:
+       run the same command again to continue
   130  interrupted (SIGINT, Ctrl-C)
   143  terminated (SIGTERM)
 `)

@@ -94,7 +94,7 @@ func (r *Result) Passed() bool {
 var Scenarios = []string{"small", "many-medium", "many-small", "huge", "parallel", "startup", "limit-short"}
 
 // SlowScenarios take minutes; "all" runs them only when asked to.
-var SlowScenarios = []string{"limit-minute"}
+var SlowScenarios = []string{"limit-minute", "hour-wait", "hour-stop"}
 
 var scenarioFuncs = map[string]func(*Suite, context.Context, *Stages, *Result) error{
 	"small":        (*Suite).small,
@@ -105,6 +105,8 @@ var scenarioFuncs = map[string]func(*Suite, context.Context, *Stages, *Result) e
 	"startup":      (*Suite).startup,
 	"limit-short":  (*Suite).limitShort,
 	"limit-minute": (*Suite).limitMinute,
+	"hour-wait":    (*Suite).hourWait,
+	"hour-stop":    (*Suite).hourStop,
 }
 
 // Stages starts the emulators of a scenario, each with the options the scenario

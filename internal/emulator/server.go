@@ -49,6 +49,11 @@ type Options struct {
 	// Hold, when set, sees every request first and may keep it waiting: a
 	// test's scheduler (see HoldFunc in hold.go).
 	Hold HoldFunc
+	// HourWindow and HourAllow, when HourWindow is set, enforce an hour window
+	// of HourAllow content-creating requests in any HourWindow (GitHub: 500 an
+	// hour; tests scale it down). See HourLimit in hour.go.
+	HourWindow time.Duration
+	HourAllow  int
 }
 
 // Request is one entry of the server's request log.
@@ -153,6 +158,7 @@ func New(opts Options) *Server {
 	}
 	s.git = NewGit(opts.Layout, s.now)
 	s.mux = s.newMux()
+	s.hourLimit()
 	return s
 }
 

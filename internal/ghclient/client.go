@@ -60,6 +60,7 @@ type Options struct {
 	AnswerMemory int64
 	Policy       *retry.Policy     // nil: retry.Default()
 	Gate         *retry.Gate       // nil: a new gate for this client
+	Hour         *retry.HourGate   // counts the writes against the hour window; nil: not counted
 	Budget       *retry.TimeBudget // time the run may lose to retrying; nil: retry.NewTimeBudget(0)
 	// Logf receives one line per retry; nil discards them.
 	Logf func(format string, args ...any)
@@ -80,6 +81,7 @@ type Client struct {
 	repo        string
 	policy      retry.Policy
 	gate        *retry.Gate
+	hour        *retry.HourGate
 	budget      *retry.TimeBudget
 	bigAnswers  chan struct{} // a slot per answer longer than smallAnswer being read
 	logf        func(string, ...any)
@@ -107,7 +109,7 @@ func New(opts Options) (*Client, error) {
 	c := &Client{
 		token: opts.Token, tokenSource: opts.TokenSource, apiURL: strings.TrimRight(opts.APIURL, "/"),
 		trusted: map[string]bool{}, timeouts: opts.Timeouts.withDefaults(), maxAnswer: opts.MaxAnswer,
-		owner: opts.Owner, repo: opts.Repo, gate: opts.Gate, budget: opts.Budget, logf: opts.Logf,
+		owner: opts.Owner, repo: opts.Repo, gate: opts.Gate, hour: opts.Hour, budget: opts.Budget, logf: opts.Logf,
 	}
 	for _, u := range []*url.URL{api, upload} {
 		if o := origin(u); !c.trusted[o] {
@@ -178,6 +180,13 @@ func (c *Client) call(ctx context.Context, method, path string, body, out any, o
 func (c *Client) do(ctx context.Context, method, path string, body, out any, replay bool, opts ...github.RequestOption) (*http.Response, error) {
 	var at attempts
 	for {
+		counted := func() {}
+		if method != http.MethodGet && method != http.MethodHead {
+			var err error
+			if counted, err = c.hour.Take(ctx); err != nil { // every attempt is a write GitHub counts
+				return nil, err
+			}
+		}
 		if err := c.gate.Wait(ctx); err != nil {
 			return nil, err
 		}
@@ -187,6 +196,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any, rep
 			return nil, err
 		}
 		resp, apiErr, ans := c.send(req.WithContext(ctx), nil, c.timeouts.Total)
+		counted()
 		if apiErr == nil {
 			err := c.readJSON(resp, out)
 			if err == nil {

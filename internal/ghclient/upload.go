@@ -41,7 +41,11 @@ func (c *Client) UploadAsset(ctx context.Context, rel *publish.Release, u publis
 	var at attempts
 	var since time.Time // when the first attempt started, on this machine's clock
 	for {
-		if err := c.gate.Wait(ctx); err != nil {
+		counted, err := c.hour.Take(ctx) // every attempt is a write GitHub counts
+		if err == nil {
+			err = c.gate.Wait(ctx)
+		}
+		if err != nil {
 			if !since.IsZero() {
 				c.removePartial(ctx, rel.ID, u.Name, since)
 			}
@@ -52,6 +56,7 @@ func (c *Client) UploadAsset(ctx context.Context, rel *publish.Release, u publis
 			since = at.began
 		}
 		res, err := c.uploadOnce(ctx, target, u)
+		counted()
 		if err != nil {
 			if res != nil && res.started {
 				c.removePartial(ctx, rel.ID, u.Name, since)

@@ -3,6 +3,8 @@
 // touches no file and no network, so every problem is reported before GitHub is called.
 package inputs
 
+import "time"
+
 // Config is the action's validated configuration.
 type Config struct {
 	Token string // never printed; masked by the caller
@@ -88,6 +90,17 @@ type Settings struct {
 	// Verify is what is checked after publishing (complete.go): VerifyOff or
 	// VerifyDownload.
 	Verify string
+
+	// HourWindowStop (hour_window: stop) makes a run whose writes do not fit in
+	// GitHub's hour window stop when it is full, leaving the draft; otherwise
+	// the run waits for room, HourMaxWait at most in all (hour.go).
+	HourWindowStop bool
+	HourMaxWait    time.Duration
+
+	// PruneAssets is a glob of asset names (prune_assets): when the release
+	// would pass GitHub's 1,000-asset cap, its oldest matching assets are
+	// deleted first, as many as the cap needs. "" = never.
+	PruneAssets string
 
 	// Runner tells this run apart from other runs that may work on the same
 	// release at the same moment (matrix jobs, a re-run started early).

@@ -54,6 +54,8 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	p.publishing(c)
 	p.channel(c)
 	p.complete(c) // complete.go
+	p.hourWindow(c)
+	p.pruneAssets(c)
 	p.assets(c)
 	c.DryRun = p.boolean("dry_run", false)
 

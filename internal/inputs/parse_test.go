@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 const testToken = "ghs_TESTtoken0123456789abcdef"
@@ -65,6 +66,7 @@ func TestParseDefaults(t *testing.T) {
 			Tag:         "v1.2.3",
 			Overwrite:   true,
 			MaxParallel: 4,
+			HourMaxWait: 2 * time.Hour,
 		},
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -146,6 +148,7 @@ func TestParseEverything(t *testing.T) {
 			Overwrite:          false,
 			DeleteOther:        true,
 			MaxParallel:        32,
+			HourMaxWait:        2 * time.Hour,
 			Checksums:          "SHA256SUMS.txt",
 			DryRun:             true,
 		},

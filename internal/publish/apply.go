@@ -62,6 +62,12 @@ func (e *executor) run(ctx context.Context, steps []Step) (applied, error) {
 		}
 		outs = append(outs, o)
 	}
+	// Room deletes (prune_assets, retain.go) make room under the asset cap,
+	// so they go first; if one fails, nothing is uploaded.
+	room, steps := roomFirst(steps)
+	if e.deleteSteps(ctx, room, add); len(errs) > 0 {
+		return e.applied(outs), errors.Join(errs...)
+	}
 	var g errgroup.Group
 	g.SetLimit(max(1, e.parallel))
 	var deletes []Step
@@ -77,26 +83,17 @@ func (e *executor) run(ctx context.Context, steps []Step) (applied, error) {
 	}
 	_ = g.Wait()
 	if len(errs) == 0 {
-		for _, s := range deletes {
-			g.Go(func() error {
-				gone, err := e.deleteKnown(ctx, s.Remote)
-				if err != nil {
-					err = fmt.Errorf("delete asset %s: %w", s.Name, err)
-				} else if gone {
-					e.log.Infof("%s was already gone (%s)", s.Name, s.Reason)
-				} else {
-					e.log.Infof("deleted %s (%s)", s.Name, s.Reason)
-				}
-				add(outcome{step: s, asset: s.Remote, action: s.Op.Action()}, err)
-				return nil
-			})
-		}
-		_ = g.Wait()
+		e.deleteSteps(ctx, deletes, add)
 	}
+	return e.applied(outs), errors.Join(errs...)
+}
+
+// applied reports the outcomes, sorted by name, with what the executor created.
+func (e *executor) applied(outs []outcome) applied {
 	sort.Slice(outs, func(i, j int) bool { return outs[i].step.Name < outs[j].step.Name })
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return applied{outs: outs, uploaded: slices.Clone(e.uploaded), own: e.own.clone()}, errors.Join(errs...)
+	return applied{outs: outs, uploaded: slices.Clone(e.uploaded), own: e.own.clone()}
 }
 
 func (e *executor) apply(ctx context.Context, s Step) (outcome, error) {

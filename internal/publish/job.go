@@ -7,6 +7,7 @@ import (
 	"github.com/releasekit/release-action/internal/assets"
 	"github.com/releasekit/release-action/internal/inputs"
 	"github.com/releasekit/release-action/internal/progress"
+	"github.com/releasekit/release-action/internal/retry"
 )
 
 // Job is one run's request, with every input already validated and every local
@@ -48,6 +49,9 @@ type Publisher struct {
 	Meter *progress.Meter
 	// TempDir holds generated files (the checksum list); "" = os.TempDir().
 	TempDir string
+	// Hour is the run's count of writes against GitHub's hour window, shared
+	// with the client (hour.go); nil counts nothing and stops nothing.
+	Hour *retry.HourGate
 }
 
 // tempFile writes generated content where the executor can upload it from, in a

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/releasekit/release-action/internal/retry"
 )
 
 // run is one Publisher.Run: the job, what has happened so far, and the assets
@@ -35,7 +37,7 @@ func (p *Publisher) Run(ctx context.Context, j *Job) (*Result, error) {
 	if err == nil {
 		err = r.prune(ctx) // after the publish, outside its cleanup (prune.go)
 	}
-	return r.res, err
+	return r.res, r.hourStopped(err) // a full hour window: where things stand (hour.go)
 }
 
 func (r *run) run(ctx context.Context) (err error) {
@@ -76,7 +78,9 @@ func (r *run) run(ctx context.Context) (err error) {
 	// From the create on, a failure (a cancel included) removes what this run
 	// created: its draft, or its unfinished replacements' temporary copies.
 	defer func() {
-		if err != nil {
+		// A full hour window stops the run cleanly: what it did stays for the
+		// next run to continue from (hour.go).
+		if err != nil && !errors.As(err, new(*retry.HourStop)) {
 			r.cleanupAfter(ctx)
 		}
 	}()

@@ -17,7 +17,7 @@ const MaxAssets = 1000
 func (r *run) preflight(rel *Release, plan *assetPlan) error {
 	if n, now := peakAssets(plan, r.j.MaxParallel, r.j.Checksums), len(plan.listed); n > MaxAssets {
 		return fmt.Errorf("release %s would hold %d assets during this run (%d now); GitHub keeps at most %d on a release: "+
-			"upload fewer files (input \"files\"), split them over several releases, or remove old assets first; nothing was changed",
+			"upload fewer files (input \"files\"), split them over several releases, or remove old assets first (input \"prune_assets\" removes the oldest that match a glob); nothing was changed",
 			r.j.Tag, n, now, MaxAssets)
 	}
 	b := retry.BudgetFor(plannedWrites(rel, plan, r.j))
@@ -25,15 +25,17 @@ func (r *run) preflight(rel *Release, plan *assetPlan) error {
 	if w := b.Warning(); w != "" {
 		r.warn("%s", w)
 	}
+	r.announceHour(b.Writes) // hour.go
 	return nil
 }
 
 // peakAssets is the most assets the release holds at any moment of the run. The
 // executor uploads (and replaces) before it deletes, and a replacement stands
 // next to the asset it replaces until that is gone, so deletions only help the
-// checksum list, which comes last.
+// checksum list, which comes last; except the Room deletes of prune_assets,
+// which run before the uploads.
 func peakAssets(plan *assetPlan, parallel int, checksums string) int {
-	uploads, replaces, deletes := 0, 0, 0
+	uploads, replaces, deletes, room := 0, 0, 0, 0
 	for _, s := range plan.steps {
 		switch {
 		case s.Op == OpUpload:
@@ -42,10 +44,13 @@ func peakAssets(plan *assetPlan, parallel int, checksums string) int {
 			replaces++ // a broken asset is deleted before its replacement goes up
 		case s.Op == OpDelete:
 			deletes++
+			if s.Room {
+				room++ // deleted before the uploads (retain.go)
+			}
 		}
 	}
 	listed := len(plan.listed)
-	during := listed + uploads + min(replaces, max(1, parallel))
+	during := listed - room + uploads + min(replaces, max(1, parallel))
 	after := listed + uploads - deletes + checksumUploads(plan, checksums)
 	return max(during, after)
 }

@@ -69,6 +69,9 @@ type Step struct {
 	Rename bool   `json:"rename,omitempty"` // keep: the asset exists under another name; rename it
 	// Relabel is set on a keep whose label differs from Label.
 	Relabel bool `json:"relabel,omitempty"`
+	// Room is set on a delete that makes room under the asset cap
+	// (prune_assets, retain.go): it runs before the uploads.
+	Room bool `json:"room,omitempty"`
 
 	Local  *Local `json:"-"`
 	Remote *Asset `json:"-"`

@@ -63,7 +63,9 @@ func (r *run) plan(ctx context.Context, rel *Release, local []Local) (*assetPlan
 	now := time.Now()
 	r.noteLiveTemps(remote, now)
 	steps, err := MakePlan(remote, local, PlanOptions{Overwrite: r.j.Overwrite, DeleteOther: r.j.DeleteOther, Words: r.j.Words, Me: r.me, Now: now})
-	return &assetPlan{local: local, listed: listed, steps: steps, err: err}, nil
+	p := &assetPlan{local: local, listed: listed, steps: steps, err: err}
+	r.makeRoom(p) // prune_assets (retain.go)
+	return p, nil
 }
 
 // noteLiveTemps says which temporary assets the plan leaves to the runs that
