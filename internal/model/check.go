@@ -113,9 +113,29 @@ func hasLinePrefix(s, prefix string) bool {
 // wantsDraft reports whether the run asked for a draft.
 func wantsDraft(r Run) bool { return r.input("draft") == "true" }
 
+// waited reports whether the run left the draft for another job to complete
+// (expected_assets): it names what it waits for in the waiting_for output.
+func waited(r *RunResult) bool {
+	w := r.Outputs["waiting_for"]
+	return w != "" && w != "[]"
+}
+
+// fanIn reports whether every run of the case names the set the release
+// waits for (expected_assets): then, once every run succeeded, the set is
+// complete and one of them must have published it.
+func fanIn(c *Case) bool {
+	for _, r := range c.Runs {
+		if r.input("expected_assets") == "" {
+			return false
+		}
+	}
+	return len(c.Runs) > 0
+}
+
 // release: once any run succeeded, exactly one release has the tag, published
-// unless every successful run asked for a draft; when none succeeded, no
-// draft is left that was not there before.
+// unless every successful run asked for a draft or waited for another job's
+// part (fan-in), and published when every run of a fan-in case succeeded;
+// when none succeeded, no draft is left that was not there before.
 func (v *violations) release(o *Outcome, succeeded map[int]bool) (ReleaseState, bool) {
 	rels := o.Final.ForTag(Tag)
 	before := len(o.Initial.ForTag(Tag))
@@ -133,14 +153,14 @@ func (v *violations) release(o *Outcome, succeeded map[int]bool) (ReleaseState, 
 		return ReleaseState{}, false
 	}
 	rel := rels[0]
-	published := o.Case.Published != nil
+	published := o.Case.Published != nil || fanIn(o.Case) && len(succeeded) == len(o.Runs)
 	for _, r := range o.Runs {
-		if succeeded[r.Index] && !wantsDraft(r.Spec) {
+		if succeeded[r.Index] && !wantsDraft(r.Spec) && !waited(r) {
 			published = true
 		}
 	}
 	if published && rel.Draft {
-		v.add(InvRelease, "release %d for %s is still a draft, though a run that did not ask for one succeeded", rel.ID, Tag)
+		v.add(InvRelease, "release %d for %s is still a draft, though a run that neither asked for one nor waited for another job succeeded, or every job of a fan-in did", rel.ID, Tag)
 	}
 	return rel, true
 }
@@ -304,8 +324,11 @@ func (v *violations) truth(r *RunResult) {
 		v.add(InvTruth, "run %d exited 0 naming release %d, which was not the release for %s when it ended", r.Index, id, Tag)
 		return
 	}
-	if rel.Draft && !wantsDraft(r.Spec) {
+	if rel.Draft && !wantsDraft(r.Spec) && !waited(r) {
 		v.add(InvTruth, "run %d exited 0 while release %d was still a draft", r.Index, id)
+	}
+	if !rel.Draft && waited(r) {
+		v.add(InvTruth, "run %d says it waits for %s, but release %d was published when it ended", r.Index, r.Outputs["waiting_for"], id)
 	}
 	var list []publish.AssetReport
 	if err := json.Unmarshal([]byte(r.Outputs["assets"]), &list); err != nil {

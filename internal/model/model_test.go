@@ -104,6 +104,17 @@ var plans = []plan{
 		{Files: files("app.tgz", "build 2"), Inputs: map[string]string{"overwrite": "true", "delete_other_assets": "true"}},
 		{Files: files("extra.txt", "extra"), RunID: "4243", Job: "docs"},
 	}}, exhaustive: true, limit: 300},
+	// Fan-in: each matrix job uploads its part, and the draft is published
+	// only by a job that finds every expected asset on it.
+	{c: &Case{Name: "fan-in-2", Runs: []Run{
+		{Files: files("app-linux.tgz", "linux"), Inputs: fanInInputs},
+		{Files: files("app-mac.tgz", "mac"), Inputs: fanInInputs},
+	}}, exhaustive: true, limit: 150},
+	{c: &Case{Name: "fan-in-3", Runs: []Run{
+		{Files: files("app-linux.tgz", "linux"), Inputs: fanInInputs3},
+		{Files: files("app-mac.tgz", "mac"), Inputs: fanInInputs3},
+		{Files: files("app-win.tgz", "win"), Inputs: fanInInputs3},
+	}}, random: 40},
 	{c: &Case{Name: "kill-new", Runs: []Run{
 		{Files: files("app.tgz", "build 1")},
 		{Files: files("app.tgz", "build 1")},
@@ -121,6 +132,11 @@ var plans = []plan{
 		{Files: files("app.tgz", "build 2"), Inputs: overwrite, RunID: "4243"},
 	}, Kill: &Kill{Run: 0}}, exhaustive: true, limit: 50},
 }
+
+var (
+	fanInInputs  = map[string]string{"expected_assets": "app-linux.tgz, app-mac.tgz"}
+	fanInInputs3 = map[string]string{"expected_assets": "app-linux.tgz, app-mac.tgz, app-*.tgz, app-win.tgz"}
+)
 
 // envInt reads a positive number from the environment.
 func envInt(t *testing.T, name string, def int) int {
