@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -22,10 +23,35 @@ type Input struct {
 	Default     string
 }
 
-// Bool reports whether the input takes true or false. prerelease has no default
-// (empty leaves a release's flag unchanged), yet it is a yes-or-no question too.
+// Bool reports whether the input is a switch: it takes true or false, and its
+// flag alone means true. prerelease has no default (empty leaves a release's
+// flag unchanged), yet it is a yes-or-no question too. An input whose named
+// values do not include true (verify: false or download) is not a switch.
 func (in Input) Bool() bool {
-	return in.Default == "true" || in.Default == "false" || in.Name == "prerelease"
+	if in.Default != "true" && in.Default != "false" && in.Name != "prerelease" {
+		return false
+	}
+	c := in.Choices()
+	return len(c) == 0 || slices.Contains(c, "true")
+}
+
+// choiceRE finds the values an input's description names, each opening a
+// sentence as "value - what it does" (move_tag: "false - ...", "force - ...").
+var choiceRE = regexp.MustCompile(`(?:^|[.:] )([a-z][a-z0-9-]*) - `)
+
+// Choices lists the values action.yml's description names for the input, in
+// its order; nil when it names fewer than two (a free value, or a switch).
+func (in Input) Choices() []string {
+	var out []string
+	for _, m := range choiceRE.FindAllStringSubmatch(strings.Join(strings.Fields(in.Description), " "), -1) {
+		if !slices.Contains(out, m[1]) {
+			out = append(out, m[1])
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
 }
 
 // ReadInputs reads the inputs of an action.yml, sorted by name. action.yml is the
@@ -102,7 +128,8 @@ func parseFlags(args []string, ins []Input, out, errw io.Writer) (map[string]str
 		fs.Var(&inputFlag{in: in, set: set}, strings.TrimPrefix(inputs.Flag(in.Name), "--"), in.Description)
 	}
 	version := fs.Bool("version", false, "print the version and exit")
-	if err := fs.Parse(args); err != nil {
+	flagArgs, loose := splitArgs(args, ins)
+	if err := fs.Parse(flagArgs); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			usage(out, ins)
 			return nil, exitOK
@@ -118,7 +145,114 @@ func parseFlags(args []string, ins []Input, out, errw io.Writer) (map[string]str
 		fmt.Fprintf(errw, "error: unexpected argument %q; every input is a flag, such as --tag v1.2.3 (see release-action --help)\n", fs.Arg(0))
 		return nil, exitUsage
 	}
+	if len(loose) > 0 {
+		// gh release upload TAG FILES...: with --tag given, the arguments are
+		// the files; without it the first one may be the tag or a file, so the
+		// person gets the command that says which.
+		if _, ok := set["INPUT_TAG"]; !ok {
+			fmt.Fprintf(errw, "error: unexpected argument %q; name the tag with --tag and each file with --files, as in: %s\n", loose[0], ghCommand(flagArgs, loose))
+			return nil, exitUsage
+		}
+		files := loose
+		if prev, ok := set["INPUT_FILES"]; ok {
+			files = append([]string{prev}, loose...)
+		}
+		set["INPUT_FILES"] = strings.Join(files, "\n")
+	}
 	return set, exitOK
+}
+
+// splitArgs takes the command line apart the way a gh user writes it: a
+// switch's value may follow it after a space when it is one of its values
+// (--draft false, --move-tag force); the arguments after --files's value are
+// more files (an unquoted --files dist/* reaches the program as several
+// arguments); every other argument that is no flag and no flag's value is
+// loose, as are all after "--". flagArgs is what the flag package parses.
+func splitArgs(args []string, ins []Input) (flagArgs, loose []string) {
+	byName := map[string]Input{}
+	for _, in := range ins {
+		byName[strings.TrimPrefix(inputs.Flag(in.Name), "--")] = in
+	}
+	moreFiles := false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			loose = append(loose, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			if moreFiles {
+				flagArgs = append(flagArgs, "--files="+a)
+			} else {
+				loose = append(loose, a)
+			}
+			continue
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		in, known := byName[name]
+		moreFiles = known && in.Name == "files"
+		switch {
+		case !known || hasValue || i+1 == len(args):
+			flagArgs = append(flagArgs, a)
+		case in.Bool():
+			if next := args[i+1]; takesValue(in, next) {
+				flagArgs = append(flagArgs, "--"+name+"="+next)
+				i++
+				continue
+			}
+			flagArgs = append(flagArgs, a)
+		default: // a value flag: the next argument is its value, whatever it is
+			flagArgs = append(flagArgs, "--"+name+"="+args[i+1])
+			i++
+		}
+	}
+	return flagArgs, loose
+}
+
+// takesValue reports whether v, after a switch and a space, is the switch's
+// value: true or false, or one of the values action.yml names for it.
+func takesValue(in Input, v string) bool {
+	if _, ok := boolWord(v); ok {
+		return true
+	}
+	for _, c := range in.Choices() {
+		if strings.EqualFold(c, v) {
+			return true
+		}
+	}
+	return false
+}
+
+func boolWord(v string) (bool, bool) {
+	switch strings.ToLower(v) {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	}
+	return false, false
+}
+
+// ghCommand writes the command that does what gh's "TAG FILES..." form asks:
+// the flags given, --tag for the first loose argument, --files for the rest.
+func ghCommand(flagArgs, loose []string) string {
+	words := []string{"release-action"}
+	for _, a := range flagArgs {
+		words = append(words, shellQuote(a))
+	}
+	words = append(words, "--tag", shellQuote(loose[0]))
+	for _, f := range loose[1:] {
+		words = append(words, "--files", shellQuote(f))
+	}
+	return strings.Join(words, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but plain characters.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+@%-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // The flag package's own words for the two mistakes a person makes most. It
@@ -174,6 +308,10 @@ assets, idempotently. It runs as a GitHub Action, and from a terminal:
 
   GITHUB_TOKEN=... release-action --repository owner/name --tag v1.2.3 --files 'dist/*' --dry-run
 
+As with gh release upload, files may also follow the tag's flag as arguments
+(release-action --tag v1.2.3 dist/*), and a switch takes its value after a
+space or "=" (--draft false, --draft=false).
+
 Results (the outputs, one name=value line each) go to stdout; the log, warnings,
 errors and upload progress go to stderr.
 
@@ -191,8 +329,15 @@ Flags (the action's inputs):
 		if in.Name == "token" {
 			continue
 		}
+		// What the flag takes: its named values, an optional true or false
+		// (a switch alone means true), or a value.
 		name := inputs.Flag(in.Name)
-		if !in.Bool() {
+		switch {
+		case len(in.Choices()) > 0:
+			name += " " + strings.Join(in.Choices(), "|")
+		case in.Bool():
+			name += " [true|false]"
+		default:
 			name += " VALUE"
 		}
 		fmt.Fprintf(w, "  %s\n", name)
@@ -202,8 +347,8 @@ Flags (the action's inputs):
 		}
 		switch {
 		case in.Bool() && in.Default == "true":
-			// A boolean flag alone means true; false needs the = form.
-			fmt.Fprintf(w, "        (default true; turn off with %s=false)\n", inputs.Flag(in.Name))
+			// A switch alone means true; false is given as its value.
+			fmt.Fprintf(w, "        (default true; turn off with %s false)\n", inputs.Flag(in.Name))
 		case in.Default != "" && !strings.Contains(in.Default, "${{"):
 			fmt.Fprintf(w, "        (default %s)\n", in.Default)
 		}
