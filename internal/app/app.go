@@ -77,15 +77,27 @@ func Run(ctx context.Context, env Env) int {
 	for _, v := range cfg.Secrets {
 		log.Mask(v)
 	}
+	// A signal stops the bars before its line and the cleanup's are printed,
+	// so a redraw cannot erase them.
+	undo := beforeStop(ctx, meter.Close)
 	res, err := run(ctx, env, cfg, perr, log, meter)
+	undo()
 	// The bars are erased before the results, so none is torn by a redraw.
 	meter.Close()
 	if err == nil {
 		err = writeResults(cfg, res, log, env.Stdout)
 	}
 	if err != nil {
+		stopped := interruptedBy(ctx)
 		for _, e := range flatten(err) {
+			if stopped != nil && errors.Is(e, context.Canceled) {
+				continue // what the interrupt cut short; the last line says so
+			}
 			log.Errorf("%s", e.Error())
+		}
+		if stopped != nil {
+			log.Errorf("%s: the release is not finished; run the same command again to finish it", stopped.Error())
+			return exitFailed // main exits with the signal's code
 		}
 		var bad *badInput
 		if errors.As(err, &bad) {

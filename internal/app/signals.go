@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,20 +24,70 @@ import (
 type Signals struct {
 	ch     chan os.Signal
 	done   chan struct{}
-	cancel context.CancelFunc
+	cancel context.CancelCauseFunc
 
-	mu    sync.Mutex
-	first syscall.Signal // 0 until a signal arrives
+	mu     sync.Mutex
+	first  syscall.Signal // 0 until a signal arrives
+	before func()         // run before the stop is printed: the run stops its bars
+}
+
+// Interrupted is the cause of a context that a signal cancelled.
+type Interrupted struct{ Signal os.Signal }
+
+func (i Interrupted) Error() string { return "interrupted by " + signalName(i.Signal) }
+
+// Unwrap makes an interrupt a cancellation to every check of context.Canceled.
+func (i Interrupted) Unwrap() error { return context.Canceled }
+
+func signalName(sig os.Signal) string {
+	switch toSyscall(sig) {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return sig.String()
+}
+
+// interruptedBy returns the signal that cancelled ctx, or nil.
+func interruptedBy(ctx context.Context) *Interrupted {
+	var i Interrupted
+	if errors.As(context.Cause(ctx), &i) {
+		return &i
+	}
+	return nil
+}
+
+type signalsKey struct{}
+
+// beforeStop registers f to run when a signal arrives, before its line is
+// printed and before the run's context is cancelled: the run stops and erases
+// its progress bars there, so the stop and the cleanup are the last lines on a
+// terminal, not erased by a redraw. It returns the function that unregisters f.
+// A context that no Signals watches makes it do nothing.
+func beforeStop(ctx context.Context, f func()) (undo func()) {
+	s, ok := ctx.Value(signalsKey{}).(*Signals)
+	if !ok {
+		return func() {}
+	}
+	s.mu.Lock()
+	s.before = f
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		s.before = nil
+		s.mu.Unlock()
+	}
 }
 
 // NotifySignals returns a context that SIGINT or SIGTERM cancels, and the
 // Signals that watches for them; lines about them go to stderr.
 func NotifySignals(parent context.Context, stderr io.Writer) (context.Context, *Signals) {
-	ctx, cancel := context.WithCancel(parent)
+	ctx, cancel := context.WithCancelCause(parent)
 	s := &Signals{ch: make(chan os.Signal, 2), done: make(chan struct{}), cancel: cancel}
 	signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
 	go s.watch(stderr)
-	return ctx, s
+	return context.WithValue(ctx, signalsKey{}, s), s
 }
 
 func (s *Signals) watch(stderr io.Writer) {
@@ -46,12 +97,16 @@ func (s *Signals) watch(stderr io.Writer) {
 	case <-s.done:
 		return
 	}
+	first := time.Now()
 	s.mu.Lock()
 	s.first = toSyscall(sig)
+	before := s.before
 	s.mu.Unlock()
+	if before != nil {
+		before()
+	}
 	fmt.Fprintf(stderr, "release-action: %s: stopping, and removing what this run created (a second signal exits at once)\n", sig)
-	first := time.Now()
-	s.cancel()
+	s.cancel(Interrupted{sig})
 	for {
 		select {
 		case sig = <-s.ch:
@@ -84,7 +139,7 @@ func toSyscall(sig os.Signal) syscall.Signal {
 func (s *Signals) Stop(code int) int {
 	signal.Stop(s.ch)
 	close(s.done)
-	s.cancel()
+	s.cancel(nil)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.first != 0 {

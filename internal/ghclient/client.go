@@ -347,8 +347,13 @@ func (c *Client) notGitHub(req *http.Request, resp *http.Response, cause error) 
 // request that got no answer says so (not "0 no answer"), keeps the cause in the
 // chain, and, when the host could not be reached at all, names the API URL.
 func (c *Client) failure(e *publish.APIError, a retry.Answer) error {
-	if a.Status != 0 || a.Err == nil || errors.Is(a.Err, context.Canceled) || errors.Is(a.Err, context.DeadlineExceeded) {
+	if a.Status != 0 || a.Err == nil {
 		return e
+	}
+	if errors.Is(a.Err, context.Canceled) || errors.Is(a.Err, context.DeadlineExceeded) {
+		// The run's own stop, in the APIError's words; the cause stays in the
+		// chain so that the caller can tell an interrupted run from a failed one.
+		return &noAnswerError{text: e.Error(), api: e, cause: a.Err}
 	}
 	var oe *OriginError
 	var se *StallError

@@ -71,6 +71,9 @@ func (c *Client) UploadAsset(ctx context.Context, rel *publish.Release, u publis
 		}
 		if !c.backOff(ctx, &at, res.err, res.answer) {
 			c.removePartial(ctx, rel.ID, u.Name, since)
+			if errors.Is(res.answer.Err, context.Canceled) {
+				return nil, c.failure(res.err, res.answer) // keeps the stop in the chain
+			}
 			return nil, res.err
 		}
 		left, ours, err := c.leftover(ctx, rel.ID, u.Name, since)
