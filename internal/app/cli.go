@@ -348,7 +348,7 @@ Flags (the action's inputs):
 		switch {
 		case in.Bool() && in.Default == "true":
 			// A switch alone means true; false is given as its value.
-			fmt.Fprintf(w, "        (default true; turn off with %s false)\n", inputs.Flag(in.Name))
+			fmt.Fprintf(w, "        (default true; turn off with %s=false)\n", inputs.Flag(in.Name))
 		case in.Default != "" && !strings.Contains(in.Default, "${{"):
 			fmt.Fprintf(w, "        (default %s)\n", in.Default)
 		}
