@@ -47,7 +47,8 @@ var buildBinary = sync.OnceValues(func() (string, error) {
 
 // startSlowRun starts the binary against h for tag v1 with one large file, and
 // returns once the upload is streaming (its "starter" asset is on the draft).
-func startSlowRun(t *testing.T, h *actiontest.Harness) (*exec.Cmd, *bytes.Buffer) {
+// setup, if any, changes the command before it starts.
+func startSlowRun(t *testing.T, h *actiontest.Harness, setup ...func(*exec.Cmd)) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
 	// The emulator reads what the socket still holds of the cancelled upload at
 	// its slow rate; end those connections before the server waits for them.
@@ -74,6 +75,9 @@ func startSlowRun(t *testing.T, h *actiontest.Harness) (*exec.Cmd, *bytes.Buffer
 	}
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
+	for _, f := range setup {
+		f(cmd)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
