@@ -31,13 +31,13 @@ type Signals struct {
 	before func()         // run before the stop is printed: the run stops its bars
 }
 
-// Interrupted is the cause of a context that a signal cancelled.
-type Interrupted struct{ Signal os.Signal }
+// interruption is the cause of a context that a signal cancelled.
+type interruption struct{ Signal os.Signal }
 
-func (i Interrupted) Error() string { return "interrupted by " + signalName(i.Signal) }
+func (i interruption) Error() string { return "interrupted by " + signalName(i.Signal) }
 
 // Unwrap makes an interrupt a cancellation to every check of context.Canceled.
-func (i Interrupted) Unwrap() error { return context.Canceled }
+func (i interruption) Unwrap() error { return context.Canceled }
 
 func signalName(sig os.Signal) string {
 	switch toSyscall(sig) {
@@ -50,8 +50,8 @@ func signalName(sig os.Signal) string {
 }
 
 // interruptedBy returns the signal that cancelled ctx, or nil.
-func interruptedBy(ctx context.Context) *Interrupted {
-	var i Interrupted
+func interruptedBy(ctx context.Context) *interruption {
+	var i interruption
 	if errors.As(context.Cause(ctx), &i) {
 		return &i
 	}
@@ -106,7 +106,7 @@ func (s *Signals) watch(stderr io.Writer) {
 		before()
 	}
 	fmt.Fprintf(stderr, "release-action: %s: stopping, and removing what this run created (a second signal exits at once)\n", sig)
-	s.cancel(Interrupted{sig})
+	s.cancel(interruption{sig})
 	for {
 		select {
 		case sig = <-s.ch:
