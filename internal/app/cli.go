@@ -134,7 +134,7 @@ func parseFlags(args []string, ins []Input, out, errw io.Writer) (map[string]str
 			usage(out, ins)
 			return nil, exitOK
 		}
-		fmt.Fprintln(errw, "error:", badFlag(err, names))
+		fmt.Fprintln(errw, "error:", badFlag(err, names, ins))
 		return nil, exitUsage
 	}
 	if *version {
@@ -264,7 +264,7 @@ const (
 
 // badFlag says in one line what is wrong with the command line and how to fix it:
 // the nearest flag for a typo, where the token goes, a value to give.
-func badFlag(err error, inputNames []string) string {
+func badFlag(err error, inputNames []string, ins []Input) string {
 	const more = " (see release-action --help)"
 	msg := err.Error()
 	if name, ok := strings.CutPrefix(msg, undefinedFlag); ok {
@@ -278,7 +278,13 @@ func badFlag(err error, inputNames []string) string {
 		return fmt.Sprintf("unknown flag --%s%s", name, more)
 	}
 	if name, ok := strings.CutPrefix(msg, missingValue); ok {
-		return fmt.Sprintf("flag --%s needs a value, such as --%s=VALUE%s", strings.TrimLeft(name, "-"), strings.TrimLeft(name, "-"), more)
+		name = strings.TrimLeft(name, "-")
+		for _, in := range ins {
+			if c := in.Choices(); inputs.Flag(in.Name) == "--"+name && len(c) > 0 {
+				return fmt.Sprintf("flag --%s needs a value, one of %s, such as --%s=%s%s", name, strings.Join(c, "|"), name, c[0], more)
+			}
+		}
+		return fmt.Sprintf("flag --%s needs a value, such as --%s=VALUE%s", name, name, more)
 	}
 	return msg + more
 }

@@ -150,3 +150,21 @@ func TestHelpShowsWhichFlagsTakeValues(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagWithoutItsValueNamesTheValues: a flag with named values given alone
+// (verify has no true) says which values it takes, in one line.
+func TestFlagWithoutItsValueNamesTheValues(t *testing.T) {
+	t.Parallel()
+	ins := readActionInputs(t)
+	for _, in := range ins {
+		if in.Bool() || len(in.Choices()) == 0 {
+			continue
+		}
+		flag := inputs.Flag(in.Name)
+		_, code, errs := parse(t, ins, "--tag", "v1", flag)
+		want := "error: flag " + flag + " needs a value, one of " + strings.Join(in.Choices(), "|") + ", such as " + flag + "=" + in.Choices()[0] + " (see release-action --help)\n"
+		if code != exitUsage || errs != want {
+			t.Errorf("%s alone: exit %d, %q; want %q", flag, code, errs, want)
+		}
+	}
+}
