@@ -72,7 +72,8 @@ type Settings struct {
 
 	Draft              bool
 	Prerelease         *bool  // nil = unchanged on update, false on create
-	MakeLatest         string // "", "true", "false" or "legacy"
+	PrereleaseAuto     bool   // Prerelease came from the tag (prerelease: auto)
+	MakeLatest         string // "", "true", "false", "legacy" or "semver" (decided by the publisher)
 	DiscussionCategory string
 
 	Overwrite   bool
