@@ -31,6 +31,8 @@ func TestBadInput(t *testing.T) {
 		{name: "unknown make_latest", in: map[string]string{"make_latest": "maybe"}, want: []string{`"make_latest"`, "legacy"}, offline: true},
 		{name: "non-boolean draft", in: map[string]string{"draft": "yes"}, want: []string{`"draft"`, "true or false"}, offline: true},
 		{name: "non-boolean prerelease", in: map[string]string{"prerelease": "1"}, want: []string{`"prerelease"`}, offline: true},
+		{name: "prerelease neither boolean nor auto", in: map[string]string{"prerelease": "semver"}, want: []string{`"prerelease"`, "auto"}, offline: true},
+		{name: "make_latest true on an rc tag with prerelease auto", in: map[string]string{"tag": "v2.0.0-rc.1", "make_latest": "true", "prerelease": "auto"}, want: []string{`"make_latest"`, `"prerelease"`, "rc.1"}, offline: true},
 		{name: "non-boolean overwrite", in: map[string]string{"overwrite": "nah"}, want: []string{`"overwrite"`}, offline: true},
 		{name: "non-boolean fail_on_unmatched_files", in: map[string]string{"fail_on_unmatched_files": "maybe"}, want: []string{`"fail_on_unmatched_files"`}, offline: true},
 		{name: "max_parallel 0", in: map[string]string{"max_parallel": "0"}, want: []string{`"max_parallel"`}, offline: true},

@@ -112,7 +112,7 @@ func (p *parser) publishing(c *Config) {
 		}
 		if c.Prerelease != nil && *c.Prerelease {
 			if c.PrereleaseAuto {
-				p.fail("%s conflicts with %s: tag %s has the pre-release part %s, so it is a prerelease, and a prerelease can never be the latest release", p.words.InputSet("make_latest", "true"), p.words.Set("prerelease", "auto"), quote(c.Tag), quote(PreReleasePart(c.Tag)))
+				p.fail("%s conflicts with %s: tag %s has the pre-release part %s, so it is a prerelease, and a prerelease can never be the latest release", p.words.InputSet("make_latest", "true"), p.words.InputSet("prerelease", "auto"), quote(c.Tag), quote(PreReleasePart(c.Tag)))
 			} else {
 				p.fail("%s conflicts with %s; a prerelease can never be the latest release", p.words.InputSet("make_latest", "true"), p.words.Set("prerelease", "true"))
 			}

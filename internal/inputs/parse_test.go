@@ -284,6 +284,8 @@ func TestParseBadInput(t *testing.T) {
 		{"make_latest maybe", with(minimal(), "INPUT_MAKE_LATEST", "maybe"), []string{`input "make_latest"`, "true, false, legacy or semver"}},
 		{"make_latest with draft", with(minimal(), "INPUT_MAKE_LATEST", "true", "INPUT_DRAFT", "true"), []string{`input "make_latest"`, "draft"}},
 		{"make_latest with prerelease", with(minimal(), "INPUT_MAKE_LATEST", "true", "INPUT_PRERELEASE", "true"), []string{`input "make_latest"`, "prerelease"}},
+		{"make_latest true with prerelease auto on an rc tag", with(minimal(), "INPUT_TAG", "v2.0.0-rc.1", "INPUT_MAKE_LATEST", "true", "INPUT_PRERELEASE", "auto"), []string{`input "make_latest": true conflicts with input "prerelease": auto`, `pre-release part "rc.1"`}},
+		{"prerelease sometimes", with(minimal(), "INPUT_PRERELEASE", "sometimes"), []string{`input "prerelease": "sometimes" is not true, false or auto`}},
 		{"files bad glob", with(minimal(), "INPUT_FILES", "dist/[a-"), []string{`input "files"`, "not a valid glob"}},
 		{"files exclude with label", with(minimal(), "INPUT_FILES", "!*.sig#Signature"), []string{`input "files"`, "cannot have a label"}},
 		{"files label without path", with(minimal(), "INPUT_FILES", "#Label"), []string{`input "files"`, "no path pattern"}},
