@@ -125,4 +125,5 @@ type Pattern struct {
 	Glob    string // doublestar pattern, "!" removed
 	Exclude bool   // the entry started with "!"
 	Label   string // from "path#label"; "" when none
+	Name    string // from "path => name": the asset's name; "" = the file's own
 }
