@@ -107,6 +107,11 @@ func TestBadInput(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, want: []string{`"files"`, "dist/key", "follow_symlinks"}, offline: true},
+		{name: "a name given for a pattern that matches two files", in: map[string]string{"files": "dist/*.zip => app.zip"}, setup: func(h *actiontest.Harness) {
+			h.Write("dist/other.zip", "zip")
+		}, want: []string{`"files"`, `names one asset "app.zip" but matches 2 files`}, offline: true},
+		{name: "two entries that end in one name", in: map[string]string{"files": "dist/app.zip => a.zip\nnotes.md => a.zip"}, want: []string{`"files"`, `both name the asset "a.zip"`}, offline: true},
+		{name: "an asset name that is a path", in: map[string]string{"files": "dist/app.zip => out/app.zip"}, want: []string{`"files"`, "path separator"}, offline: true},
 		{name: "softprops input name", in: map[string]string{"tag_name": "v1.0.0"}, want: []string{`"tag_name"`, `use "tag"`}, offline: true},
 		{name: "ncipollo input name", in: map[string]string{"INPUT_ARTIFACTS": "dist/*"}, want: []string{`"artifacts"`, `"files"`}, offline: true},
 		{name: "typo in an input name", in: map[string]string{"max_paralel": "2"}, want: []string{`"max_paralel"`, `"max_parallel"`}, offline: true},
