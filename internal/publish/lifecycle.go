@@ -22,7 +22,7 @@ type run struct {
 	unsure   bool          // a create was sent and whether it landed is unknown
 	me       runTag        // this run among concurrent ones (temps.go)
 	tempDirs []string      // of generated files, removed when Run ends (job.go)
-	listed   []*Release    // the listing create made, reused by make_latest: semver (latest.go)
+	listed   []*Release    // the run's last listing (find, create), reused by make_latest: semver (latest.go)
 }
 
 // Run creates or updates the release for j.Tag and converges its assets. The
