@@ -31,6 +31,8 @@ func TestBadInput(t *testing.T) {
 		{name: "unknown make_latest", in: map[string]string{"make_latest": "maybe"}, want: []string{`"make_latest"`, "legacy"}, offline: true},
 		{name: "non-boolean draft", in: map[string]string{"draft": "yes"}, want: []string{`"draft"`, "true or false"}, offline: true},
 		{name: "non-boolean prerelease", in: map[string]string{"prerelease": "1"}, want: []string{`"prerelease"`}, offline: true},
+		{name: "prerelease neither boolean nor auto", in: map[string]string{"prerelease": "semver"}, want: []string{`"prerelease"`, "auto"}, offline: true},
+		{name: "make_latest true on an rc tag with prerelease auto", in: map[string]string{"tag": "v2.0.0-rc.1", "make_latest": "true", "prerelease": "auto"}, want: []string{`"make_latest"`, `"prerelease"`, "rc.1"}, offline: true},
 		{name: "non-boolean overwrite", in: map[string]string{"overwrite": "nah"}, want: []string{`"overwrite"`}, offline: true},
 		{name: "non-boolean fail_on_unmatched_files", in: map[string]string{"fail_on_unmatched_files": "maybe"}, want: []string{`"fail_on_unmatched_files"`}, offline: true},
 		{name: "max_parallel 0", in: map[string]string{"max_parallel": "0"}, want: []string{`"max_parallel"`}, offline: true},
@@ -105,6 +107,11 @@ func TestBadInput(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, want: []string{`"files"`, "dist/key", "follow_symlinks"}, offline: true},
+		{name: "a name given for a pattern that matches two files", in: map[string]string{"files": "dist/*.zip => app.zip"}, setup: func(h *actiontest.Harness) {
+			h.Write("dist/other.zip", "zip")
+		}, want: []string{`"files"`, `names one asset "app.zip" but matches 2 files`}, offline: true},
+		{name: "two entries that end in one name", in: map[string]string{"files": "dist/app.zip => a.zip\nnotes.md => a.zip"}, want: []string{`"files"`, `both name the asset "a.zip"`}, offline: true},
+		{name: "an asset name that is a path", in: map[string]string{"files": "dist/app.zip => out/app.zip"}, want: []string{`"files"`, "path separator"}, offline: true},
 		{name: "softprops input name", in: map[string]string{"tag_name": "v1.0.0"}, want: []string{`"tag_name"`, `use "tag"`}, offline: true},
 		{name: "ncipollo input name", in: map[string]string{"INPUT_ARTIFACTS": "dist/*"}, want: []string{`"artifacts"`, `"files"`}, offline: true},
 		{name: "typo in an input name", in: map[string]string{"max_paralel": "2"}, want: []string{`"max_paralel"`, `"max_parallel"`}, offline: true},

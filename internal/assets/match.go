@@ -116,7 +116,8 @@ func MatchAll(dir string, patterns []inputs.Pattern, opts Options) (Matched, err
 		m.base = m.spell.of(base) // so that Rel and the checks of place compare like with like
 	}
 	var excludes []string
-	for _, p := range patterns {
+	for i, p := range patterns {
+		m.entry = i
 		if p.Glob == "" {
 			m.fail(errors.New("empty pattern in files"))
 			continue
@@ -159,6 +160,7 @@ func MatchAll(dir string, patterns []inputs.Pattern, opts Options) (Matched, err
 		}
 		files = append(files, f)
 	}
+	m.checkRenames(patterns, paths)
 	m.checkNames(files)
 	if len(m.errs) > 0 {
 		return Matched{}, errors.Join(m.errs...)
@@ -174,6 +176,7 @@ type matcher struct {
 	found    map[string]*candidate // by absolute path
 	errs     []error
 	spell    *spelling // set when the file system folds case; see foldsCase
+	entry    int       // index of the pattern being matched
 }
 
 // candidate is a file matched by at least one include pattern.
@@ -182,7 +185,12 @@ type candidate struct {
 	labels []patternLabel
 }
 
-type patternLabel struct{ pattern, label string }
+// patternLabel is what one include pattern says of a file it matched: its
+// label and the asset name it gives ("" when none), and which entry it is.
+type patternLabel struct {
+	pattern, label, name string
+	entry                int // index in the patterns
+}
 
 func (m *matcher) fail(err error) { m.errs = append(m.errs, err) }
 
@@ -285,7 +293,7 @@ func (m *matcher) add(full string, info fs.FileInfo, p inputs.Pattern) {
 		c = &candidate{info: info}
 		m.found[full] = c
 	}
-	c.labels = append(c.labels, patternLabel{pattern: p.Glob, label: p.Label})
+	c.labels = append(c.labels, patternLabel{pattern: p.Glob, label: p.Label, name: p.Name, entry: m.entry})
 }
 
 // file builds the File for path, checking that it can be read and that its patterns
@@ -311,7 +319,13 @@ func (m *matcher) file(full string) (File, error) {
 	if err != nil {
 		return File{}, fmt.Errorf("%s: %w", rel, err)
 	}
-	name := filepath.Base(full)
+	name, err := pickName(rel, c.labels)
+	if err != nil {
+		return File{}, err
+	}
+	if name == "" {
+		name = filepath.Base(full)
+	}
 	return File{
 		Path:        full,
 		Rel:         rel,
@@ -367,6 +381,48 @@ func pickLabel(rel string, labels []patternLabel) (string, error) {
 		}
 	}
 	return label, nil
+}
+
+// pickName returns the one asset name that patterns give rel ("path => name"),
+// "" when none does, or an error naming the entries that disagree. A pattern
+// without a name does not disagree: "dist/*" and "dist/a => b" upload dist/a as b.
+func pickName(rel string, labels []patternLabel) (string, error) {
+	var name, from string
+	for _, l := range labels {
+		switch {
+		case l.name == "" || l.name == name:
+		case name == "":
+			name, from = l.name, l.pattern
+		default:
+			return "", fmt.Errorf("%s is given two names: %q by pattern %q and %q by pattern %q",
+				rel, name, from, l.name, l.pattern)
+		}
+	}
+	return name, nil
+}
+
+// checkRenames reports a pattern that gives an asset name ("path => name") and
+// matches several files (exclusions applied): they cannot all have that name.
+// paths are the files that remain, sorted.
+func (m *matcher) checkRenames(patterns []inputs.Pattern, paths []string) {
+	byEntry := map[int][]string{}
+	for _, p := range paths {
+		for _, l := range m.found[p].labels {
+			if l.name != "" && !slices.Contains(byEntry[l.entry], p) {
+				byEntry[l.entry] = append(byEntry[l.entry], p)
+			}
+		}
+	}
+	for i, p := range patterns {
+		if got := byEntry[i]; len(got) > 1 {
+			rels := make([]string, len(got))
+			for j, full := range got {
+				rels[j] = m.rel(full)
+			}
+			m.fail(fmt.Errorf("pattern %q names one asset %q but matches %d files (%s); give each file its own entry, or narrow the pattern",
+				p.Glob, p.Name, len(got), strings.Join(rels, ", ")))
+		}
+	}
 }
 
 // checkNames reports files that GitHub would store under the same name: the second

@@ -678,3 +678,106 @@ func TestMatchAllReportsUnmatchedPatterns(t *testing.T) {
 		t.Errorf("FailOnUnmatched: %+v, %v", m, err)
 	}
 }
+
+// TestMatchRenames: "path => name" gives the asset its name, GitHub's renaming
+// predicted on it (StoredName) and the content type taken from it; a pattern
+// that gives a name may match one file only, counted after the exclusions; a
+// file given two names is an error; a label comes with the name.
+func TestMatchRenames(t *testing.T) {
+	t.Parallel()
+	tree := []node{{path: "dist/app-linux-amd64"}, {path: "dist/app-linux-arm64"}, {path: "dist/app.zip"}, {path: "dist/app.zip.sig"}}
+	type want struct{ name, stored, label, ctype string }
+	ok := []struct {
+		name     string
+		patterns []string
+		want     map[string]want // Rel -> name, stored name, label, content type
+	}{
+		{
+			name:     "one file renamed",
+			patterns: []string{"dist/app-linux-amd64 => app_linux_amd64.tar.gz#Linux"},
+			want:     map[string]want{"dist/app-linux-amd64": {"app_linux_amd64.tar.gz", "app_linux_amd64.tar.gz", "Linux", "application/gzip"}},
+		},
+		{
+			name:     "GitHub's renaming predicted on the given name",
+			patterns: []string{"dist/app.zip => my app (x64).zip"},
+			want:     map[string]want{"dist/app.zip": {"my app (x64).zip", GitHubName("my app (x64).zip"), "", "application/zip"}},
+		},
+		{
+			name:     "a wildcard that matches one file after the exclusions",
+			patterns: []string{"dist/app.zip* => windows.zip", "!dist/*.sig"},
+			want:     map[string]want{"dist/app.zip": {"windows.zip", "windows.zip", "", "application/zip"}},
+		},
+		{
+			name:     "the name wins over a pattern without one",
+			patterns: []string{"dist/app-linux-*", "dist/app-linux-arm64 => arm.bin"},
+			want: map[string]want{
+				"dist/app-linux-amd64": {"app-linux-amd64", "app-linux-amd64", "", ContentType("app-linux-amd64")},
+				"dist/app-linux-arm64": {"arm.bin", "arm.bin", "", ContentType("arm.bin")},
+			},
+		},
+	}
+	for _, tt := range ok {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			makeTree(t, root, tree)
+			files, err := Match(root, parsed(t, tt.patterns), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(files) != len(tt.want) {
+				t.Fatalf("files = %+v, want %v", files, tt.want)
+			}
+			for _, f := range files {
+				w, ok := tt.want[f.Rel]
+				if !ok {
+					t.Fatalf("unexpected file %s", f.Rel)
+				}
+				got := want{f.Name, f.StoredName, f.Label, f.ContentType}
+				if !strings.HasPrefix(got.ctype, w.ctype) {
+					t.Errorf("%s: content type %q, want %q", f.Rel, got.ctype, w.ctype)
+				}
+				got.ctype = w.ctype
+				if got != w {
+					t.Errorf("%s: %+v, want %+v", f.Rel, got, w)
+				}
+			}
+		})
+	}
+	bad := []struct {
+		name     string
+		patterns []string
+		want     []string
+	}{
+		{"a name for several files", []string{"dist/app-linux-* => linux.bin"}, []string{`pattern "dist/app-linux-*" names one asset "linux.bin" but matches 2 files`, "dist/app-linux-amd64", "dist/app-linux-arm64"}},
+		{"two names for one file", []string{"dist/app.zip => a.zip", "dist/*.zip => b.zip"}, []string{"dist/app.zip is given two names", `"a.zip"`, `"b.zip"`}},
+		{"a name that another file has", []string{"dist/app-linux-amd64 => app.zip", "dist/app.zip"}, []string{`asset name "app.zip" would be used by`}},
+		{"names GitHub stores alike", []string{"dist/app-linux-amd64 => a b.zip", "dist/app-linux-arm64 => a.b.zip"}, []string{`asset name "a.b.zip"`}},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			makeTree(t, root, tree)
+			files, err := Match(root, parsed(t, tt.patterns), true)
+			if err == nil {
+				t.Fatalf("Match = %+v, want an error", files)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// parsed is the files input's own parsing of specs, one entry each.
+func parsed(t *testing.T, specs []string) []inputs.Pattern {
+	t.Helper()
+	p, err := inputs.SplitPatterns(strings.Join(specs, "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

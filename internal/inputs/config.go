@@ -72,7 +72,8 @@ type Settings struct {
 
 	Draft              bool
 	Prerelease         *bool  // nil = unchanged on update, false on create
-	MakeLatest         string // "", "true", "false" or "legacy"
+	PrereleaseAuto     bool   // Prerelease came from the tag (prerelease: auto)
+	MakeLatest         string // "", "true", "false", "legacy" or "semver" (decided by the publisher)
 	DiscussionCategory string
 
 	Overwrite   bool
@@ -124,4 +125,5 @@ type Pattern struct {
 	Glob    string // doublestar pattern, "!" removed
 	Exclude bool   // the entry started with "!"
 	Label   string // from "path#label"; "" when none
+	Name    string // from "path => name": the asset's name; "" = the file's own
 }

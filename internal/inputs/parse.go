@@ -102,7 +102,8 @@ func (p *parser) notes(c *Config) {
 // publishing reads the inputs that decide how the release is published.
 func (p *parser) publishing(c *Config) {
 	c.Draft = p.boolean("draft", false)
-	c.Prerelease = p.optionalBool("prerelease")
+	c.Prerelease = p.prerelease(c.Tag)
+	c.PrereleaseAuto = strings.EqualFold(p.input("prerelease"), "auto")
 	c.MakeLatest = p.makeLatest()
 	if c.MakeLatest == "true" {
 		// GitHub never makes a draft or a prerelease the latest release.
@@ -110,7 +111,11 @@ func (p *parser) publishing(c *Config) {
 			p.fail("%s conflicts with %s; a draft can never be the latest release", p.words.InputSet("make_latest", "true"), p.words.Set("draft", "true"))
 		}
 		if c.Prerelease != nil && *c.Prerelease {
-			p.fail("%s conflicts with %s; a prerelease can never be the latest release", p.words.InputSet("make_latest", "true"), p.words.Set("prerelease", "true"))
+			if c.PrereleaseAuto {
+				p.fail("%s conflicts with %s: tag %s has the pre-release part %s, so it is a prerelease, and a prerelease can never be the latest release", p.words.InputSet("make_latest", "true"), p.words.InputSet("prerelease", "auto"), quote(c.Tag), quote(PreReleasePart(c.Tag)))
+			} else {
+				p.fail("%s conflicts with %s; a prerelease can never be the latest release", p.words.InputSet("make_latest", "true"), p.words.Set("prerelease", "true"))
+			}
 		}
 	}
 	c.DiscussionCategory = p.input("discussion_category")
@@ -368,20 +373,6 @@ func (p *parser) boolean(name string, def bool) bool {
 	return b
 }
 
-// optionalBool is like boolean, but nil when the input is empty.
-func (p *parser) optionalBool(name string) *bool {
-	v := p.input(name)
-	if v == "" {
-		return nil
-	}
-	b, ok := parseBool(v)
-	if !ok {
-		p.fail("%s: %s is not a boolean; use true or false, or leave it empty to keep the release's setting", p.words.Input(name), quote(v))
-		return nil
-	}
-	return &b
-}
-
 func parseBool(v string) (value, ok bool) {
 	switch {
 	case strings.EqualFold(v, "true"):
@@ -392,13 +383,32 @@ func parseBool(v string) (value, ok bool) {
 	return false, false
 }
 
+// prerelease reads the prerelease input: true or false, auto (a prerelease
+// exactly when tag has a SemVer pre-release part), or nil when it is empty.
+func (p *parser) prerelease(tag string) *bool {
+	v := p.input("prerelease")
+	if strings.EqualFold(v, "auto") {
+		b := PreReleasePart(tag) != ""
+		return &b
+	}
+	if v == "" {
+		return nil
+	}
+	b, ok := parseBool(v)
+	if !ok {
+		p.fail("%s: %s is not true, false or auto; leave it empty to keep the release's setting", p.words.Input("prerelease"), quote(v))
+		return nil
+	}
+	return &b
+}
+
 func (p *parser) makeLatest() string {
 	v := p.input("make_latest")
 	switch l := strings.ToLower(v); l {
-	case "", "true", "false", "legacy":
+	case "", "true", "false", "legacy", "semver":
 		return l
 	}
-	p.fail("%s: %s is not one of true, false or legacy (or empty to let GitHub decide)", p.words.Input("make_latest"), quote(v))
+	p.fail("%s: %s is not one of true, false, legacy or semver (or empty to let GitHub decide)", p.words.Input("make_latest"), quote(v))
 	return ""
 }
 

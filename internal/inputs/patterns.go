@@ -18,6 +18,12 @@ import (
 //     file whose name holds "#" is written with a trailing "#" and no label:
 //     "notes#1.txt#". A "#" inside a character class is not special-cased.
 //   - An exclusion cannot have a label.
+//   - "path => name" uploads the file under another name: the entry is split at
+//     its first "=>" that no backslash escapes (a file whose name holds "=>" is
+//     written "a\=>b"). The name is a name, not a path, and it cannot be an
+//     exclusion's; a label comes after it ("path => name#label"). Two entries
+//     may not give the same name. That the pattern matches one file only is
+//     checked when matching (internal/assets).
 //
 // Every glob is checked with doublestar.ValidatePattern. All problems are
 // returned together, each naming the files input.
@@ -43,10 +49,42 @@ func splitPatterns(s, subject string) ([]Pattern, error) {
 		}
 		pats = append(pats, p)
 	}
+	errs = append(errs, sameNames(pats, subject)...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return pats, nil
+}
+
+// sameNames reports two entries that give the same asset name: both would be
+// uploaded under it, and the second would replace or collide with the first.
+func sameNames(pats []Pattern, subject string) []error {
+	var errs []error
+	first := map[string]string{}
+	for _, p := range pats {
+		if p.Name == "" {
+			continue
+		}
+		if g, ok := first[p.Name]; ok {
+			errs = append(errs, fmt.Errorf("%s: %s and %s both name the asset %s; give each file its own name", subject, quote(g+" => "+p.Name), quote(p.Glob+" => "+p.Name), quote(p.Name)))
+			continue
+		}
+		first[p.Name] = p.Glob
+	}
+	return errs
+}
+
+// cutRename splits s at its first "=>" that no backslash escapes.
+func cutRename(s string) (path, name string, found bool) {
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\':
+			i++ // the escaped byte is part of the pattern
+		case strings.HasPrefix(s[i:], "=>"):
+			return s[:i], s[i+2:], true
+		}
+	}
+	return s, "", false
 }
 
 // splitEntries splits at newlines, and at commas outside braces.
@@ -98,8 +136,19 @@ func parsePattern(entry, subject string) (Pattern, error) {
 			return Pattern{}, fmt.Errorf("%s: %s excludes files and so cannot have a label; drop the #label", subject, quote(entry))
 		}
 	}
+	if r, name, ok := cutRename(rest); ok {
+		rest, p.Name = strings.TrimSpace(r), strings.TrimSpace(name)
+		switch {
+		case p.Exclude:
+			return Pattern{}, fmt.Errorf("%s: %s excludes files and so cannot name an asset; drop the => name", subject, quote(entry))
+		case p.Name == "":
+			return Pattern{}, fmt.Errorf("%s: %s has no name after =>; write path => name (a file whose name holds => is written with \\=>)", subject, quote(entry))
+		case strings.ContainsAny(p.Name, `/\`):
+			return Pattern{}, fmt.Errorf("%s: %s gives the asset the name %s, which holds a path separator; an asset's name is a file name, not a path", subject, quote(entry), quote(p.Name))
+		}
+	}
 	if rest == "" {
-		return Pattern{}, fmt.Errorf("%s: %s has no path pattern; write path or path#label", subject, quote(entry))
+		return Pattern{}, fmt.Errorf("%s: %s has no path pattern; write path, path#label or path => name", subject, quote(entry))
 	}
 	if !doublestar.ValidatePattern(rest) {
 		return Pattern{}, fmt.Errorf("%s: %s is not a valid glob (check its brackets, braces and escapes)", subject, quote(rest))

@@ -24,6 +24,14 @@ func TestSplitPatterns(t *testing.T) {
 		{"trailing # keeps a # in the name", "notes#1.txt#", []Pattern{{Glob: "notes#1.txt"}}},
 		{"exclude with empty label", "!x#", []Pattern{{Glob: "x", Exclude: true}}},
 		{"doublestar", "**/*.deb", []Pattern{{Glob: "**/*.deb"}}},
+		{"rename", "dist/app-linux-amd64 => app_linux.tar.gz", []Pattern{{Glob: "dist/app-linux-amd64", Name: "app_linux.tar.gz"}}},
+		{"rename without spaces", "out/a=>b.zip", []Pattern{{Glob: "out/a", Name: "b.zip"}}},
+		{"rename and label", "dist/a.zip => app.zip # The app", []Pattern{{Glob: "dist/a.zip", Name: "app.zip", Label: "The app"}}},
+		{"rename of a pattern", "dist/*-linux.tar.gz => linux.tar.gz", []Pattern{{Glob: "dist/*-linux.tar.gz", Name: "linux.tar.gz"}}},
+		{"escaped => is part of the path", `dist/a\=>b.txt`, []Pattern{{Glob: `dist/a\=>b.txt`}}},
+		{"first unescaped => splits", `dist/a\=>b => c=>d`, []Pattern{{Glob: `dist/a\=>b`, Name: "c=>d"}}},
+		{"a name with a # keeps it with a trailing #", "dist/a => notes#1.txt#", []Pattern{{Glob: "dist/a", Name: "notes#1.txt"}}},
+		{"two entries, two names", "a => x.zip\nb => y.zip", []Pattern{{Glob: "a", Name: "x.zip"}, {Glob: "b", Name: "y.zip"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,6 +59,12 @@ func TestSplitPatternsErrors(t *testing.T) {
 		{"only a label", "#label", "no path pattern"},
 		{"only a bang", "!", "no path pattern"},
 		{"unclosed brace ends at the line", "a{b,c\nd,e", `"a{b,c" is not a valid glob`},
+		{"rename without a name", "dist/a =>", "no name after =>"},
+		{"rename without a path", "=> a.zip", "no path pattern"},
+		{"rename of an exclusion", "!dist/a => b", "cannot name an asset"},
+		{"rename to a path", "dist/a => sub/b.zip", "path separator"},
+		{"rename to a Windows path", `dist/a => sub\b.zip`, "path separator"},
+		{"two entries end in one name", "dist/a => app.zip\nbuild/b => app.zip", `"dist/a => app.zip" and "build/b => app.zip" both name the asset "app.zip"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

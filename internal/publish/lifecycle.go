@@ -22,6 +22,7 @@ type run struct {
 	unsure   bool          // a create was sent and whether it landed is unknown
 	me       runTag        // this run among concurrent ones (temps.go)
 	tempDirs []string      // of generated files, removed when Run ends (job.go)
+	listed   []*Release    // the run's last listing (find, create), reused by make_latest: semver (latest.go)
 }
 
 // Run creates or updates the release for j.Tag and converges its assets. The
@@ -65,6 +66,7 @@ func (r *run) run(ctx context.Context) (err error) {
 	if err := r.preflight(rel, plan); err != nil {
 		return err
 	}
+	r.logPrereleaseAuto() // latest.go
 	if r.j.DryRun {
 		return r.dryRun(ctx, rel, plan)
 	}
@@ -230,6 +232,7 @@ func (r *run) find(ctx context.Context) (*Release, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list releases: %w", err)
 	}
+	r.listed = all
 	pub, drafts := forTag(all, r.j.Tag)
 	if pub != nil {
 		r.sweep(ctx, pub, all)
@@ -316,6 +319,7 @@ func (r *run) create(ctx context.Context) (*Release, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list releases: %w", err)
 	}
+	r.listed = all
 	pub, drafts := forTag(all, j.Tag)
 	winner := pub
 	if winner == nil && len(drafts) > 0 {
@@ -393,6 +397,14 @@ func (r *run) publish(ctx context.Context, rel *Release) (*Release, error) {
 		}
 		return rel, nil
 	}
+	makeLatest := j.MakeLatest
+	if makeLatest == "semver" {
+		c, err := r.semverLatest(ctx, rel)
+		if err != nil {
+			return nil, err
+		}
+		makeLatest = c.value
+	}
 	f := ReleaseFields{}
 	if rel.Draft {
 		f.Draft = ptr(false)
@@ -403,7 +415,7 @@ func (r *run) publish(ctx context.Context, rel *Release) (*Release, error) {
 		if j.DiscussionCategory != "" {
 			f.DiscussionCategory = &j.DiscussionCategory
 		}
-	} else if j.MakeLatest == "true" {
+	} else if makeLatest == "true" {
 		// Already published: only ask again when it is not the latest yet.
 		latest, err := r.p.GH.LatestRelease(ctx)
 		if err == nil && latest.ID == rel.ID {
@@ -415,8 +427,8 @@ func (r *run) publish(ctx context.Context, rel *Release) (*Release, error) {
 	} else {
 		return rel, nil
 	}
-	if j.MakeLatest != "" {
-		f.MakeLatest = &j.MakeLatest
+	if makeLatest != "" {
+		f.MakeLatest = &makeLatest
 	}
 	got, err := r.p.GH.UpdateRelease(ctx, rel.ID, f)
 	if rel.Draft && isBurnedTag(err) {

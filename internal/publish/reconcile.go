@@ -216,6 +216,11 @@ func (r *run) dryRun(ctx context.Context, rel *Release, plan *assetPlan) error {
 	if !r.j.Draft && (rel == nil || rel.Draft) {
 		log.Infof("dry run: would publish the release last")
 	}
+	if !r.j.Draft && r.j.MakeLatest == "semver" {
+		if _, err := r.semverLatest(ctx, rel); err != nil {
+			return err
+		}
+	}
 	var outs []outcome
 	for _, s := range plan.steps {
 		o := outcome{step: s, action: s.Op.Intent()}

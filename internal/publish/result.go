@@ -62,6 +62,9 @@ type Result struct {
 	// TagNote says what move_tag did: the tag moved, or the run was older than
 	// the tag and changed nothing. "" when move_tag did nothing.
 	TagNote string
+	// LatestNote says what make_latest: semver chose and why (latest.go); ""
+	// when make_latest is not semver.
+	LatestNote string
 	// Waiting are the expected_assets entries the draft did not hold yet, so
 	// this run left it unpublished for the job that completes it (complete.go).
 	Waiting []string

@@ -103,6 +103,9 @@ func summary(r *publish.Result) string {
 	if r.TagNote != "" {
 		b.WriteString(escape(strings.ToUpper(r.TagNote[:1])+r.TagNote[1:]) + ".\n\n")
 	}
+	if r.LatestNote != "" {
+		b.WriteString(escape(strings.ToUpper(r.LatestNote[:1])+r.LatestNote[1:]) + ".\n\n")
+	}
 	b.WriteString(pruned(r))
 	b.WriteString(completeSection(r)) // complete.go
 
