@@ -42,14 +42,20 @@ var choiceRE = regexp.MustCompile(`(?:^|[.:] )([a-z][a-z0-9-]*) - `)
 // Choices lists the values action.yml's description names for the input, in
 // its order; nil when it names fewer than two (a free value, or a switch).
 func (in Input) Choices() []string {
+	if out := in.Named(); len(out) >= 2 {
+		return out
+	}
+	return nil
+}
+
+// Named lists every value action.yml's description names for the input, one
+// or more: a switch may name a value beside true and false (prerelease: auto).
+func (in Input) Named() []string {
 	var out []string
 	for _, m := range choiceRE.FindAllStringSubmatch(strings.Join(strings.Fields(in.Description), " "), -1) {
 		if !slices.Contains(out, m[1]) {
 			out = append(out, m[1])
 		}
-	}
-	if len(out) < 2 {
-		return nil
 	}
 	return out
 }
@@ -215,7 +221,7 @@ func takesValue(in Input, v string) bool {
 	if _, ok := boolWord(v); ok {
 		return true
 	}
-	for _, c := range in.Choices() {
+	for _, c := range in.Named() {
 		if strings.EqualFold(c, v) {
 			return true
 		}
@@ -342,7 +348,7 @@ Flags (the action's inputs):
 		case len(in.Choices()) > 0:
 			name += " " + strings.Join(in.Choices(), "|")
 		case in.Bool():
-			name += " [true|false]"
+			name += " [" + strings.Join(append([]string{"true", "false"}, in.Named()...), "|") + "]"
 		default:
 			name += " VALUE"
 		}

@@ -53,7 +53,7 @@ func TestGhHabitsWork(t *testing.T) {
 		flag := inputs.Flag(in.Name)
 		values := in.Choices()
 		if len(values) == 0 {
-			values = []string{"true", "false"}
+			values = append([]string{"true", "false"}, in.Named()...)
 		}
 		for _, v := range values {
 			cases = append(cases,
@@ -141,7 +141,7 @@ func TestHelpShowsWhichFlagsTakeValues(t *testing.T) {
 		case len(in.Choices()) > 0:
 			want = inputs.Flag(name) + " " + strings.Join(in.Choices(), "|")
 		case in.Bool():
-			want = inputs.Flag(name) + " [true|false]"
+			want = inputs.Flag(name) + " [" + strings.Join(append([]string{"true", "false"}, in.Named()...), "|") + "]"
 		default:
 			want = inputs.Flag(name) + " VALUE"
 		}
