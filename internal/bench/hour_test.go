@@ -23,9 +23,7 @@ func TestHourCaseMinimumIsTheDocumentedOneScaled(t *testing.T) {
 // waiting run and the stop-then-continue runs each end with one complete
 // release. It asserts no timing.
 func TestHourScenariosQuick(t *testing.T) {
-	if testing.Short() {
-		t.Skip("two scaled hours of 6 s each")
-	}
+	t.Parallel()
 	for _, name := range []string{"hour-wait", "hour-stop"} {
 		var out strings.Builder
 		s := NewSuite(Config{Quick: true, Action: InProcess{}, Dir: t.TempDir(), Out: &out})

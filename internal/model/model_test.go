@@ -2,8 +2,10 @@ package model
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -285,25 +287,35 @@ func TestModel(t *testing.T) {
 }
 
 // TestModelReplay replays one schedule: MODEL_REPLAY="CASE:CHOICES" as a
-// failing schedule prints it.
+// failing schedule prints it. Without MODEL_REPLAY it proves the replay line
+// itself: a schedule drawn at random, replayed from the line its outcome
+// prints, must take the same steps to the same state.
 func TestModelReplay(t *testing.T) {
 	s := os.Getenv("MODEL_REPLAY")
 	if s == "" {
-		t.Skip(`set MODEL_REPLAY="CASE:CHOICES" (printed by a failing schedule) to replay it`)
+		t.Parallel()
+		h := &Harness{Bin: binary(t)}
+		c := planNamed(t, "replace-differ")
+		seed := uint64(time.Now().UnixNano())
+		first := h.Execute(c, 0, RandomPicker(rand.New(rand.NewPCG(seed, 0))))
+		if first.Failed() {
+			t.Fatalf("seed %d:\n%s", seed, first.Report())
+		}
+		r, err := ParseReplay(first.Replay())
+		if err != nil {
+			t.Fatal(err)
+		}
+		again := h.Execute(c, r.KillAt, ReplayPicker(r.Choices))
+		if again.Failed() || !slices.Equal(again.Steps, first.Steps) || again.Final.String() != first.Final.String() {
+			t.Fatalf("MODEL_REPLAY=%q (seed %d) did not take the same schedule to the same state\nfirst:\n%s\nreplayed:\n%s", first.Replay(), seed, first.Report(), again.Report())
+		}
+		return
 	}
 	r, err := ParseReplay(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c *Case
-	for _, p := range plans {
-		if p.c.Name == r.Case {
-			c = p.c
-		}
-	}
-	if c == nil {
-		t.Fatalf("MODEL_REPLAY: no case %q", r.Case)
-	}
+	c := planNamed(t, r.Case)
 	var tags []string
 	if s := os.Getenv("MODEL_TAGS"); s != "" {
 		tags = []string{s}
@@ -314,6 +326,18 @@ func TestModelReplay(t *testing.T) {
 		t.Fatalf("%s", o.Report())
 	}
 	t.Logf("no invariant broken:\n%s", o.Report())
+}
+
+// planNamed returns the case of plans named name.
+func planNamed(t *testing.T, name string) *Case {
+	t.Helper()
+	for _, p := range plans {
+		if p.c.Name == name {
+			return p.c
+		}
+	}
+	t.Fatalf("MODEL_REPLAY: no case %q", name)
+	return nil
 }
 
 // TestModelFindsTheOldReplacement is the proof that the model finds real
