@@ -36,11 +36,8 @@ func (r *run) publishDraft(ctx context.Context, rel *Release) error {
 	if err != nil {
 		return fmt.Errorf("read the assets of draft %d back before publishing it (it stays a draft): %w", rel.ID, err)
 	}
-	if missing := r.incomplete(list); len(missing) > 0 {
+	if missing := r.compare(list); len(missing) > 0 {
 		return fmt.Errorf("release %s was not published: its draft does not hold what this run put there: %s: %w", r.j.Tag, strings.Join(missing, "; "), ErrIncomplete)
-	}
-	if err := r.confirm(list); err != nil {
-		return err
 	}
 	if r.res.Waiting = waitingFor(r.j.Expected, list); len(r.res.Waiting) > 0 {
 		r.p.Log.Infof("release %s stays a draft: expected_assets names %s, not on it yet; the job that uploads the last of them publishes it",
@@ -68,19 +65,23 @@ func (r *run) settleChanged() {
 	r.res.Changed = r.res.Changed || r.res.Created || r.res.Published || r.assetsChanged()
 }
 
-// incomplete names every asset the run reports as on the release that the
-// listing does not show uploaded with the content reported: missing, broken
-// (a "starter" or "open" upload), or holding other bytes. The digest reported
-// for an upload is the sha256 of the bytes sent (the upload fails when
-// GitHub's differs), for a kept asset the local file's; when GitHub reported
-// none, the size and the state are checked.
-func (r *run) incomplete(list []*Asset) []string {
+// compare names every asset the run reports as on the release that list does
+// not show uploaded with the content reported: missing, broken (a "starter" or
+// "open" upload), or holding other bytes; the entries that hold take the
+// listed asset's id, state and URLs. The digest reported for an upload is the
+// sha256 of the bytes sent (the upload fails when GitHub's differs), for a
+// kept asset the local file's. When GitHub reports no digest, the size and the
+// state decide, and an asset of another id (another run uploaded the name
+// again) cannot be told to hold this run's bytes. Names are unique on a
+// release, so the name finds the asset.
+func (r *run) compare(list []*Asset) []string {
 	byName := map[string]*Asset{}
 	for _, a := range list {
 		byName[a.Name] = a
 	}
 	var missing []string
-	for _, rep := range r.res.Assets {
+	for i := range r.res.Assets {
+		rep := &r.res.Assets[i]
 		if rep.Action == ActionDeleted {
 			continue
 		}
@@ -94,6 +95,10 @@ func (r *run) incomplete(list []*Asset) []string {
 			missing = append(missing, fmt.Sprintf("%s has %d bytes, not the %d uploaded", rep.Name, a.Size, rep.Size))
 		case rep.Digest != "" && !strings.EqualFold(a.Digest, rep.Digest):
 			missing = append(missing, fmt.Sprintf("%s has digest %s, not the uploaded %s", rep.Name, orNone(a.Digest), rep.Digest))
+		case a.ID != rep.ID && a.Digest == "":
+			missing = append(missing, fmt.Sprintf("%s is now another asset (id %d) whose content GitHub does not report", rep.Name, a.ID))
+		default:
+			rep.ID, rep.URL, rep.BrowserDownloadURL, rep.State = a.ID, a.URL, a.BrowserDownloadURL, a.State
 		}
 	}
 	return missing

@@ -172,38 +172,12 @@ func (r *run) assetsChanged() bool {
 // immutable reports whether rel exists and can never change its assets.
 func immutable(rel *Release) bool { return rel != nil && rel.Immutable && !rel.Draft }
 
-// confirm checks the assets read back against what the run reports, and takes
-// their final URLs. Every asset the run reports as on the release must still
-// be there under that name with the content reported: another run may have
-// replaced or deleted it since, and then the run fails and says so rather than
-// report what is no longer true. An asset another run uploaded again with the
-// same bytes still holds this run's content: its entry takes the new id.
+// confirm checks the assets read back at the end of the run against what the
+// run reports (compare), and takes their final URLs: another run may have
+// replaced or deleted one since, and then the run fails and says so rather
+// than report what is no longer true.
 func (r *run) confirm(list []*Asset) error {
-	byID := map[int64]*Asset{}
-	byName := map[string]*Asset{}
-	for _, a := range list {
-		byID[a.ID], byName[a.Name] = a, a
-	}
-	var lost []string
-	for i := range r.res.Assets {
-		rep := &r.res.Assets[i]
-		if rep.Action == ActionDeleted {
-			continue
-		}
-		a := byID[rep.ID]
-		if a == nil || a.Name != rep.Name {
-			a = byName[rep.Name]
-		}
-		switch {
-		case a == nil:
-			lost = append(lost, fmt.Sprintf("%s is no longer on the release", rep.Name))
-			continue
-		case a.ID != rep.ID && (a.Digest == "" || a.Digest != rep.Digest || a.Size != rep.Size):
-			lost = append(lost, fmt.Sprintf("%s now holds other content (%s)", rep.Name, describeContent(a)))
-			continue
-		}
-		rep.ID, rep.URL, rep.BrowserDownloadURL, rep.State = a.ID, a.URL, a.BrowserDownloadURL, a.State
-	}
+	lost := r.compare(list)
 	if len(lost) == 0 {
 		return nil
 	}
