@@ -369,36 +369,34 @@ func within(dir, p string) bool {
 // pickLabel returns the one non-empty label among labels, or an error naming the
 // patterns that disagree.
 func pickLabel(rel string, labels []patternLabel) (string, error) {
-	var label, from string
-	for _, l := range labels {
-		switch {
-		case l.label == "" || l.label == label:
-		case label == "":
-			label, from = l.label, l.pattern
-		default:
-			return "", fmt.Errorf("%s has two labels: %q from pattern %q and %q from pattern %q",
-				rel, label, from, l.label, l.pattern)
-		}
-	}
-	return label, nil
+	return pickOne(labels, func(l patternLabel) string { return l.label }, func(a, fromA, b, fromB string) error {
+		return fmt.Errorf("%s has two labels: %q from pattern %q and %q from pattern %q", rel, a, fromA, b, fromB)
+	})
 }
 
 // pickName returns the one asset name that patterns give rel ("path => name"),
 // "" when none does, or an error naming the entries that disagree. A pattern
 // without a name does not disagree: "dist/*" and "dist/a => b" upload dist/a as b.
 func pickName(rel string, labels []patternLabel) (string, error) {
-	var name, from string
+	return pickOne(labels, func(l patternLabel) string { return l.name }, func(a, fromA, b, fromB string) error {
+		return fmt.Errorf("%s is given two names: %q by pattern %q and %q by pattern %q", rel, a, fromA, b, fromB)
+	})
+}
+
+// pickOne returns the one non-empty value that field reads from labels, "" when
+// none has one, or disagree's error for the first two patterns that differ.
+func pickOne(labels []patternLabel, field func(patternLabel) string, disagree func(a, fromA, b, fromB string) error) (string, error) {
+	var value, from string
 	for _, l := range labels {
-		switch {
-		case l.name == "" || l.name == name:
-		case name == "":
-			name, from = l.name, l.pattern
+		switch v := field(l); {
+		case v == "" || v == value:
+		case value == "":
+			value, from = v, l.pattern
 		default:
-			return "", fmt.Errorf("%s is given two names: %q by pattern %q and %q by pattern %q",
-				rel, name, from, l.name, l.pattern)
+			return "", disagree(value, from, v, l.pattern)
 		}
 	}
-	return name, nil
+	return value, nil
 }
 
 // checkRenames reports a pattern that gives an asset name ("path => name") and

@@ -95,21 +95,31 @@ func (s *Suite) hourFiles(res *Result, h hourCase) (string, error) {
 	return ws, nil
 }
 
-// hourWait: hour_window: wait paces the release across the scaled hour in one
-// run; the wall time is compared with the least the two windows allow.
-func (s *Suite) hourWait(ctx context.Context, ss *Stages, res *Result) error {
+// hourSetup stages the emulator and the files of an hour scenario, and returns
+// the action's environment with hour_window set to mode, and the tag.
+func (s *Suite) hourSetup(ss *Stages, res *Result, mode string) (hourCase, *Stage, map[string]string, string, error) {
 	h := s.hourCase()
 	st, err := s.hourStage(ss, h)
 	if err != nil {
-		return err
+		return h, nil, nil, "", err
 	}
 	ws, err := s.hourFiles(res, h)
 	if err != nil {
-		return err
+		return h, nil, nil, "", err
 	}
 	tag := "v1.0.0-" + res.Scenario
-	rec, err := s.runScaled(ctx, st, res, fmt.Sprintf("%d assets, hour_window: wait", h.assets), h,
-		st.ActionEnv(ws, s.outputFile(), tag, "dist/*", map[string]string{"INPUT_MAX_PARALLEL": fmt.Sprint(h.parallel)}))
+	env := st.ActionEnv(ws, s.outputFile(), tag, "dist/*", map[string]string{"INPUT_MAX_PARALLEL": fmt.Sprint(h.parallel), "INPUT_HOUR_WINDOW": mode})
+	return h, st, env, tag, nil
+}
+
+// hourWait: hour_window: wait paces the release across the scaled hour in one
+// run; the wall time is compared with the least the two windows allow.
+func (s *Suite) hourWait(ctx context.Context, ss *Stages, res *Result) error {
+	h, st, env, tag, err := s.hourSetup(ss, res, "wait")
+	if err != nil {
+		return err
+	}
+	rec, err := s.runScaled(ctx, st, res, fmt.Sprintf("%d assets, hour_window: wait", h.assets), h, env)
 	if err != nil {
 		return err
 	}
@@ -132,17 +142,10 @@ func (s *Suite) hourWait(ctx context.Context, ss *Stages, res *Result) error {
 // window has room, the same step finishes the one release. The time from the
 // first run's start to the second's end is compared with the same minimum.
 func (s *Suite) hourStop(ctx context.Context, ss *Stages, res *Result) error {
-	h := s.hourCase()
-	st, err := s.hourStage(ss, h)
+	h, st, env, tag, err := s.hourSetup(ss, res, "stop")
 	if err != nil {
 		return err
 	}
-	ws, err := s.hourFiles(res, h)
-	if err != nil {
-		return err
-	}
-	tag := "v1.0.0-" + res.Scenario
-	env := st.ActionEnv(ws, s.outputFile(), tag, "dist/*", map[string]string{"INPUT_MAX_PARALLEL": fmt.Sprint(h.parallel), "INPUT_HOUR_WINDOW": "stop"})
 	start := time.Now()
 	var writes, uploads, limited, deletes int
 	var first Record

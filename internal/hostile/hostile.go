@@ -174,7 +174,12 @@ func endless(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	w.Write([]byte("["))
-	chunk := []byte(strings.Repeat(`{"id":1,"tag_name":"v1","body":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},`, 256))
+	repeat(w, r, done, []byte(strings.Repeat(`{"id":1,"tag_name":"v1","body":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},`, 256)))
+}
+
+// repeat writes chunk again and again until the client goes, the write fails
+// or the server stops (done).
+func repeat(w http.ResponseWriter, r *http.Request, done <-chan struct{}, chunk []byte) {
 	for {
 		select {
 		case <-r.Context().Done():

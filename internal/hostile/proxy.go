@@ -533,18 +533,7 @@ func deliverBomb(w http.ResponseWriter, r *http.Request, a *Answer, done <-chan 
 	if _, err := w.Write(first.Bytes()); err != nil {
 		return
 	}
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-done:
-			return
-		default:
-		}
-		if _, err := w.Write(bombMember); err != nil {
-			return
-		}
-	}
+	repeat(w, r, done, bombMember)
 }
 
 // Dribble sends the answer one byte every Every, for ever: Part "headers"
