@@ -3,6 +3,7 @@ package publish
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"time"
 
@@ -103,31 +104,23 @@ func (r *run) cleanup(ctx context.Context) {
 // to publish before the delete. GitHub has no conditional delete, so one round
 // trip stays open: a run with nothing to upload that publishes exactly then.
 func (r *run) removeDraft(ctx context.Context, rel *Release) bool {
-	gh := r.p.GH
-	now, err := gh.GetRelease(ctx, rel.ID)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return true
-	case err != nil:
-		r.warn("could not check draft %d before removing it, so it stays (delete it, or run again to finish it): %v", rel.ID, err)
-		return false
-	case !now.Draft || now.TagName != r.j.Tag:
-		r.warn("leaving release %d in place: another run has made it the published release for %s", rel.ID, now.TagName)
-		return false
-	}
-	list, err := gh.ListAssets(ctx, rel.ID)
-	if err != nil {
-		r.warn("could not check draft %d before removing it, so it stays (delete it, or run again to finish it): %v", rel.ID, err)
-		return false
-	}
-	for _, a := range list {
-		if !r.ours(a) {
-			r.warn("leaving draft %d in place: it holds %s, which this run did not upload", rel.ID, a.Name)
-			return false
+	_, err := r.deleteReleaseKnown(ctx, rel.ID, func(now *Release) string {
+		if r.stillDraftForTag(now) != "" {
+			return "another run has made it the published release for " + now.TagName
 		}
-	}
-	if err := gh.DeleteRelease(ctx, rel.ID); err != nil && !errors.Is(err, ErrNotFound) {
-		r.warn("could not remove draft %d after the failure (delete it, or run again to finish it): %v", rel.ID, err)
+		list, err := r.p.GH.ListAssets(ctx, rel.ID)
+		if err != nil {
+			return fmt.Sprintf("its assets could not be read (%v)", err)
+		}
+		for _, a := range list {
+			if !r.ours(a) {
+				return fmt.Sprintf("it holds %s, which this run did not upload", a.Name)
+			}
+		}
+		return ""
+	})
+	if err != nil {
+		r.warn("leaving draft %d in place (delete it, or run again to finish it): %v", rel.ID, err)
 		return false
 	}
 	return true

@@ -78,3 +78,29 @@ func describeContent(a *Asset) string {
 	}
 	return fmt.Sprintf("%d bytes", a.Size)
 }
+
+// deleteReleaseKnown deletes release id, by id, only while a fresh read still
+// shows the release planned: changed names what differs now ("" when nothing
+// does). gone reports one deleted before the run got to it. It is the one
+// checked delete of a whole release (orphan drafts, pruned channel releases).
+func (r *run) deleteReleaseKnown(ctx context.Context, id int64, changed func(now *Release) string) (gone bool, err error) {
+	now, err := r.p.GH.GetRelease(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read it before deleting it: %w", err)
+	}
+	diff := changed(now)
+	if now.ID != id {
+		diff = fmt.Sprintf("GitHub answered for id %d with release id %d", id, now.ID)
+	}
+	if diff != "" {
+		return false, fmt.Errorf("release %s (id %d) %w: %s; not deleted", now.TagName, id, ErrChangedMeanwhile, diff)
+	}
+	err = r.p.GH.DeleteRelease(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return true, nil
+	}
+	return false, err
+}

@@ -62,7 +62,7 @@ func (r *run) landed(ctx context.Context) (*Release, error) {
 		if d.ID == keep.ID {
 			continue
 		}
-		if err := r.p.GH.DeleteRelease(ctx, d.ID); err != nil && !errors.Is(err, ErrNotFound) {
+		if _, err := r.deleteReleaseKnown(ctx, d.ID, r.stillDraftForTag); err != nil {
 			return nil, fmt.Errorf("delete duplicate draft %d: %w", d.ID, err)
 		}
 		r.p.Log.Infof("removed duplicate draft %d for %s; keeping the oldest, %d", d.ID, r.j.Tag, keep.ID)

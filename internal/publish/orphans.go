@@ -2,7 +2,6 @@ package publish
 
 import (
 	"context"
-	"errors"
 	"fmt"
 )
 
@@ -47,18 +46,15 @@ func (r *run) sweep(ctx context.Context, pub *Release, all []*Release) {
 }
 
 func (r *run) removeOrphan(ctx context.Context, id int64) error {
-	now, err := r.p.GH.GetRelease(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return nil
+	_, err := r.deleteReleaseKnown(ctx, id, r.stillDraftForTag)
+	return err
+}
+
+// stillDraftForTag names what changed when now is no longer a draft for the
+// run's tag ("" when it still is).
+func (r *run) stillDraftForTag(now *Release) string {
+	if !now.Draft || now.TagName != r.j.Tag {
+		return fmt.Sprintf("it is now %q (draft %v)", now.TagName, now.Draft)
 	}
-	if err != nil {
-		return err
-	}
-	if now.ID != id || !now.Draft || now.TagName != r.j.Tag {
-		return fmt.Errorf("release %d is now %q (draft %v): %w", id, now.TagName, now.Draft, ErrChangedMeanwhile)
-	}
-	if err := r.p.GH.DeleteRelease(ctx, id); err != nil && !errors.Is(err, ErrNotFound) {
-		return err
-	}
-	return nil
+	return ""
 }

@@ -127,34 +127,18 @@ func (r *run) prune(ctx context.Context) error {
 }
 
 // deletePlannedRelease deletes planned by id, only while a fresh read shows it
-// is still the release planned. gone reports one deleted before the run got
-// to it.
+// is still the release planned: the same tag, published, and not cur, the
+// release this run published. gone reports one deleted before the run got to it.
 func (r *run) deletePlannedRelease(ctx context.Context, planned, cur *Release) (gone bool, err error) {
-	gh := r.p.GH
-	now, err := gh.GetRelease(ctx, planned.ID)
-	if errors.Is(err, ErrNotFound) {
-		return true, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("read it before deleting it: %w", err)
-	}
-	var diff string
-	switch {
-	case now.ID != planned.ID:
-		diff = fmt.Sprintf("GitHub answered for id %d with release id %d", planned.ID, now.ID)
-	case now.TagName != planned.TagName:
-		diff = fmt.Sprintf("its tag is now %s", now.TagName)
-	case now.Draft:
-		diff = "it is a draft now"
-	case cur != nil && now.ID == cur.ID:
-		diff = "it is the release this run published"
-	}
-	if diff != "" {
-		return false, fmt.Errorf("release %s (id %d) %w: %s; not deleted", planned.TagName, planned.ID, ErrChangedMeanwhile, diff)
-	}
-	err = gh.DeleteRelease(ctx, planned.ID)
-	if errors.Is(err, ErrNotFound) {
-		return true, nil
-	}
-	return false, err
+	return r.deleteReleaseKnown(ctx, planned.ID, func(now *Release) string {
+		switch {
+		case now.TagName != planned.TagName:
+			return fmt.Sprintf("its tag is now %s", now.TagName)
+		case now.Draft:
+			return "it is a draft now"
+		case cur != nil && now.ID == cur.ID:
+			return "it is the release this run published"
+		}
+		return ""
+	})
 }
