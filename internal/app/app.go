@@ -133,7 +133,8 @@ func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *acti
 	// Every problem is reported in one run: bad inputs, and the files and
 	// directories named by the good ones.
 	job, lerr := newJob(cfg)
-	if err := errors.Join(perr, lerr, preflight(env, cfg)); err != nil {
+	signer, serr := newSigner(cfg) // attest.go
+	if err := errors.Join(perr, lerr, serr, preflight(env, cfg)); err != nil {
 		return nil, &badInput{err}
 	}
 	hour := hourGate(env, cfg, log.Infof)
@@ -148,7 +149,7 @@ func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *acti
 	for _, w := range job.Warnings {
 		log.Warningf("%s", w)
 	}
-	pub := &publish.Publisher{GH: gh, Log: log, Meter: meter, Hour: hour}
+	pub := &publish.Publisher{GH: gh, Log: log, Meter: meter, Hour: hour, Signer: signer}
 	res, err := pub.Run(ctx, job)
 	if res != nil {
 		// The summary lists them with the run's own warnings, first as they came first.

@@ -24,6 +24,8 @@ func newJob(cfg *inputs.Config) (*publish.Job, error) {
 		Body:       cfg.Body,
 		BodySet:    cfg.Body != "",
 		Words:      cfg.Words,
+		// attest.go
+		AttestationsURL: attestationsURL(cfg),
 	}
 	var errs []error
 	w := cfg.Words
@@ -44,6 +46,7 @@ func newJob(cfg *inputs.Config) (*publish.Job, error) {
 		errs = append(errs, checkFiles(cfg, files)...)
 	}
 	j.Files, j.Warnings = files, warnings
+	errs = append(errs, bundleCollisions(cfg, files)...)
 	if cfg.Checksums != "" {
 		stored := assets.GitHubName(cfg.Checksums)
 		for _, f := range j.Files {

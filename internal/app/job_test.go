@@ -17,6 +17,7 @@ var notInJob = map[string]string{
 	"token":                   "goes to the API client (internal/ghclient), never into the job",
 	"fail_on_unmatched_files": "decides in newJob whether a pattern matching nothing is an error; the job holds only what matched",
 	"follow_symlinks":         "decides in newJob whether a link out of the working directory may be matched; the job holds only what matched",
+	"sigstore":                "goes to the signer newSigner builds (internal/attest), the publisher's, not the job's",
 }
 
 // TestEveryInputReachesTheJob fails when an input declared in action.yml changes
@@ -77,6 +78,8 @@ func TestEveryInputReachesTheJob(t *testing.T) {
 		"checksums":               {value: "SHA256SUMS"},
 		"expected_assets":         {value: "app-*.tar.gz"},
 		"verify":                  {value: "download"},
+		"attest":                  {value: "true", with: map[string]string{"dry_run": "true"}},
+		"sigstore":                {value: "github", with: map[string]string{"dry_run": "true", "attest": "true"}},
 		"dry_run":                 {value: "true"},
 	}
 	declared := map[string]bool{}

@@ -243,6 +243,8 @@ func (c *Client) verify(ctx context.Context, res *uploadResult, u publish.Upload
 		bad = fmt.Sprintf("GitHub stored %d bytes of %d", a.Size, u.Size)
 	case a.SHA256() != "" && a.SHA256() != res.sum:
 		bad = fmt.Sprintf("GitHub reports sha256:%s, the file has sha256:%s", a.SHA256(), res.sum)
+	case u.SHA256 != "" && u.SHA256 != res.sum:
+		bad = fmt.Sprintf("the file changed after it was planned (and attested): it had sha256:%s, it sent sha256:%s", u.SHA256, res.sum)
 	}
 	if bad == "" {
 		return a, nil

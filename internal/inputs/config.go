@@ -12,7 +12,8 @@ type Config struct {
 	// `the "token" input`, "GITHUB_TOKEN" or "GH_TOKEN".
 	TokenSource string
 	// Secrets are the raw values of every variable a token may arrive under
-	// (INPUT_TOKEN, GITHUB_TOKEN, GH_TOKEN), valid or not, for the caller to mask
+	// (INPUT_TOKEN, GITHUB_TOKEN, GH_TOKEN), and the OIDC token service's bearer
+	// (ACTIONS_ID_TOKEN_REQUEST_TOKEN), valid or not, for the caller to mask
 	// before anything is printed.
 	Secrets []string
 
@@ -28,6 +29,9 @@ type Config struct {
 
 	ChangelogPath string // body_from_changelog as the user wrote it (for messages); "" = none
 	ChangelogFile string // ChangelogPath resolved against GITHUB_WORKSPACE; read by the caller
+
+	// Attestation is what attest: true needs (attest.go).
+	Attestation Attestation
 
 	// ExpectedAssets are the expected_assets entries as given (names or
 	// patterns); internal/app checks them against GitHub's naming.
@@ -91,6 +95,10 @@ type Settings struct {
 	// Verify is what is checked after publishing (complete.go): VerifyOff or
 	// VerifyDownload.
 	Verify string
+
+	// Attest (attest: true) signs build provenance for every asset the run
+	// uploads and attaches each bundle beside its asset before publishing.
+	Attest bool
 
 	// HourWindowStop (hour_window: stop) makes a run whose writes do not fit in
 	// GitHub's hour window stop when it is full, leaving the draft; otherwise

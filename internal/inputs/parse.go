@@ -58,6 +58,7 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	p.pruneAssets(c)
 	p.assets(c)
 	c.DryRun = p.boolean("dry_run", false)
+	p.attestation(c) // attest.go
 
 	c.APIURL, c.UploadURL, c.ServerURL = p.location()
 	p.runner(c)
@@ -72,10 +73,7 @@ func (p *parser) notes(c *Config) {
 		p.fail("%s: %s; shorten it, or move the details to a file linked from the notes", p.words.Input("body"), BodyTooLong(n))
 	}
 	c.BodyPath = p.input("body_path")
-	c.BodyFile = c.BodyPath
-	if ws := p.env("GITHUB_WORKSPACE"); c.BodyPath != "" && !filepath.IsAbs(c.BodyPath) && ws != "" {
-		c.BodyFile = filepath.Join(ws, c.BodyPath)
-	}
+	c.BodyFile = p.workspacePath(c.BodyPath)
 	if c.Body != "" && c.BodyPath != "" {
 		p.fail("%s are both set; use one of them", p.words.Inputs("body", "body_path"))
 	}
@@ -175,12 +173,21 @@ func (p *parser) runNumber(name string) int64 {
 // the parser trims them, so the caller can mask each before printing anything.
 func secrets(getenv func(string) string) []string {
 	var out []string
-	for _, k := range []string{"INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN"} {
+	for _, k := range []string{"INPUT_TOKEN", "GITHUB_TOKEN", "GH_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"} {
 		if v := strings.TrimSpace(getenv(k)); v != "" {
 			out = append(out, v)
 		}
 	}
 	return out
+}
+
+// workspacePath resolves a path the user gave against GITHUB_WORKSPACE, where
+// a workflow's files are; "" stays "".
+func (p *parser) workspacePath(path string) string {
+	if ws := p.env("GITHUB_WORKSPACE"); path != "" && !filepath.IsAbs(path) && ws != "" {
+		return filepath.Join(ws, path)
+	}
+	return path
 }
 
 // parser collects the problems found while reading the environment.

@@ -57,6 +57,8 @@ var (
 		{"checksums", ""},
 		{"expected_assets", ""},
 		{"verify", "false"},
+		{"attest", "false"},
+		{"sigstore", "auto"},
 		{"dry_run", "false"},
 	}
 	wantOutputs = []string{"id", "html_url", "upload_url", "tarball_url", "zipball_url", "tag", "created", "assets", "plan", "waiting_for"}
@@ -219,6 +221,8 @@ func TestActionYAMLInputsReachTheParser(t *testing.T) {
 		"checksums":               {probe: "SHA256SUMS"},
 		"expected_assets":         {probe: "app-*.tar.gz"},
 		"verify":                  {probe: "download"},
+		"attest":                  {probe: "true", with: map[string]string{"dry_run": "true"}},
+		"sigstore":                {probe: "github", with: map[string]string{"dry_run": "true", "attest": "true"}},
 		"dry_run":                 {probe: "true"},
 	}
 	for _, in := range wantInputs {

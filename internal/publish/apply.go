@@ -176,7 +176,7 @@ func (e *executor) upload(ctx context.Context, s Step, name string) (*Asset, err
 	e.note(func(o *owned) { o.addName(name) })
 	t := e.meter.Start(name, l.Size)
 	a, err := e.gh.UploadAsset(ctx, e.rel, UploadRequest{
-		Path: l.Path, Name: name, Label: s.Label, ContentType: l.ContentType, Size: l.Size, Identity: l.Identity,
+		Path: l.Path, Name: name, Label: s.Label, ContentType: l.ContentType, Size: l.Size, Identity: l.Identity, SHA256: l.SHA256,
 		Progress: t.Add,
 	})
 	t.End(err)

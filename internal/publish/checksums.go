@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/attest"
 )
 
 // checksums uploads a sha256sum-format list of every other asset of the release,
@@ -28,11 +29,53 @@ func (r *run) checksums(ctx context.Context, rel *Release) error {
 	if existing != nil {
 		remote = append(remote, existing)
 	}
-	steps, err := MakePlan(remote, []Local{*l}, PlanOptions{Overwrite: true, Me: r.me, Now: time.Now()})
+	locals := []Local{*l}
+	if r.j.Attest {
+		bundle, err := r.attestChecksums(ctx, l, existing, list)
+		if err != nil {
+			return err
+		}
+		locals = append(locals, bundle.local)
+		if bundle.remote != nil {
+			remote = append(remote, bundle.remote)
+		}
+	}
+	steps, err := MakePlan(remote, locals, PlanOptions{Overwrite: true, Me: r.me, Now: time.Now()})
 	if err != nil {
 		return err
 	}
 	return r.apply(ctx, rel, steps)
+}
+
+// checksumBundle is the bundle of the checksum list: the local to plan, and
+// the bundle asset already on the release, if any.
+type checksumBundle struct {
+	local  Local
+	remote *Asset
+}
+
+// attestChecksums keeps the bundle beside an unchanged checksum list when it
+// covers it, and otherwise signs the new list, before the list is uploaded:
+// a failure leaves the list as it was.
+func (r *run) attestChecksums(ctx context.Context, l *Local, existing *Asset, list []*Asset) (checksumBundle, error) {
+	var out checksumBundle
+	for _, a := range list {
+		if a.Name == bundleName(l.StoredName) {
+			out.remote = a
+		}
+	}
+	if existing != nil && sameContent(existing, l) {
+		if kept, ok := r.keptBundle(ctx, out.remote, Step{Name: l.StoredName, Remote: existing, Local: l}); ok {
+			out.local = kept
+			return out, nil
+		}
+	}
+	made, err := r.signAndStore(ctx, []attest.Subject{{Name: l.StoredName, SHA256: l.SHA256}})
+	if err != nil {
+		return out, err
+	}
+	out.local = made[0]
+	return out, nil
 }
 
 // checksumList renders the checksum list of the assets on list, and returns the
@@ -47,6 +90,8 @@ func (r *run) checksumList(ctx context.Context, list []*Asset) ([]byte, *Asset, 
 		case a.Name == stored:
 			existing = a
 			continue
+		case r.j.Attest && a.Name == bundleName(stored):
+			continue // signed after the list is made: it cannot be in it
 		case a.State != "" && a.State != "uploaded", tempPattern.MatchString(a.Name):
 			continue
 		}

@@ -94,6 +94,10 @@ type UploadRequest struct {
 	// only when the matched path was one. Zero: unknown, only the kind and the
 	// size are checked, and no link is followed.
 	Identity assets.Identity
+	// SHA256, when set, is the hex digest the bytes must have: the digest the
+	// plan decided on, and the one an attestation signed. The upload fails (and
+	// leaves nothing) when the file's bytes differ.
+	SHA256 string
 	// Progress, when set, is called with the number of bytes just sent.
 	Progress func(n int64)
 }

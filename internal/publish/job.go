@@ -30,6 +30,10 @@ type Job struct {
 	Warnings []string
 	// Words name the inputs in messages (inputs.Config.Words).
 	Words inputs.Vocabulary
+	// AttestationsURL is the web page of the repository's attestations
+	// ("https://github.com/owner/name/attestations"), to which an
+	// attestation's id is appended in the outputs; "" names none.
+	AttestationsURL string
 }
 
 // Logger receives what the run does, line by line.
@@ -49,6 +53,8 @@ type Publisher struct {
 	Meter *progress.Meter
 	// TempDir holds generated files (the checksum list); "" = os.TempDir().
 	TempDir string
+	// Signer signs build provenance for attest: true; nil cannot attest.
+	Signer Signer
 	// Hour is the run's count of writes against GitHub's hour window, shared
 	// with the client (hour.go); nil counts nothing and stops nothing.
 	Hour *retry.HourGate

@@ -16,13 +16,14 @@ type run struct {
 	j        *Job
 	res      *Result
 	uploaded map[int64]bool
-	tag      tagState      // the tag in git, read before any change (tagmove.go)
-	own      owned         // names this run started uploads under (cleanup.go)
-	sent     ReleaseFields // the create this run sent (landed.go)
-	unsure   bool          // a create was sent and whether it landed is unknown
-	me       runTag        // this run among concurrent ones (temps.go)
-	tempDirs []string      // of generated files, removed when Run ends (job.go)
-	listed   []*Release    // the run's last listing (find, create), reused by make_latest: semver (latest.go)
+	tag      tagState                     // the tag in git, read before any change (tagmove.go)
+	own      owned                        // names this run started uploads under (cleanup.go)
+	sent     ReleaseFields                // the create this run sent (landed.go)
+	unsure   bool                         // a create was sent and whether it landed is unknown
+	me       runTag                       // this run among concurrent ones (temps.go)
+	tempDirs []string                     // of generated files, removed when Run ends (job.go)
+	listed   []*Release                   // the run's last listing (find, create), reused by make_latest: semver (latest.go)
+	attested map[string]AttestationReport // by asset name: what attest did for it (attest.go)
 }
 
 // Run creates or updates the release for j.Tag and converges its assets. The
@@ -77,6 +78,11 @@ func (r *run) run(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	// Sign and store the provenance of what will be uploaded, still before
+	// any change (attest.go).
+	if plan, err = r.attestPlan(ctx, rel, plan); err != nil {
+		return err
+	}
 	// From the create on, a failure (a cancel included) removes what this run
 	// created: its draft, or its unfinished replacements' temporary copies.
 	defer func() {
@@ -107,7 +113,11 @@ func (r *run) createAndPlan(ctx context.Context, plan *assetPlan) (*Release, *as
 		return nil, nil, err
 	}
 	if !r.res.Created {
-		plan, err = r.plan(ctx, rel, plan.local)
+		// Another run's release: what to upload, and so what to attest, is
+		// decided afresh.
+		if plan, err = r.plan(ctx, rel, ownFiles(plan.local)); err == nil {
+			plan, err = r.attestPlan(ctx, rel, plan)
+		}
 	}
 	return rel, plan, err
 }

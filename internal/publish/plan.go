@@ -56,6 +56,9 @@ func (o Op) Intent() Action {
 type Local struct {
 	assets.File
 	SHA256 string // hex; "" when not computed
+	// Generated marks a file the run wrote for the release (an attestation
+	// bundle): replaced whatever overwrite says, and not itself attested.
+	Generated bool
 }
 
 // Step is one change (or non-change) the executor makes.
@@ -183,7 +186,7 @@ func (m *matcher) step(l *Local, opt PlanOptions) (Step, error) {
 			s.Reason += fmt.Sprintf(", stored as %s (matched by label)", r.Name)
 		}
 		s.Relabel = label != "" && label != r.Label
-	case !opt.Overwrite:
+	case !opt.Overwrite && !l.Generated:
 		return Step{}, fmt.Errorf("asset %s: %w: the release holds other content under this name (%s); set %s to replace it", describe(r), ErrOverwriteRefused, l.Rel, opt.Words.Set("overwrite", "true"))
 	default:
 		s.Op, s.Reason = OpReplace, contentReason(r, l)

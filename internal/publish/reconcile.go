@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/attest"
 )
 
 // assetPlan is a run's one asset plan, made once and read by the immutable
@@ -42,7 +43,7 @@ func (r *run) locals() []Local {
 // plan lists rel's assets (none when rel is nil), computes the digests the
 // planner needs, and plans.
 func (r *run) plan(ctx context.Context, rel *Release, local []Local) (*assetPlan, error) {
-	var listed, remote []*Asset
+	var listed []*Asset
 	if rel != nil {
 		list, err := r.p.GH.ListAssets(ctx, rel.ID)
 		if err != nil {
@@ -51,21 +52,37 @@ func (r *run) plan(ctx context.Context, rel *Release, local []Local) (*assetPlan
 		for _, a := range list {
 			c := *a
 			listed = append(listed, &c)
-			if r.j.Checksums != "" && a.Name == assets.GitHubName(r.j.Checksums) {
-				continue // handled on its own, after the other assets
-			}
-			remote = append(remote, &c)
 		}
 	}
+	remote := r.planRemote(listed)
 	if err := r.digests(ctx, remote, local); err != nil {
 		return nil, err
 	}
-	now := time.Now()
-	r.noteLiveTemps(remote, now)
-	steps, err := MakePlan(remote, local, PlanOptions{Overwrite: r.j.Overwrite, DeleteOther: r.j.DeleteOther, Words: r.j.Words, Me: r.me, Now: now})
+	opt := r.planOptions()
+	r.noteLiveTemps(remote, opt.Now)
+	steps, err := MakePlan(remote, local, opt)
 	p := &assetPlan{local: local, listed: listed, steps: steps, err: err}
 	r.makeRoom(p) // prune_assets (retain.go)
 	return p, nil
+}
+
+// planRemote is what the plan matches files against: every listed asset but
+// the checksum list and (when attesting) its bundle, which are handled on their own, after the
+// other assets (checksums.go).
+func (r *run) planRemote(listed []*Asset) []*Asset {
+	var remote []*Asset
+	for _, a := range listed {
+		if r.j.Checksums != "" && (a.Name == assets.GitHubName(r.j.Checksums) || r.j.Attest && a.Name == bundleName(assets.GitHubName(r.j.Checksums))) {
+			continue
+		}
+		remote = append(remote, a)
+	}
+	return remote
+}
+
+// planOptions are the run's settings for MakePlan, at this moment.
+func (r *run) planOptions() PlanOptions {
+	return PlanOptions{Overwrite: r.j.Overwrite, DeleteOther: r.j.DeleteOther, Words: r.j.Words, Me: r.me, Now: time.Now()}
 }
 
 // noteLiveTemps says which temporary assets the plan leaves to the runs that
@@ -212,6 +229,9 @@ func (r *run) dryRun(ctx context.Context, rel *Release, plan *assetPlan) error {
 	log.Infof("dry run: plan:\n%s", strings.TrimRight(FormatPlan(plan.steps), "\n"))
 	if r.j.Checksums != "" {
 		log.Infof("dry run: would then write %s listing every asset", r.j.Checksums)
+	}
+	if r.j.Attest {
+		log.Infof("dry run: would attest the build provenance of every asset it uploads or replaces (and of kept assets without a bundle that covers them), and attach each bundle as NAME%s", attest.BundleSuffix)
 	}
 	if !r.j.Draft && (rel == nil || rel.Draft) {
 		log.Infof("dry run: would publish the release last")

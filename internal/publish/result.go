@@ -43,6 +43,9 @@ type AssetReport struct {
 	State              string `json:"state"`
 	ContentType        string `json:"content_type"`
 	Action             Action `json:"action"`
+	// Attestation is set for an asset attested (attest: true): the bundle
+	// beside it, and the attestation this run stored, if it stored one.
+	Attestation *AttestationReport `json:"attestation,omitempty"`
 }
 
 // Result is what a run did; the caller turns it into outputs and a step summary.
@@ -85,6 +88,9 @@ func (r *run) report(outs []outcome) {
 		if a := o.asset; a != nil {
 			rep.Name, rep.Label, rep.ID, rep.URL, rep.BrowserDownloadURL = a.Name, a.Label, a.ID, a.URL, a.BrowserDownloadURL
 			rep.Size, rep.Digest, rep.State, rep.ContentType = a.Size, a.Digest, a.State, a.ContentType
+		}
+		if a, ok := r.attested[rep.Name]; ok && !o.action.DryRun() && o.action != ActionDeleted {
+			rep.Attestation = &a
 		}
 		r.res.Assets = append(r.res.Assets, rep)
 	}
