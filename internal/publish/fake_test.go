@@ -44,6 +44,8 @@ type fakeGitHub struct {
 	afterCreate func()
 	// afterUpload runs, locked, after each UploadAsset.
 	afterUpload func()
+	// attestations are the bundles CreateAttestation stored, in order.
+	attestations [][]byte
 	// before runs, unlocked, as UploadAsset, GetAsset, UpdateAsset and DeleteAsset are
 	// called, with the method's name: another run acts there.
 	before func(method string)
@@ -365,6 +367,9 @@ func (f *fakeGitHub) UploadAsset(_ context.Context, rel *Release, u UploadReques
 			return nil, alreadyExists("ReleaseAsset", "name")
 		}
 	}
+	if sum := sha256.Sum256(b); u.SHA256 != "" && hex.EncodeToString(sum[:]) != u.SHA256 {
+		return nil, fmt.Errorf("upload %s: the file changed after it was planned", u.Name)
+	}
 	c := *f.storeAsset(rel.ID, u.Name, u.Label, b)
 	if f.brokenUploads > 0 {
 		f.brokenUploads--
@@ -467,3 +472,14 @@ func (f *fakeGitHub) DownloadAsset(_ context.Context, id, size int64) (io.ReadCl
 }
 
 var _ GitHub = (*fakeGitHub)(nil)
+
+// CreateAttestation stores a bundle (AttestationStore).
+func (f *fakeGitHub) CreateAttestation(_ context.Context, bundle []byte) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call("CreateAttestation"); err != nil {
+		return 0, err
+	}
+	f.attestations = append(f.attestations, slices.Clone(bundle))
+	return int64(len(f.attestations)), nil
+}
