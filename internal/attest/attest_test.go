@@ -217,4 +217,3 @@ func TestTransportBoundsEveryAnswer(t *testing.T) {
 		t.Errorf("a stalled answer took %v, the bound is 300ms", d)
 	}
 }
-
