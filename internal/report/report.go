@@ -108,6 +108,7 @@ func summary(r *publish.Result) string {
 	}
 	b.WriteString(pruned(r))
 	b.WriteString(completeSection(r)) // complete.go
+	b.WriteString(attestSection(r))   // attest.go
 
 	if len(r.Warnings) > 0 {
 		b.WriteString("### Warnings\n\n")

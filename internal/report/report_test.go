@@ -29,6 +29,12 @@ func release(draft bool) *publish.Release {
 	}
 }
 
+// attested gives a an attestation.
+func attested(a publish.AssetReport, at *publish.AttestationReport) publish.AssetReport {
+	a.Attestation = at
+	return a
+}
+
 func asset(id int64, name, label string, action publish.Action, size int64, digest string) publish.AssetReport {
 	return publish.AssetReport{
 		Name:               name,
@@ -78,6 +84,20 @@ var cases = []struct {
 				asset(3, "hello_linux_amd64.tar.gz", "Linux (x86-64)", publish.ActionKept, 4096, sumA),
 			},
 			Warnings: []string{"release notes were not regenerated: the release already has a body"},
+		},
+	},
+	{
+		name: "attested",
+		result: &publish.Result{
+			Release:   release(false),
+			Tag:       "v1.2.3",
+			Published: true,
+			Assets: []publish.AssetReport{
+				attested(asset(3, "hello_linux_amd64.tar.gz", "", publish.ActionUploaded, 4096, sumA), &publish.AttestationReport{ID: 77, URL: "https://github.com/octo/hello/attestations/77", Bundle: "hello_linux_amd64.tar.gz.sigstore.json"}),
+				asset(4, "hello_linux_amd64.tar.gz.sigstore.json", "", publish.ActionUploaded, 5120, sumB),
+				attested(asset(2, "hello_darwin_arm64.zip", "", publish.ActionKept, 1<<30, sumC), &publish.AttestationReport{Bundle: "hello_darwin_arm64.zip.sigstore.json", Kept: true}),
+				asset(5, "hello_darwin_arm64.zip.sigstore.json", "", publish.ActionKept, 5120, sumA),
+			},
 		},
 	},
 	{
