@@ -134,7 +134,8 @@ func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *acti
 	// directories named by the good ones.
 	job, lerr := newJob(cfg)
 	signer, serr := newSigner(cfg) // attest.go
-	if err := errors.Join(perr, lerr, serr, preflight(env, cfg)); err != nil {
+	trusted, terr := trustedRoot(cfg)
+	if err := errors.Join(perr, lerr, serr, terr, preflight(env, cfg)); err != nil {
 		return nil, &badInput{err}
 	}
 	hour := hourGate(env, cfg, log.Infof)
@@ -149,7 +150,7 @@ func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *acti
 	for _, w := range job.Warnings {
 		log.Warningf("%s", w)
 	}
-	pub := &publish.Publisher{GH: gh, Log: log, Meter: meter, Hour: hour, Signer: signer}
+	pub := &publish.Publisher{GH: gh, Log: log, Meter: meter, Hour: hour, Signer: signer, TrustedRoot: trusted}
 	res, err := pub.Run(ctx, job)
 	if res != nil {
 		// The summary lists them with the run's own warnings, first as they came first.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sigstore/sigstore-go/pkg/root"
+
 	"github.com/releasekit/release-action/internal/assets"
 	"github.com/releasekit/release-action/internal/attest"
 	"github.com/releasekit/release-action/internal/inputs"
@@ -39,6 +41,19 @@ func newSigner(cfg *inputs.Config) (publish.Signer, error) {
 		Repository: cfg.Owner + "/" + cfg.Repo,
 		ServerURL:  cfg.ServerURL,
 	}, nil
+}
+
+// trustedRoot loads the trusted_root input; nil when it is unset.
+func trustedRoot(cfg *inputs.Config) (root.TrustedMaterial, error) {
+	path := cfg.Attestation.TrustedRoot
+	if path == "" {
+		return nil, nil
+	}
+	tr, err := attest.LoadTrustedRoot(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w; give the path of a Sigstore trusted_root.json", cfg.Words.Input("trusted_root"), err)
+	}
+	return tr, nil
 }
 
 // attestationsURL is the repository's attestations page, to which an id is

@@ -18,6 +18,7 @@ var notInJob = map[string]string{
 	"fail_on_unmatched_files": "decides in newJob whether a pattern matching nothing is an error; the job holds only what matched",
 	"follow_symlinks":         "decides in newJob whether a link out of the working directory may be matched; the job holds only what matched",
 	"sigstore":                "goes to the signer newSigner builds (internal/attest), the publisher's, not the job's",
+	"trusted_root":            "is loaded by trustedRoot into the publisher (Publisher.TrustedRoot), not the job",
 }
 
 // TestEveryInputReachesTheJob fails when an input declared in action.yml changes
@@ -80,6 +81,7 @@ func TestEveryInputReachesTheJob(t *testing.T) {
 		"verify":                  {value: "download"},
 		"attest":                  {value: "true", with: map[string]string{"dry_run": "true"}},
 		"sigstore":                {value: "github", with: map[string]string{"dry_run": "true", "attest": "true"}},
+		"trusted_root":            {value: "trusted_root.json", with: map[string]string{"verify": "true"}},
 		"dry_run":                 {value: "true"},
 	}
 	declared := map[string]bool{}

@@ -24,6 +24,9 @@ type Read struct {
 	// SourceRepository is the certificate's source repository URI
 	// ("https://github.com/owner/name"), "" when it names none.
 	SourceRepository string
+	// Tag is the predicate's "tag" field (GitHub's release attestations), ""
+	// when it has none.
+	Tag string
 }
 
 // ReadBundle parses a Sigstore bundle holding a DSSE in-toto statement. It
@@ -44,7 +47,7 @@ func ReadBundle(data []byte) (*Read, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the bundle's envelope holds no in-toto statement: %w", err)
 	}
-	out := &Read{PredicateType: st.GetPredicateType()}
+	out := &Read{PredicateType: st.GetPredicateType(), Tag: st.GetPredicate().GetFields()["tag"].GetStringValue()}
 	for _, s := range st.GetSubject() {
 		out.Subjects = append(out.Subjects, Subject{Name: s.GetName(), SHA256: strings.ToLower(s.GetDigest()["sha256"])})
 	}

@@ -72,27 +72,11 @@ func GitHubInstance(serverURL string) (Instance, error) {
 // InstanceFromFile reads a Sigstore signing config
 // (application/vnd.dev.sigstore.signingconfig.v0.2+json).
 func InstanceFromFile(path string) (Instance, error) {
-	f, err := os.Open(path)
+	data, err := readConfig(path, "a signing config")
 	if err != nil {
 		return Instance{}, err
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return Instance{}, err
-	}
-	if !st.Mode().IsRegular() {
-		return Instance{}, fmt.Errorf("%s is not a regular file", path)
-	}
-	if st.Size() > maxConfigBytes {
-		return Instance{}, fmt.Errorf("%s is %d bytes, more than a signing config can be (%d)", path, st.Size(), maxConfigBytes)
-	}
-	buf := make([]byte, st.Size()+1)
-	n, _ := readFull(f, buf)
-	if n > int(st.Size()) {
-		return Instance{}, fmt.Errorf("%s grew while it was read", path)
-	}
-	sc, err := root.NewSigningConfigFromJSON(buf[:n])
+	sc, err := root.NewSigningConfigFromJSON(data)
 	if err != nil {
 		return Instance{}, fmt.Errorf("%s is not a Sigstore signing config: %w", path, err)
 	}
@@ -103,6 +87,46 @@ func InstanceFromFile(path string) (Instance, error) {
 		return Instance{}, fmt.Errorf("%s names neither a transparency log (rekorTlogUrls) nor a timestamp authority (tsaUrls)", path)
 	}
 	return Instance{Name: path, Config: sc}, nil
+}
+
+// LoadTrustedRoot reads a Sigstore trusted root (trusted_root.json): the
+// certificate authorities, timestamp authorities and logs whose signatures
+// count.
+func LoadTrustedRoot(path string) (root.TrustedMaterial, error) {
+	data, err := readConfig(path, "a trusted root")
+	if err != nil {
+		return nil, err
+	}
+	tr, err := root.NewTrustedRootFromJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a Sigstore trusted root: %w", path, err)
+	}
+	return tr, nil
+}
+
+// readConfig reads a regular file of at most maxConfigBytes.
+func readConfig(path, what string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	if st.Size() > maxConfigBytes {
+		return nil, fmt.Errorf("%s is %d bytes, more than %s can be (%d)", path, st.Size(), what, maxConfigBytes)
+	}
+	buf := make([]byte, st.Size()+1)
+	n, _ := readFull(f, buf)
+	if n > int(st.Size()) {
+		return nil, fmt.Errorf("%s grew while it was read", path)
+	}
+	return buf[:n], nil
 }
 
 func readFull(f *os.File, buf []byte) (int, error) {

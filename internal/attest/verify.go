@@ -12,24 +12,27 @@ import (
 )
 
 // Identity is who must have signed: a certificate whose SAN matches SANRegexp
-// and whose OIDC issuer is Issuer.
+// and whose OIDC issuer is Issuer (or matches IssuerRegexp).
 type Identity struct {
-	SANRegexp string
-	Issuer    string
+	SANRegexp    string
+	Issuer       string
+	IssuerRegexp string
 }
 
-// WorkflowIdentity is the identity of any workflow of repository ("owner/name")
-// on github.com, as GitHub Actions' token issuer vouches for it.
-func WorkflowIdentity(serverURL, repository string) Identity {
-	return Identity{SANRegexp: "^" + regexp.QuoteMeta(serverURL+"/"+repository+"/"), Issuer: "https://token.actions.githubusercontent.com"}
+// WorkflowIdentity is the identity of any workflow of repository
+// ("owner/name"), as GitHub Actions' token issuer vouches for it, on
+// github.com or a GHE.com host.
+func WorkflowIdentity(repository string) Identity {
+	return Identity{SANRegexp: "^https://[^/]+/" + regexp.QuoteMeta(repository) + "/", IssuerRegexp: `^https://token\.actions\.`}
 }
 
 // VerifyBundle checks a bundle against a trusted root with sigstore-go's
 // verifier: the certificate chains to the root's certificate authority, the
 // signature is witnessed (a signed timestamp, or a log entry when the root
 // lists logs), the signer is id, and the statement has a subject with the
-// sha256 digest (hex). It returns the verified statement's subjects.
-func VerifyBundle(trusted root.TrustedMaterial, data []byte, id Identity, sha256Hex string) ([]Subject, error) {
+// digest (hex) of algorithm alg ("sha256", "sha1"). It returns the verified
+// statement's subjects.
+func VerifyBundle(trusted root.TrustedMaterial, data []byte, id Identity, alg, hexDigest string) ([]Subject, error) {
 	var b bundle.Bundle
 	if err := b.UnmarshalJSON(data); err != nil {
 		return nil, fmt.Errorf("not a Sigstore bundle: %w", err)
@@ -46,7 +49,7 @@ func VerifyBundle(trusted root.TrustedMaterial, data []byte, id Identity, sha256
 	if err != nil {
 		return nil, err
 	}
-	issuer, err := verify.NewIssuerMatcher(id.Issuer, "")
+	issuer, err := verify.NewIssuerMatcher(id.Issuer, id.IssuerRegexp)
 	if err != nil {
 		return nil, err
 	}
@@ -54,11 +57,11 @@ func VerifyBundle(trusted root.TrustedMaterial, data []byte, id Identity, sha256
 	if err != nil {
 		return nil, err
 	}
-	digest, err := hex.DecodeString(sha256Hex)
+	digest, err := hex.DecodeString(hexDigest)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a hex digest", sha256Hex)
+		return nil, fmt.Errorf("%q is not a hex digest", hexDigest)
 	}
-	res, err := v.Verify(&b, verify.NewPolicy(verify.WithArtifactDigest("sha256", digest), verify.WithCertificateIdentity(certID)))
+	res, err := v.Verify(&b, verify.NewPolicy(verify.WithArtifactDigest(alg, digest), verify.WithCertificateIdentity(certID)))
 	if err != nil {
 		return nil, err
 	}

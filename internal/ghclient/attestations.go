@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+
+	"github.com/releasekit/release-action/internal/publish"
 )
 
 // CreateAttestation stores a Sigstore bundle with GitHub's attestations API
@@ -32,24 +34,17 @@ func (c *Client) CreateAttestation(ctx context.Context, bundle []byte) (int64, e
 	return out.ID, nil
 }
 
-// StoredAttestation is one entry of a listing by subject digest.
-type StoredAttestation struct {
-	Bundle       json.RawMessage `json:"bundle"`
-	RepositoryID int64           `json:"repository_id"`
-	Initiator    string          `json:"initiator"`
-}
-
 // ListAttestations lists the attestations of the repository whose statements
 // name the subject digest ("sha256:<hex>", "sha1:<hex>"), of one predicate
 // type ("" = any), at most 100.
 // https://docs.github.com/rest/repos/repos#list-attestations
-func (c *Client) ListAttestations(ctx context.Context, digest, predicateType string) ([]StoredAttestation, error) {
+func (c *Client) ListAttestations(ctx context.Context, digest, predicateType string) ([]publish.StoredAttestation, error) {
 	path := c.repoPath("attestations/%s?per_page=100", url.PathEscape(digest))
 	if predicateType != "" {
 		path += "&predicate_type=" + url.QueryEscape(predicateType)
 	}
 	var out struct {
-		Attestations []StoredAttestation `json:"attestations"`
+		Attestations []publish.StoredAttestation `json:"attestations"`
 	}
 	if _, err := c.do(ctx, http.MethodGet, path, nil, &out, true); err != nil {
 		return nil, err

@@ -25,6 +25,9 @@ type Attestation struct {
 	// bearer is a secret, masked like the token.
 	TokenURL    string
 	TokenBearer string
+	// TrustedRoot is the path of a Sigstore trusted root (trusted_root.json),
+	// resolved against GITHUB_WORKSPACE; "" = none. Read by internal/app.
+	TrustedRoot string
 }
 
 // maxEventBytes caps the event payload read for the repository's visibility;
@@ -36,6 +39,10 @@ const maxEventBytes = 25 << 20
 // request, with the block to add.
 func (p *parser) attestation(c *Config) {
 	c.Attest = p.boolean("attest", false)
+	c.Attestation.TrustedRoot = p.workspacePath(p.input("trusted_root"))
+	if c.Attestation.TrustedRoot != "" && !c.Attest && c.Verify == VerifyOff {
+		p.fail("%s checks signatures for %s or %s; set one of them, or leave it unset", p.words.Input("trusted_root"), p.words.Set("attest", "true"), p.words.Set("verify", "true"))
+	}
 	given := p.input("sigstore")
 	if !c.Attest {
 		if given != "" && !strings.EqualFold(given, SigstoreAuto) {

@@ -5,7 +5,8 @@ import "strings"
 // Values of the verify input.
 const (
 	VerifyOff      = ""         // nothing is read back after publishing
-	VerifyDownload = "download" // every asset is downloaded anonymously and hashed
+	VerifyRelease  = "true"     // read back; GitHub's release attestation checked when immutable
+	VerifyDownload = "download" // VerifyRelease, and every asset downloaded anonymously and hashed
 )
 
 // complete reads expected_assets and verify: the set of assets a release must
@@ -22,10 +23,10 @@ func (p *parser) complete(c *Config) {
 	switch v := strings.ToLower(p.input("verify")); v {
 	case "", "false":
 		c.Verify = VerifyOff
-	case VerifyDownload:
-		c.Verify = VerifyDownload
+	case VerifyRelease, VerifyDownload:
+		c.Verify = v
 	default:
-		p.fail("%s: %s is not one of false or download", p.words.Input("verify"), quote(p.input("verify")))
+		p.fail("%s: %s is not one of false, true or download", p.words.Input("verify"), quote(p.input("verify")))
 	}
 	if c.Draft && len(c.ExpectedAssets) > 0 {
 		p.fail("%s decides when the draft is published, and %s never publishes it; leave one of them unset", p.words.Input("expected_assets"), p.words.Set("draft", "true"))

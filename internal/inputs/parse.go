@@ -58,7 +58,7 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	p.pruneAssets(c)
 	p.assets(c)
 	c.DryRun = p.boolean("dry_run", false)
-	p.attestation(c) // attest.go
+	p.attestation(c) // attest.go, after complete (verify)
 
 	c.APIURL, c.UploadURL, c.ServerURL = p.location()
 	p.runner(c)

@@ -59,6 +59,7 @@ var (
 		{"verify", "false"},
 		{"attest", "false"},
 		{"sigstore", "auto"},
+		{"trusted_root", ""},
 		{"dry_run", "false"},
 	}
 	wantOutputs = []string{"id", "html_url", "upload_url", "tarball_url", "zipball_url", "tag", "created", "assets", "plan", "waiting_for"}
@@ -223,6 +224,7 @@ func TestActionYAMLInputsReachTheParser(t *testing.T) {
 		"verify":                  {probe: "download"},
 		"attest":                  {probe: "true", with: map[string]string{"dry_run": "true"}},
 		"sigstore":                {probe: "github", with: map[string]string{"dry_run": "true", "attest": "true"}},
+		"trusted_root":            {probe: "trusted_root.json", with: map[string]string{"verify": "true"}},
 		"dry_run":                 {probe: "true"},
 	}
 	for _, in := range wantInputs {

@@ -120,6 +120,14 @@ func (r *run) signAndStore(ctx context.Context, subjects []attest.Subject) ([]Lo
 	if err != nil {
 		return nil, fmt.Errorf("%w: sign the build provenance of %s (nothing was changed on the release): %w", ErrAttest, subjectNames(subjects), err)
 	}
+	if r.p.TrustedRoot != nil {
+		// What the services signed is checked before GitHub or the release
+		// gets it: a certificate and a timestamp the trusted root vouches
+		// for, this repository's workflow, the digest of the first subject.
+		if _, err := attest.VerifyBundle(r.p.TrustedRoot, att.Bundle, attest.WorkflowIdentity(r.j.Repository), "sha256", subjects[0].SHA256); err != nil {
+			return nil, fmt.Errorf("%w: the bundle the signing services made does not verify against the trusted root (nothing was changed on the release): %w", ErrAttest, err)
+		}
+	}
 	id, err := store.CreateAttestation(ctx, att.Bundle)
 	if err != nil {
 		return nil, fmt.Errorf("%w: store the attestation with GitHub (nothing was changed on the release): %w%s", ErrAttest, err, permissionHint(err))

@@ -55,6 +55,10 @@ type Publisher struct {
 	TempDir string
 	// Signer signs build provenance for attest: true; nil cannot attest.
 	Signer Signer
+	// TrustedRoot, when set, verifies the signatures of what the run reads
+	// back: GitHub's release attestation (verify), and the bundles it signs
+	// (attest), before they are attached. Nil: only their content is checked.
+	TrustedRoot trustedRoot
 	// Hour is the run's count of writes against GitHub's hour window, shared
 	// with the client (hour.go); nil counts nothing and stops nothing.
 	Hour *retry.HourGate

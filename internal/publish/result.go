@@ -73,6 +73,10 @@ type Result struct {
 	Waiting []string
 	// Verified are the assets checked after publishing (verify.go).
 	Verified []VerifiedAsset
+	// ReleaseAttested is set when GitHub's release attestation of the
+	// published, immutable release was found to cover its assets
+	// (releaseattest.go).
+	ReleaseAttested bool
 }
 
 // report turns outcomes into the assets output.

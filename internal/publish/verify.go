@@ -40,17 +40,13 @@ type VerifiedAsset struct {
 func (r *run) verify(ctx context.Context) error {
 	rel := r.res.Release
 	switch {
-	case r.j.Verify != inputs.VerifyDownload || r.j.DryRun || rel == nil:
+	case r.j.Verify == inputs.VerifyOff || r.j.DryRun || rel == nil:
 		return nil
 	case len(r.res.Waiting) > 0:
 		r.p.Log.Infof("verify: release %s is not published yet (it waits for expected assets); the job that publishes it verifies it", r.j.Tag)
 		return nil
 	case rel.Draft:
 		return nil
-	}
-	dl, ok := r.p.GH.(PublicDownloader)
-	if !ok {
-		return fmt.Errorf("verify: this client cannot download anonymously")
 	}
 	r.p.Log.Group("Verify what " + r.j.Tag + " serves")
 	defer r.p.Log.EndGroup()
@@ -66,6 +62,21 @@ func (r *run) verify(ctx context.Context) error {
 		if list, err = r.p.GH.ListAssets(ctx, rel.ID); err != nil {
 			return fmt.Errorf("verify: list the assets of release %d: %w", rel.ID, err)
 		}
+	}
+	if r.j.Verify == inputs.VerifyDownload {
+		if err := r.verifyDownloads(ctx, list); err != nil {
+			return err
+		}
+	}
+	return r.checkReleaseAttestation(ctx, got, list) // releaseattest.go
+}
+
+// verifyDownloads downloads every asset of list anonymously, as a user would,
+// and compares each sha256 with what this run uploaded (or GitHub lists).
+func (r *run) verifyDownloads(ctx context.Context, list []*Asset) error {
+	dl, ok := r.p.GH.(PublicDownloader)
+	if !ok {
+		return fmt.Errorf("verify: this client cannot download anonymously")
 	}
 	mine := map[string]AssetReport{}
 	for _, rep := range r.res.Assets {

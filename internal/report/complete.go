@@ -54,5 +54,8 @@ func completeSection(r *publish.Result) string {
 			b.WriteString("\n")
 		}
 	}
+	if r.ReleaseAttested {
+		b.WriteString("**Release attestation:** GitHub marked the release immutable and its release attestation covers every asset with the digest the release lists (what `gh release verify` checks).\n\n")
+	}
 	return b.String()
 }
