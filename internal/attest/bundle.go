@@ -1,6 +1,7 @@
 package attest
 
 import (
+	"crypto"
 	"errors"
 	"fmt"
 	"strings"
@@ -27,6 +28,8 @@ type Read struct {
 	// Tag is the predicate's "tag" field (GitHub's release attestations), ""
 	// when it has none.
 	Tag string
+	// pub is the certificate's public key.
+	pub interface{ Equal(crypto.PublicKey) bool }
 }
 
 // ReadBundle parses a Sigstore bundle holding a DSSE in-toto statement. It
@@ -64,6 +67,11 @@ func ReadBundle(data []byte) (*Read, error) {
 		return nil, fmt.Errorf("the bundle's certificate: %w", err)
 	}
 	out.SourceRepository = ext.SourceRepositoryURI
+	pub, ok := cert.PublicKey.(interface{ Equal(crypto.PublicKey) bool })
+	if !ok {
+		return nil, fmt.Errorf("the bundle's certificate has a key of an unknown kind")
+	}
+	out.pub = pub
 	return out, nil
 }
 

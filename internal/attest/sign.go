@@ -136,7 +136,30 @@ func (s *Signer) Sign(ctx context.Context, subjects []Subject) (*Attestation, er
 	if err != nil {
 		return nil, err
 	}
+	if err := checkMade(out, keypair, s.Repository, subjects); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFulcio, err)
+	}
 	return &Attestation{Subjects: subjects, Bundle: out, Claims: claims}, nil
+}
+
+// checkMade reads back the bundle just made: the certificate must be for the
+// key this run made and name this repository as the source, and the
+// statement must cover every subject. A trusted root checks more (the
+// chain, the timestamp); this holds without one.
+func checkMade(data []byte, keypair *sign.EphemeralKeypair, repository string, subjects []Subject) error {
+	read, err := ReadBundle(data)
+	if err != nil {
+		return err
+	}
+	if !read.pub.Equal(keypair.GetPublicKey()) {
+		return fmt.Errorf("the certificate Fulcio issued is not for the key this run made")
+	}
+	for _, s := range subjects {
+		if !read.Covers(repository, s.Name, s.SHA256) {
+			return fmt.Errorf("the certificate Fulcio issued names the source repository %q, not %s", read.SourceRepository, repository)
+		}
+	}
+	return nil
 }
 
 // certified passes the certificate provider through and records its success:
