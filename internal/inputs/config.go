@@ -49,6 +49,12 @@ type Config struct {
 	// The runner's files. In a workflow (GITHUB_ACTIONS=true) OutputPath is required.
 	InActions bool
 	Debug     bool // RUNNER_DEBUG=1: show debug lines outside a workflow too
+	// NoColor is NO_COLOR set and not empty (https://no-color.org): progress
+	// bars are drawn without colour.
+	NoColor bool
+	// DumbTerminal is TERM=dumb: the output cannot move its cursor, so progress
+	// is shown as lines.
+	DumbTerminal bool
 	// Words names the inputs in messages: inputs in a workflow, flags elsewhere.
 	Words       Vocabulary
 	OutputPath  string

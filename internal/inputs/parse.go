@@ -145,6 +145,8 @@ func (p *parser) assets(c *Config) {
 func (p *parser) runner(c *Config) {
 	c.InActions = p.env("GITHUB_ACTIONS") == "true"
 	c.Debug = p.env("RUNNER_DEBUG") == "1"
+	c.NoColor = p.env("NO_COLOR") != ""
+	c.DumbTerminal = p.env("TERM") == "dumb"
 	c.OutputPath = p.env("GITHUB_OUTPUT")
 	c.SummaryPath = p.env("GITHUB_STEP_SUMMARY")
 	c.Runner = RunIdentity{
