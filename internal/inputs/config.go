@@ -9,7 +9,7 @@ import "time"
 type Config struct {
 	Token string // never printed; masked by the caller
 	// TokenSource names where Token came from, for the message of a 401:
-	// `the "token" input`, "GITHUB_TOKEN" or "GH_TOKEN".
+	// `input "token"` (INPUT_TOKEN in a terminal), "GITHUB_TOKEN" or "GH_TOKEN".
 	TokenSource string
 	// Secrets are the raw values of every variable a token may arrive under
 	// (INPUT_TOKEN, GITHUB_TOKEN, GH_TOKEN), valid or not, for the caller to mask

@@ -203,7 +203,7 @@ func (p *parser) input(name string) string { return p.act.GetInput(name) }
 func (p *parser) token() (token, source string) {
 	// INPUT_TOKEN defaults to ${{ github.token }} in action.yml; the variables let
 	// the binary run from a terminal too.
-	t, from := p.input("token"), `the "token" input`
+	t, from := p.input("token"), p.words.tokenInput()
 	for _, v := range []string{"GITHUB_TOKEN", "GH_TOKEN"} {
 		if t != "" {
 			break
