@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 const gitRepoName = "octo/demo"
@@ -309,19 +311,21 @@ func TestGitCompare(t *testing.T) {
 			if status != 200 {
 				return
 			}
-			var got []string
+			type comparison struct {
+				Status               any
+				Ahead, Behind, Total any
+				Commits              []string
+				Base, MergeBase      any
+			}
+			got := comparison{Status: out["status"], Ahead: out["ahead_by"], Behind: out["behind_by"], Total: out["total_commits"],
+				Commits: []string{}, Base: out["base_commit"].(map[string]any)["sha"], MergeBase: out["merge_base_commit"].(map[string]any)["sha"]}
 			for _, c := range out["commits"].([]any) {
-				got = append(got, c.(map[string]any)["sha"].(string))
+				got.Commits = append(got.Commits, c.(map[string]any)["sha"].(string))
 			}
-			if got == nil {
-				got = []string{}
-			}
-			base := out["base_commit"].(map[string]any)["sha"]
-			mb := out["merge_base_commit"].(map[string]any)["sha"]
-			if out["status"] != tc.want || out["ahead_by"] != float64(tc.ahead) || out["behind_by"] != float64(tc.behind) ||
-				out["total_commits"] != float64(tc.ahead) || strings.Join(got, ",") != strings.Join(tc.commits, ",") ||
-				base != tc.base || mb != tc.mergeBase {
-				t.Errorf("got %v ahead %v behind %v commits %v base %v merge base %v", out["status"], out["ahead_by"], out["behind_by"], got, base, mb)
+			want := comparison{Status: tc.want, Ahead: float64(tc.ahead), Behind: float64(tc.behind), Total: float64(tc.ahead),
+				Commits: tc.commits, Base: tc.base, MergeBase: tc.mergeBase}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("compare %s (-want +got):\n%s", tc.basehead, d)
 			}
 		})
 	}
