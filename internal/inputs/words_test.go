@@ -114,6 +114,30 @@ func misspelled(src testutil.Source, names []string, terminalOK, workflowOK bool
 		return true
 	})
 	var out []string
+	// inputs.Flag spells a flag whatever the audience: only a file that
+	// speaks to a terminal may call it.
+	pkg := testutil.ImportName(src.File, "github.com/releasekit/release-action/internal/inputs")
+	ast.Inspect(src.File, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || terminalOK {
+			return true
+		}
+		var fn string
+		switch f := call.Fun.(type) {
+		case *ast.SelectorExpr:
+			if x, ok := f.X.(*ast.Ident); ok && pkg != "" && x.Name == pkg {
+				fn = f.Sel.Name
+			}
+		case *ast.Ident:
+			if src.File.Name.Name == "inputs" {
+				fn = f.Name
+			}
+		}
+		if fn == "Flag" {
+			out = append(out, fmt.Sprintf("%s: inputs.Flag spells a flag in a file a workflow may read", src.Fset.Position(call.Pos())))
+		}
+		return true
+	})
 	ast.Inspect(src.File, func(n ast.Node) bool {
 		lit, ok := n.(*ast.BasicLit)
 		if !ok || lit.Kind != token.STRING || skip[lit] {
@@ -148,7 +172,8 @@ func misspelled(src testutil.Source, names []string, terminalOK, workflowOK bool
 // spelling an input's name out: one written as `input "files"` talks of inputs
 // to someone who typed --files, one written as --files talks of flags in a
 // workflow. Messages name inputs through the run's Vocabulary (Config.Words,
-// Job.Words) instead. Every non-test Go file of the module is read.
+// Job.Words) instead, and only a file that speaks to a terminal calls
+// inputs.Flag. Every non-test Go file of the module is read.
 func TestMessagesGoThroughTheVocabulary(t *testing.T) {
 	t.Parallel()
 	names := declaredInputs(t)
@@ -242,6 +267,19 @@ func TestSpellingsAreFound(t *testing.T) {
 		"\t_ = fmt.Errorf(\"%s is not a valid tag name: it stays a draft: %s\", \"a\", \"b\")\n}\n"
 	if got := misspelled(testutil.ParseSource(t, "clean.go", clean), names, false, false); len(got) != 0 {
 		t.Errorf("clean code: found %q", got)
+	}
+	for _, call := range []string{
+		"package gen\nimport \"github.com/releasekit/release-action/internal/inputs\"\nvar _ = inputs.Flag(\"files\")\n",
+		"package gen\nimport in \"github.com/releasekit/release-action/internal/inputs\"\nvar _ = in.Flag(\"files\")\n",
+		"package inputs\nfunc Flag(string) string { return \"\" }\nvar _ = Flag(\"files\")\n",
+	} {
+		src := testutil.ParseSource(t, "flag.go", call)
+		if got := misspelled(src, names, false, false); len(got) != 1 {
+			t.Errorf("%q: found %q, want the call to Flag", call, got)
+		}
+		if got := misspelled(src, names, true, false); len(got) != 0 {
+			t.Errorf("%q in a terminal-only file: found %q", call, got)
+		}
 	}
 	if n < 10*len(names) {
 		t.Fatalf("only %d cases generated", n)
