@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"gopkg.in/yaml.v3"
@@ -50,8 +51,18 @@ type spelling struct {
 	re   *regexp.Regexp
 }
 
-// spellingsOf lists the spellings of the input name.
+// spellingsOf lists the spellings of the input name, compiled once.
 func spellingsOf(name string) []spelling {
+	if s, ok := compiledSpellings.Load(name); ok {
+		return s.([]spelling)
+	}
+	s, _ := compiledSpellings.LoadOrStore(name, compileSpellings(name))
+	return s.([]spelling)
+}
+
+var compiledSpellings sync.Map // input name -> []spelling
+
+func compileSpellings(name string) []spelling {
 	n := regexp.QuoteMeta(name)
 	q := "[\"'`]" // a quote or a backquote
 	out := []spelling{
