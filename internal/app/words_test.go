@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"net/http"
 	"os"
 	"regexp"
 	"slices"
@@ -13,18 +14,22 @@ import (
 	"github.com/releasekit/release-action/internal/actiontest"
 	"github.com/releasekit/release-action/internal/app"
 	"github.com/releasekit/release-action/internal/emulator"
+	"github.com/releasekit/release-action/internal/hostile"
 	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/publish"
+	"github.com/releasekit/release-action/internal/retry"
 )
 
 // wordsCase is one message that names inputs, driven from a workflow and from
 // a terminal. in holds action.yml's input names (flags in the terminal) and
 // upper-case variables (the same in both).
 type wordsCase struct {
-	name  string
-	in    map[string]string
-	setup func(h *actiontest.Harness)
-	names []string // the inputs the message must name, in the run's words
-	want  string   // a phrase of the message itself
+	name   string
+	in     map[string]string
+	config func(t *testing.T) actiontest.Config // nil: a plain emulator
+	setup  func(h *actiontest.Harness)
+	names  []string // the inputs the message must name, in the run's words
+	want   string   // a phrase of the message itself
 }
 
 // wordsChecker tells the words of a workflow from a terminal's, for every
@@ -87,12 +92,22 @@ func (c *wordsChecker) check(t *testing.T, tc wordsCase, flags bool, text string
 	}
 }
 
-// workflowWords runs tc as a workflow step and returns its log.
-func workflowWords(t *testing.T, tc wordsCase) string {
-	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
+// harness starts tc's emulator and puts its setup in place.
+func (tc wordsCase) harness(t *testing.T) (*actiontest.Harness, actiontest.Config) {
+	cfg := actiontest.Config{}
+	if tc.config != nil {
+		cfg = tc.config(t)
+	}
+	h := actiontest.New(t, cfg)
 	if tc.setup != nil {
 		tc.setup(h)
 	}
+	return h, cfg
+}
+
+// workflowWords runs tc as a workflow step and returns its log.
+func workflowWords(t *testing.T, tc wordsCase) string {
+	h, _ := tc.harness(t)
 	r := h.Run(tc.in)
 	return strings.ReplaceAll(r.Stdout, h.WS, "WORKSPACE")
 }
@@ -100,10 +115,7 @@ func workflowWords(t *testing.T, tc wordsCase) string {
 // terminalWords runs tc from a terminal, each input a flag, and returns what
 // the person reads on stderr (stdout holds only the results).
 func terminalWords(t *testing.T, tc wordsCase) string {
-	h := actiontest.New(t, actiontest.Config{Emulator: emulator.Options{}})
-	if tc.setup != nil {
-		tc.setup(h)
-	}
+	h, cfg := tc.harness(t)
 	env := map[string]string{"GITHUB_TOKEN": actiontest.Token, "GITHUB_API_URL": h.APIURL, "GITHUB_REPOSITORY": actiontest.Repo}
 	args := []string{"--working-directory", h.WS}
 	for _, k := range slices.Sorted(maps.Keys(tc.in)) {
@@ -118,8 +130,12 @@ func terminalWords(t *testing.T, tc wordsCase) string {
 	}
 	var out, errw bytes.Buffer
 	p := actiontest.FastPolicy()
+	var hour *retry.HourWindow // as the harness tells a workflow run
+	if cfg.Emulator.HourWindow > 0 {
+		hour = &retry.HourWindow{Allow: cfg.Emulator.HourAllow, Span: cfg.Emulator.HourWindow}
+	}
 	app.Main(t.Context(), args, actionYAML(t), app.Env{
-		Getenv: func(k string) string { return env[k] }, Stdout: &out, Stderr: &errw, Policy: &p, Progress: -1,
+		Getenv: func(k string) string { return env[k] }, Stdout: &out, Stderr: &errw, Policy: &p, Progress: -1, Hour: hour,
 	})
 	return strings.ReplaceAll(errw.String(), h.WS, "WORKSPACE")
 }
@@ -134,8 +150,31 @@ func publishFirst(content string) func(h *actiontest.Harness) {
 	}
 }
 
+// fullRelease seeds v1.0.0 holding MaxAssets assets named old-NNNN.zip, and
+// the file dist/new.zip to add.
+func fullRelease(h *actiontest.Harness) {
+	rel := h.Emu.SeedRelease(actiontest.Repo, emulator.SeedRelease{TagName: "v1.0.0"})
+	for i := range publish.MaxAssets {
+		name := fmt.Sprintf("old-%04d.zip", i)
+		h.Emu.SeedAsset(actiontest.Repo, rel.ID, name, "", "", []byte(name))
+	}
+	h.Write("dist/new.zip", "new")
+}
+
+// hourWindow is an emulator whose hour window lets hourAllow writes through
+// in hourSpan (hour_test.go), and 30 files: more than one window holds.
+func hourWindow(*testing.T) actiontest.Config {
+	return actiontest.Config{Emulator: emulator.Options{HourWindow: hourSpan, HourAllow: hourAllow}}
+}
+
+func thirtyFiles(h *actiontest.Harness) {
+	for i := range 30 {
+		h.Write(fmt.Sprintf("dist/part-%02d.bin", i), fmt.Sprintf("part %d", i))
+	}
+}
+
 // TestEveryMessageNamesInputsInTheRunsWords drives each message that names an
-// input through the real program, once as a workflow step and once from a
+// input (but the checksum list's, which needs a failing hash) through the real program, once as a workflow step and once from a
 // terminal: in a terminal it names --flags and never `input "x"`, x: value or
 // a bare x_y; in a workflow it names inputs and never --flags. The switches
 // and the inputs with named values are generated from action.yml.
@@ -185,6 +224,30 @@ func TestEveryMessageNamesInputsInTheRunsWords(t *testing.T) {
 			names: []string{"make_latest"}, want: "semver chose"},
 		{name: "repository not there", in: map[string]string{"tag": "v1.0.0", "repository": "octo/nowhere"},
 			names: []string{"repository"}, want: "does not exist, or the token cannot see it"},
+		{name: "over the asset cap", in: map[string]string{"tag": "v1.0.0", "files": "dist/new.zip"},
+			setup: fullRelease, names: []string{"files", "prune_assets"}, want: "GitHub keeps at most"},
+		{name: "room made by pruning", in: map[string]string{"tag": "v1.0.0", "files": "dist/new.zip", "prune_assets": "old-*.zip", "dry_run": "true"},
+			setup: fullRelease, names: []string{"prune_assets"}, want: "oldest matching"},
+		{name: "hour window: stop", in: map[string]string{"tag": "v1.0.0", "files": "dist/*", "hour_window": "stop"},
+			config: hourWindow, setup: thirtyFiles, names: []string{"hour_window"}, want: "then stops"},
+		{name: "hour window: wait too short", in: map[string]string{"tag": "v1.0.0", "files": "dist/*", "hour_window_max_wait": "1s"},
+			config: hourWindow, setup: thirtyFiles, names: []string{"hour_window_max_wait"}, want: "allows"},
+		{name: "verify finds other bytes", in: map[string]string{"tag": "v1.0.0", "files": "dist/*", "verify": "download"},
+			config: func(t *testing.T) actiontest.Config {
+				// Downloads go to a storage host that serves other bytes.
+				rec := hostile.StartRecorder(t)
+				return actiontest.Config{Wrap: func(next http.Handler) http.Handler {
+					return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						if strings.Contains(r.URL.Path, "/releases/download/") {
+							http.Redirect(w, r, rec.URL+"/download/"+r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:], http.StatusFound)
+							return
+						}
+						next.ServeHTTP(w, r)
+					})
+				}}
+			},
+			setup: func(h *actiontest.Harness) { h.Write("dist/app.bin", strings.Repeat("x", 40)) },
+			names: []string{"verify"}, want: "does not serve what was uploaded"},
 		{name: "token refused", in: map[string]string{"tag": "v1.0.0", "INPUT_TOKEN": "", "GITHUB_TOKEN": "ghs_wrong", "GH_TOKEN": ""},
 			want: "refused the token"},
 	}
