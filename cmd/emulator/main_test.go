@@ -13,10 +13,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/releasekit/release-action/internal/testutil"
 )
 
 // The binaries under test, built once by TestMain: the emulator and release-action.
@@ -54,30 +55,12 @@ func terminalEnv() []string {
 	return env
 }
 
-// syncBuffer collects a subprocess's stderr while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // running is an emulator subprocess that has printed its setup.
 type running struct {
 	cmd     *exec.Cmd
 	exports string // the export lines, as printed on stdout
 	vars    map[string]string
-	stderr  *syncBuffer
+	stderr  *testutil.SyncBuffer
 	exited  chan error
 }
 
@@ -88,7 +71,7 @@ func start(t *testing.T, args ...string) *running {
 	t.Helper()
 	cmd := exec.Command(emulatorBin, args...)
 	cmd.Env = terminalEnv()
-	r := &running{cmd: cmd, vars: map[string]string{}, stderr: &syncBuffer{}, exited: make(chan error, 1)}
+	r := &running{cmd: cmd, vars: map[string]string{}, stderr: &testutil.SyncBuffer{}, exited: make(chan error, 1)}
 	cmd.Stderr = r.stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

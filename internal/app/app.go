@@ -70,7 +70,7 @@ func Run(ctx context.Context, env Env) int {
 	mode := actions.Mode{Workflow: cfg.InActions, Debug: cfg.Debug}
 	logTo := actions.LogStream(mode, env.Stdout, env.Stderr)
 	var log *actions.Logger
-	meter := newMeter(env, logTo, func(format string, args ...any) { log.Infof(format, args...) })
+	meter := newMeter(env, cfg, logTo, func(format string, args ...any) { log.Infof(format, args...) })
 	// While bars are drawn, log lines go above them through the meter.
 	log = actions.New(meter.Writer(), mode)
 	// Mask before anything else can print: the token may arrive under any of these.
@@ -120,9 +120,11 @@ func (b *badInput) Unwrap() []error { return []error{b.err} }
 
 // newMeter shows upload progress on w: live bars when w is a terminal outside a
 // workflow, plain lines through logf every env.Progress elsewhere, nothing when
-// env.Progress is negative.
-func newMeter(env Env, w io.Writer, logf func(string, ...any)) *progress.Meter {
-	o := progress.Options{Out: w, Getenv: env.Getenv, Logf: logf, Interval: env.Progress}
+// env.Progress is negative. What the environment says about the terminal comes
+// from cfg, as internal/inputs read it.
+func newMeter(env Env, cfg *inputs.Config, w io.Writer, logf func(string, ...any)) *progress.Meter {
+	term := progress.Terminal{Workflow: cfg.InActions, NoColor: cfg.NoColor, Dumb: cfg.DumbTerminal}
+	o := progress.Options{Out: w, Terminal: term, Logf: logf, Interval: env.Progress}
 	if env.Progress < 0 {
 		o.Mode = progress.Off
 	}

@@ -51,7 +51,7 @@ func trustedRoot(cfg *inputs.Config) (root.TrustedMaterial, error) {
 	}
 	tr, err := attest.LoadTrustedRoot(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w; give the path of a Sigstore trusted_root.json", cfg.Words.Input("trusted_root"), err)
+		return nil, fmt.Errorf("%s: %w; give the path of the JSON file of a Sigstore trusted root", cfg.Words.Input("trusted_root"), err)
 	}
 	return tr, nil
 }

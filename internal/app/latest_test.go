@@ -185,7 +185,7 @@ func TestDryRunShowsLatestAndPrerelease(t *testing.T) {
 	}
 	for _, want := range []string{
 		"dry run: prerelease auto: v1.3.2 has no SemVer pre-release part, so the release would not be a prerelease",
-		"dry run: make_latest semver chose false: v1.3.2 is not higher than the published release v1.4.0",
+		"dry run: make_latest: semver chose false: v1.3.2 is not higher than the published release v1.4.0",
 	} {
 		if !strings.Contains(r.Stdout, want) {
 			t.Errorf("dry run log lacks %q:\n%s", want, r.Stdout)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,25 +15,8 @@ import (
 
 	"github.com/releasekit/release-action/internal/actiontest"
 	"github.com/releasekit/release-action/internal/emulator"
+	"github.com/releasekit/release-action/internal/testutil"
 )
-
-// lockedBuffer is written by the copy from the terminal and read by the test.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestInterruptIsShownLastOnTheTerminal: Ctrl-C during an upload drawn with
 // bars. The bars stop and are erased before the interrupt and the cleanup are
@@ -63,7 +45,7 @@ func TestInterruptIsShownLastOnTheTerminal(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	tty.Close()
-	var drawn lockedBuffer
+	var drawn testutil.SyncBuffer // written by the copy from the terminal, read by the test
 	copied := make(chan struct{})
 	go func() {
 		_, _ = io.Copy(&drawn, ptmx)

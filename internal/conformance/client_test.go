@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/releasekit/release-action/internal/emulator"
 	"github.com/releasekit/release-action/internal/publish"
 )
@@ -102,8 +104,15 @@ func clientCalls(t *testing.T, r *rig, redirect bool) {
 		t.Fatal(err)
 	}
 	up, err := c.UploadAsset(ctx, rel, publish.UploadRequest{Path: file, Name: "app.tar.gz", Label: "Linux build", ContentType: "application/gzip", Size: 10})
-	if err != nil || up.ContentType != "application/gzip" || up.Size != 10 || up.State != "uploaded" || up.Label != "Linux build" {
-		t.Fatalf("UploadAsset = %+v, %v", up, err)
+	if err != nil {
+		t.Fatalf("UploadAsset: %v", err)
+	}
+	type uploaded struct {
+		ContentType, State, Label string
+		Size                      int64
+	}
+	if d := cmp.Diff(uploaded{"application/gzip", "uploaded", "Linux build", 10}, uploaded{up.ContentType, up.State, up.Label, up.Size}); d != "" {
+		t.Fatalf("UploadAsset = %+v (-want +got):\n%s", up, d)
 	}
 	list, err := c.ListAssets(ctx, rel.ID)
 	if err != nil || len(list) != 1 || list[0].ID != up.ID || list[0].Digest != up.Digest {

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/releasekit/release-action/internal/ghclient"
 	"github.com/releasekit/release-action/internal/publish"
 )
@@ -302,7 +304,7 @@ func TestReplayReleaseAssets(t *testing.T) {
 	sc := loadScenario(t, "release-assets")
 	p, c := newReplay(t, sc, map[int]string{3: getAssetMetadata})
 
-	var wantRel struct {
+	type decoded struct {
 		ID        int64  `json:"id"`
 		TagName   string `json:"tag_name"`
 		Name      string `json:"name"`
@@ -311,13 +313,15 @@ func TestReplayReleaseAssets(t *testing.T) {
 		UploadURL string `json:"upload_url"`
 		HTMLURL   string `json:"html_url"`
 	}
+	var wantRel decoded
 	p.response(0, &wantRel)
 	rel, err := c.ReleaseByTag(ctx, "v1.0.0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rel.ID != wantRel.ID || rel.TagName != wantRel.TagName || rel.Name != wantRel.Name || rel.Body != wantRel.Body || rel.Draft != wantRel.Draft || rel.UploadURL != wantRel.UploadURL || rel.HTMLURL != wantRel.HTMLURL {
-		t.Fatalf("ReleaseByTag decoded %+v, recording says %+v", rel, wantRel)
+	got := decoded{rel.ID, rel.TagName, rel.Name, rel.Body, rel.Draft, rel.UploadURL, rel.HTMLURL}
+	if d := cmp.Diff(wantRel, got); d != "" {
+		t.Fatalf("ReleaseByTag decoded differently from the recording (-recording +decoded):\n%s", d)
 	}
 	if rel.ID != 1000 || !strings.HasPrefix(rel.UploadURL, p.base+"/uploads/") {
 		t.Fatalf("release %d, upload_url %s", rel.ID, rel.UploadURL)

@@ -125,7 +125,7 @@ func New(opts Options) (*Client, error) {
 		c.budget = retry.NewTimeBudget(0)
 	}
 	if c.tokenSource == "" {
-		c.tokenSource = `the "token" input (or GITHUB_TOKEN / GH_TOKEN)`
+		c.tokenSource = "INPUT_TOKEN, GITHUB_TOKEN or GH_TOKEN"
 	}
 	c.http = c.newHTTPClient(opts.HTTPClient, c.timeouts)
 	// go-github adds no Authorization of its own: it is given no token.

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/releasekit/release-action/internal/emulator"
 	"github.com/releasekit/release-action/internal/publish"
 	"github.com/releasekit/release-action/internal/retry"
@@ -47,8 +49,12 @@ func TestGitRefsAgainstTheEmulator(t *testing.T) {
 	}
 	obj, _, _ := c.GetRef(ctx, "tags/v1.0.0")
 	tag, err := c.GetTagObject(ctx, obj.SHA)
-	if err != nil || obj.Type != "tag" || obj.SHA != tagObj || tag.Message != "Release 1.0.0\n" || tag.Object.SHA != c1 {
-		t.Fatalf("annotated tag: %+v %+v %v", obj, tag, err)
+	if err != nil {
+		t.Fatalf("annotated tag: %v", err)
+	}
+	type annotated struct{ Type, SHA, Message, Commit string }
+	if d := cmp.Diff(annotated{"tag", tagObj, "Release 1.0.0\n", c1}, annotated{obj.Type, obj.SHA, tag.Message, tag.Object.SHA}); d != "" {
+		t.Fatalf("annotated tag (-want +got):\n%s", d)
 	}
 	for _, tc := range []struct{ base, head, want string }{
 		{c1, c2, "ahead"}, {c2, c1, "behind"}, {c1, c1, "identical"}, {c2, side, "diverged"}, {c1, orphan, "diverged"},

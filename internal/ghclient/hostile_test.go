@@ -320,7 +320,7 @@ func TestErrorsNameTheCause(t *testing.T) {
 		srv := hostile.Start(t, hostile.Config{Mode: hostile.Unauthorized})
 		c, _ := hostileClient(t, srv)
 		_, err := c.GetRelease(t.Context(), 1)
-		for _, want := range []string{"401", "Bad credentials", `"token" input`, "GITHUB_TOKEN", "contents: write"} {
+		for _, want := range []string{"401", "Bad credentials", "INPUT_TOKEN", "GITHUB_TOKEN", "contents: write"} {
 			if err == nil || !strings.Contains(err.Error(), want) {
 				t.Fatalf("err = %v, want it to mention %s", err, want)
 			}

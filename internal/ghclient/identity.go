@@ -123,7 +123,11 @@ func (c *Client) checkRelease(r *wireRelease, w releaseWant) error {
 	case w.tag != nil && r.TagName != *w.tag:
 		return bad("tag_name", "tag "+strconv.Quote(*w.tag), r.TagName)
 	case w.draft != nil && r.Draft != *w.draft:
-		return bad("draft", fmt.Sprintf("draft: %v", *w.draft), strconv.FormatBool(r.Draft))
+		asked := "a published release"
+		if *w.draft {
+			asked = "a draft"
+		}
+		return bad("draft", asked, strconv.FormatBool(r.Draft))
 	}
 	if err := c.releaseURLs(w.request, &r.Release, r.URL); err != nil {
 		return err

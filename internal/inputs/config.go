@@ -9,7 +9,7 @@ import "time"
 type Config struct {
 	Token string // never printed; masked by the caller
 	// TokenSource names where Token came from, for the message of a 401:
-	// `the "token" input`, "GITHUB_TOKEN" or "GH_TOKEN".
+	// `input "token"` (INPUT_TOKEN in a terminal), "GITHUB_TOKEN" or "GH_TOKEN".
 	TokenSource string
 	// Secrets are the raw values of every variable a token may arrive under
 	// (INPUT_TOKEN, GITHUB_TOKEN, GH_TOKEN), and the OIDC token service's bearer
@@ -53,6 +53,12 @@ type Config struct {
 	// The runner's files. In a workflow (GITHUB_ACTIONS=true) OutputPath is required.
 	InActions bool
 	Debug     bool // RUNNER_DEBUG=1: show debug lines outside a workflow too
+	// NoColor is NO_COLOR set and not empty (https://no-color.org): progress
+	// bars are drawn without colour.
+	NoColor bool
+	// DumbTerminal is TERM=dumb: the output cannot move its cursor, so progress
+	// is shown as lines.
+	DumbTerminal bool
 	// Words names the inputs in messages: inputs in a workflow, flags elsewhere.
 	Words       Vocabulary
 	OutputPath  string

@@ -143,6 +143,8 @@ func (p *parser) assets(c *Config) {
 func (p *parser) runner(c *Config) {
 	c.InActions = p.env("GITHUB_ACTIONS") == "true"
 	c.Debug = p.env("RUNNER_DEBUG") == "1"
+	c.NoColor = p.env("NO_COLOR") != ""
+	c.DumbTerminal = p.env("TERM") == "dumb"
 	c.OutputPath = p.env("GITHUB_OUTPUT")
 	c.SummaryPath = p.env("GITHUB_STEP_SUMMARY")
 	c.Runner = RunIdentity{
@@ -208,7 +210,7 @@ func (p *parser) input(name string) string { return p.act.GetInput(name) }
 func (p *parser) token() (token, source string) {
 	// INPUT_TOKEN defaults to ${{ github.token }} in action.yml; the variables let
 	// the binary run from a terminal too.
-	t, from := p.input("token"), `the "token" input`
+	t, from := p.input("token"), p.words.tokenInput()
 	for _, v := range []string{"GITHUB_TOKEN", "GH_TOKEN"} {
 		if t != "" {
 			break

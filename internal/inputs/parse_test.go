@@ -51,7 +51,7 @@ func TestParseDefaults(t *testing.T) {
 	}
 	want := &Config{
 		Token:            testToken,
-		TokenSource:      `the "token" input`,
+		TokenSource:      `input "token"`,
 		Secrets:          []string{testToken},
 		Owner:            "octo-org",
 		Repo:             "hello.world",
@@ -114,7 +114,7 @@ func TestParseEverything(t *testing.T) {
 	}
 	want := &Config{
 		Token:       testToken,
-		TokenSource: `the "token" input`,
+		TokenSource: `input "token"`,
 		Secrets:     []string{testToken},
 		Owner:       "Octo",
 		Repo:        "Repo_1",

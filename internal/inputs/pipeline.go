@@ -39,7 +39,7 @@ func (p *parser) pipeline(c *Config) {
 	if c.BodyFromTag && c.MoveTag != MoveTagOff {
 		// Moving a tag points its ref at a commit: an annotated tag's message
 		// would be gone after the first move.
-		p.fail(`inputs "body_from_tag" and "move_tag" are both set; a moved tag points at the new commit, not at a tag message, so use one of them`)
+		p.fail("%s are both set; a moved tag points at the new commit, not at a tag message, so use one of them", p.words.Inputs("body_from_tag", "move_tag"))
 	}
 	c.ChangelogPath = p.input("body_from_changelog")
 	c.ChangelogFile = c.ChangelogPath

@@ -88,6 +88,15 @@ func (v Vocabulary) token() string {
 	return v.Input("token")
 }
 
+// tokenInput names INPUT_TOKEN as where a token came from: the input in a
+// workflow; in a terminal, where no flag sets it, the variable.
+func (v Vocabulary) tokenInput() string {
+	if v.Flags {
+		return "INPUT_TOKEN"
+	}
+	return v.Input("token")
+}
+
 // tagHint says how to give a tag when there is none.
 func (v Vocabulary) tagHint() string {
 	if v.Flags {

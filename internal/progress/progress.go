@@ -3,7 +3,8 @@
 // github.com/vbauerster/mpb/v8; in a workflow log, a pipe or a file it prints a plain
 // line per running upload every few seconds instead, because cursor movements there
 // would only be noise. NO_COLOR turns colour off; non-terminal output never gets an
-// escape code.
+// escape code. The package reads no environment variable: internal/inputs does,
+// and the caller passes what it found as a Terminal.
 //
 // A Meter spans any number of uploads: the caller starts a File for each, reports
 // the bytes sent, and ends it with the upload's error. A nil *Meter and a nil *File
@@ -21,7 +22,6 @@ package progress
 import (
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 
@@ -51,8 +51,8 @@ const DefaultInterval = 5 * time.Second
 type Options struct {
 	// Out is where bars or lines go: stderr from a terminal, stdout in a workflow.
 	Out io.Writer
-	// Getenv reads NO_COLOR, TERM and GITHUB_ACTIONS; nil means os.Getenv.
-	Getenv func(string) string
+	// Terminal is what the environment says about the output.
+	Terminal Terminal
 	// Logf prints one plain progress line (the logger's Infof, say); nil writes
 	// the line to Out.
 	Logf func(format string, args ...any)
@@ -60,6 +60,21 @@ type Options struct {
 	Interval time.Duration
 	// Mode chooses bars or lines; Auto decides from Out and the environment.
 	Mode Mode
+}
+
+// Terminal is what the environment says about where progress is shown, as
+// internal/inputs reads it. The zero value is an interactive terminal that
+// takes colour.
+type Terminal struct {
+	// Workflow is set in a workflow step (GITHUB_ACTIONS=true), whose log is
+	// read later, not watched: Auto prints lines there.
+	Workflow bool
+	// NoColor (NO_COLOR set and not empty, https://no-color.org) draws bars
+	// without colour.
+	NoColor bool
+	// Dumb (TERM=dumb) is a terminal that cannot move its cursor or colour
+	// text: Auto prints lines, and bars, if asked for, get no colour.
+	Dumb bool
 }
 
 // Meter shows the progress of the uploads started on it. It is safe for
@@ -89,16 +104,12 @@ type wave struct {
 
 // New returns a Meter; call Close when the uploads are over.
 func New(o Options) *Meter {
-	getenv := o.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
 	m := &Meter{mode: o.Mode, out: o.Out, logf: o.Logf, interval: o.Interval}
 	if m.out == nil {
 		m.out = io.Discard
 	}
 	if m.mode == Auto {
-		m.mode = Detect(m.out, getenv)
+		m.mode = Detect(m.out, o.Terminal)
 	}
 	if m.interval <= 0 {
 		m.interval = DefaultInterval
@@ -106,8 +117,7 @@ func New(o Options) *Meter {
 	if m.logf == nil {
 		m.logf = func(format string, args ...any) { fmt.Fprintf(m.out, format+"\n", args...) }
 	}
-	// https://no-color.org: set and not empty turns colour off.
-	m.color = getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+	m.color = !o.Terminal.NoColor && !o.Terminal.Dumb
 	switch m.mode {
 	case Bars:
 		m.bars = newBars(m.out, m.color)
@@ -122,8 +132,8 @@ func New(o Options) *Meter {
 // Detect picks the mode Auto stands for: bars only when out is a sized terminal
 // that can move its cursor and the program is not running as a workflow step, whose log is
 // read later, not watched.
-func Detect(out io.Writer, getenv func(string) string) Mode {
-	if getenv("GITHUB_ACTIONS") == "true" || getenv("TERM") == "dumb" {
+func Detect(out io.Writer, t Terminal) Mode {
+	if t.Workflow || t.Dumb {
 		return Lines
 	}
 	f, ok := out.(interface{ Fd() uintptr })

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/releasekit/release-action/internal/testutil"
 )
 
 // logRecorder collects plain lines as a logger's Infof would receive them.
@@ -30,13 +32,11 @@ func (l *logRecorder) all() []string {
 	return append([]string(nil), l.lines...)
 }
 
-func noEnv(string) string { return "" }
-
 func TestPlainLinesKeepTheExecutorFormat(t *testing.T) {
 	t.Parallel()
 	var rec logRecorder
 	// An hour-long interval: the test prints the lines itself, at a chosen time.
-	m := New(Options{Out: io.Discard, Getenv: noEnv, Logf: rec.logf, Interval: time.Hour, Mode: Lines})
+	m := New(Options{Out: io.Discard, Logf: rec.logf, Interval: time.Hour, Mode: Lines})
 	defer m.Close()
 	a := m.Start("app.tar.gz", 4<<20)
 	b := m.Start("notes.txt", 1<<20)
@@ -63,7 +63,7 @@ func TestPlainLinesKeepTheExecutorFormat(t *testing.T) {
 func TestTickerPrintsLinesWhileUploadsRun(t *testing.T) {
 	t.Parallel()
 	var rec logRecorder
-	m := New(Options{Out: io.Discard, Getenv: noEnv, Logf: rec.logf, Interval: 10 * time.Millisecond, Mode: Lines})
+	m := New(Options{Out: io.Discard, Logf: rec.logf, Interval: 10 * time.Millisecond, Mode: Lines})
 	f := m.Start("big.bin", 100)
 	deadline := time.Now().Add(10 * time.Second)
 	for len(rec.all()) < 3 && time.Now().Before(deadline) {
@@ -84,7 +84,7 @@ func TestTickerPrintsLinesWhileUploadsRun(t *testing.T) {
 func TestNoLinesWithoutUploads(t *testing.T) {
 	t.Parallel()
 	var rec logRecorder
-	m := New(Options{Out: io.Discard, Getenv: noEnv, Logf: rec.logf, Mode: Lines})
+	m := New(Options{Out: io.Discard, Logf: rec.logf, Mode: Lines})
 	m.Start("done.bin", 10).End(nil)
 	m.printLines(time.Now())
 	m.Close()
@@ -95,7 +95,7 @@ func TestNoLinesWithoutUploads(t *testing.T) {
 
 func TestCountsAreCappedAndFailuresLeaveTheTotal(t *testing.T) {
 	t.Parallel()
-	m := New(Options{Out: io.Discard, Getenv: noEnv, Mode: Lines, Interval: time.Hour})
+	m := New(Options{Out: io.Discard, Mode: Lines, Interval: time.Hour})
 	defer m.Close()
 	retried := m.Start("retried.bin", 1000)
 	failed := m.Start("failed.bin", 500)
@@ -122,7 +122,7 @@ func TestCountsAreCappedAndFailuresLeaveTheTotal(t *testing.T) {
 
 func TestSuccessCountsTheWholeFile(t *testing.T) {
 	t.Parallel()
-	m := New(Options{Out: io.Discard, Getenv: noEnv, Mode: Lines, Interval: time.Hour})
+	m := New(Options{Out: io.Discard, Mode: Lines, Interval: time.Hour})
 	defer m.Close()
 	other := m.Start("other.bin", 10) // keeps the wave open
 	f := m.Start("short.bin", 300)
@@ -149,7 +149,7 @@ func TestNilAndOffDoNothing(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	off := New(Options{Out: &out, Getenv: noEnv, Mode: Off})
+	off := New(Options{Out: &out, Mode: Off})
 	if g := off.Start("x", 10); g != nil {
 		t.Error("Off mode started a file")
 	}
@@ -167,31 +167,30 @@ func TestDetect(t *testing.T) {
 	}
 	defer r.Close()
 	defer w.Close()
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 	tests := []struct {
 		name string
 		out  io.Writer
-		env  map[string]string
+		term Terminal
 	}{
-		{"buffer", &bytes.Buffer{}, nil},
-		{"pipe", w, nil},
-		{"workflow", w, map[string]string{"GITHUB_ACTIONS": "true"}},
-		{"dumb terminal", w, map[string]string{"TERM": "dumb"}},
+		{"buffer", &bytes.Buffer{}, Terminal{}},
+		{"pipe", w, Terminal{}},
+		{"workflow", w, Terminal{Workflow: true}},
+		{"dumb terminal", w, Terminal{Dumb: true}},
 	}
 	for _, tc := range tests {
-		if got := Detect(tc.out, env(tc.env)); got != Lines {
+		if got := Detect(tc.out, tc.term); got != Lines {
 			t.Errorf("%s: mode %v, want Lines", tc.name, got)
 		}
 	}
-	if New(Options{Out: w, Getenv: noEnv}).Mode() != Lines {
+	if New(Options{Out: w}).Mode() != Lines {
 		t.Error("Auto on a pipe is not Lines")
 	}
 }
 
 func TestBarsAboveWriterAndAfterClose(t *testing.T) {
 	t.Parallel()
-	var out syncBuffer
-	m := New(Options{Out: &out, Getenv: noEnv, Mode: Bars})
+	var out testutil.SyncBuffer
+	m := New(Options{Out: &out, Mode: Bars})
 	f := m.Start("asset.zip", 1<<20)
 	fmt.Fprintln(m.Writer(), "a log line")
 	for range 4 {
@@ -214,8 +213,8 @@ func TestBarsAboveWriterAndAfterClose(t *testing.T) {
 
 func TestBarsWithoutColour(t *testing.T) {
 	t.Parallel()
-	var out syncBuffer
-	m := New(Options{Out: &out, Getenv: func(k string) string { return map[string]string{"NO_COLOR": "1"}[k] }, Mode: Bars})
+	var out testutil.SyncBuffer
+	m := New(Options{Out: &out, Terminal: Terminal{NoColor: true}, Mode: Bars})
 	f := m.Start("plain.zip", 1000)
 	f.Add(500)
 	time.Sleep(400 * time.Millisecond)
@@ -232,8 +231,8 @@ func TestBarsWithoutColour(t *testing.T) {
 
 func TestCloseEndsRunningUploads(t *testing.T) {
 	t.Parallel()
-	var out syncBuffer
-	m := New(Options{Out: &out, Getenv: noEnv, Mode: Bars})
+	var out testutil.SyncBuffer
+	m := New(Options{Out: &out, Mode: Bars})
 	f := m.Start("cut.bin", 100)
 	f.Add(10)
 	done := make(chan struct{})
@@ -259,22 +258,4 @@ func TestTimeLeft(t *testing.T) {
 	if got := timeLeft(10, 0); got != "unknown time" {
 		t.Errorf("no rate yet: %s", got)
 	}
-}
-
-// syncBuffer is a bytes.Buffer that mpb's render goroutine and the test may share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -28,7 +28,10 @@ func TestMain(m *testing.M) {
 // showUploads is the child process of the terminal tests: it shows two uploads
 // on its real stdout, with the mode Auto picks there.
 func showUploads() {
-	m := New(Options{Out: os.Stdout, Interval: 100 * time.Millisecond})
+	// The test binary stands for internal/inputs here: it reads what the
+	// program would, and hands it down.
+	term := Terminal{Workflow: os.Getenv("GITHUB_ACTIONS") == "true", NoColor: os.Getenv("NO_COLOR") != "", Dumb: os.Getenv("TERM") == "dumb"}
+	m := New(Options{Out: os.Stdout, Interval: 100 * time.Millisecond, Terminal: term})
 	fmt.Fprintf(m.Writer(), "mode %d\n", m.Mode())
 	a := m.Start("alpha.bin", 2<<20)
 	b := m.Start("beta.bin", 1<<20)

@@ -115,7 +115,7 @@ func (r *run) signAndStore(ctx context.Context, subjects []attest.Subject) ([]Lo
 	if r.p.Signer == nil || !ok {
 		return nil, fmt.Errorf("%w: this client cannot sign or store attestations", ErrAttest)
 	}
-	log.Infof("attest: signing build provenance for %d asset(s)", len(subjects))
+	log.Infof("signing build provenance for %d asset(s)", len(subjects))
 	att, err := r.p.Signer.Sign(ctx, subjects)
 	if err != nil {
 		return nil, fmt.Errorf("%w: sign the build provenance of %s (nothing was changed on the release): %w", ErrAttest, subjectNames(subjects), err)
@@ -136,7 +136,7 @@ func (r *run) signAndStore(ctx context.Context, subjects []attest.Subject) ([]Lo
 	if r.j.AttestationsURL != "" {
 		url = fmt.Sprintf("%s/%d", strings.TrimRight(r.j.AttestationsURL, "/"), id)
 	}
-	log.Infof("attest: stored attestation %d for %s", id, subjectNames(subjects))
+	log.Infof("stored attestation %d for %s", id, subjectNames(subjects))
 	path, err := r.tempFile(fmt.Sprintf("attestation-%d%s", id, attest.BundleSuffix), att.Bundle)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrAttest, err)
@@ -165,12 +165,12 @@ func (r *run) keptBundle(ctx context.Context, b *Asset, s Step) (Local, bool) {
 	}
 	data, err := r.readSmallAsset(ctx, b)
 	if err != nil {
-		r.p.Log.Infof("attest: could not read %s (%v); %s is attested again", b.Name, err, s.Name)
+		r.p.Log.Infof("could not read %s (%v); %s is attested again", b.Name, err, s.Name)
 		return Local{}, false
 	}
 	read, err := attest.ReadBundle(data)
 	if err != nil || !read.Covers(r.j.Repository, s.Name, s.Remote.SHA256()) {
-		r.p.Log.Infof("attest: %s does not attest %s as it is now; it is attested again", b.Name, s.Name)
+		r.p.Log.Infof("%s does not attest %s as it is now; it is attested again", b.Name, s.Name)
 		return Local{}, false
 	}
 	sum := sha256.Sum256(data)

@@ -99,7 +99,7 @@ func (r *run) checksumList(ctx context.Context, list []*Asset) ([]byte, *Asset, 
 		if sum == "" {
 			var err error
 			if sum, err = hashRemote(ctx, r.p.GH, a); err != nil {
-				return nil, nil, fmt.Errorf("checksums: hash %s: %w", a.Name, err)
+				return nil, nil, fmt.Errorf("%s: hash %s: %w", r.j.Words.Input("checksums"), a.Name, err)
 			}
 		}
 		sums = append(sums, assets.Checksum{Name: a.Name, SHA256: sum})
@@ -112,11 +112,11 @@ func (r *run) checksumFile(content []byte) (*Local, error) {
 	stored := assets.GitHubName(r.j.Checksums)
 	path, err := r.tempFile(stored, content)
 	if err != nil {
-		return nil, fmt.Errorf("checksums: %w", err)
+		return nil, fmt.Errorf("%s: %w", r.j.Words.Input("checksums"), err)
 	}
 	sum, _, err := assets.HashFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("checksums: %w", err)
+		return nil, fmt.Errorf("%s: %w", r.j.Words.Input("checksums"), err)
 	}
 	return &Local{File: assets.File{
 		Path: path, Rel: r.j.Checksums, Name: r.j.Checksums, StoredName: stored,

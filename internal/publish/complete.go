@@ -40,8 +40,8 @@ func (r *run) publishDraft(ctx context.Context, rel *Release) error {
 		return fmt.Errorf("release %s was not published: its draft does not hold what this run put there: %s: %w", r.j.Tag, strings.Join(missing, "; "), ErrIncomplete)
 	}
 	if r.res.Waiting = waitingFor(r.j.Expected, list); len(r.res.Waiting) > 0 {
-		r.p.Log.Infof("release %s stays a draft: expected_assets names %s, not on it yet; the job that uploads the last of them publishes it",
-			r.j.Tag, strings.Join(quoteAll(r.res.Waiting), ", "))
+		r.p.Log.Infof("release %s stays a draft: %s names %s, not on it yet; the job that uploads the last of them publishes it",
+			r.j.Tag, r.j.Words.Input("expected_assets"), strings.Join(quoteAll(r.res.Waiting), ", "))
 		r.settleChanged()
 		return nil
 	}

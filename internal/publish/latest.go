@@ -59,7 +59,7 @@ func (r *run) semverLatest(ctx context.Context, rel *Release) (latestChoice, err
 	if all == nil {
 		var err error
 		if all, err = r.p.GH.ListReleases(ctx); err != nil {
-			return latestChoice{}, fmt.Errorf("list releases for make_latest semver: %w", err)
+			return latestChoice{}, fmt.Errorf("list releases for %s: %w", r.j.Words.Set("make_latest", "semver"), err)
 		}
 	}
 	pre := rel != nil && rel.Prerelease
@@ -67,7 +67,7 @@ func (r *run) semverLatest(ctx context.Context, rel *Release) (latestChoice, err
 		pre = *r.j.Prerelease
 	}
 	c := decideLatest(r.j.Tag, pre, all)
-	r.res.LatestNote = fmt.Sprintf("make_latest semver chose %s: %s", c.value, c.reason)
+	r.res.LatestNote = fmt.Sprintf("%s chose %s: %s", r.j.Words.Set("make_latest", "semver"), c.value, c.reason)
 	if r.j.DryRun {
 		r.p.Log.Infof("dry run: %s", r.res.LatestNote)
 	} else {

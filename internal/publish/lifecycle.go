@@ -377,7 +377,7 @@ func (r *run) publish(ctx context.Context, rel *Release) (*Release, error) {
 	j := r.j
 	if j.Draft {
 		if !rel.Draft {
-			r.warn("release %s is already published; draft: true does not turn it back into a draft", j.Tag)
+			r.warn("release %s is already published; %s does not turn it back into a draft", j.Tag, j.Words.Set("draft", "true"))
 		}
 		return rel, nil
 	}

@@ -17,8 +17,8 @@ const MaxAssets = 1000
 func (r *run) preflight(rel *Release, plan *assetPlan) error {
 	if n, now := peakAssets(plan, r.j.MaxParallel, r.j.Checksums), len(plan.listed); n > MaxAssets {
 		return fmt.Errorf("release %s would hold %d assets during this run (%d now); GitHub keeps at most %d on a release: "+
-			"upload fewer files (input \"files\"), split them over several releases, or remove old assets first (input \"prune_assets\" removes the oldest that match a glob); nothing was changed",
-			r.j.Tag, n, now, MaxAssets)
+			"upload fewer files (%s), split them over several releases, or remove old assets first (%s removes the oldest that match a glob); nothing was changed",
+			r.j.Tag, n, now, MaxAssets, r.j.Words.Input("files"), r.j.Words.Input("prune_assets"))
 	}
 	b := retry.BudgetFor(plannedWrites(rel, plan, r.j))
 	r.p.Log.Infof("%s", b.Plan())

@@ -214,7 +214,7 @@ func (m *matcher) leftovers(remote []*Asset, opt PlanOptions) []Step {
 			continue
 		}
 		if opt.DeleteOther {
-			steps = append(steps, Step{Op: OpDelete, Name: a.Name, Remote: a, RemoteID: a.ID, Reason: "matched by no pattern (delete_other_assets)"})
+			steps = append(steps, Step{Op: OpDelete, Name: a.Name, Remote: a, RemoteID: a.ID, Reason: "matched by no pattern (" + opt.Words.Set("delete_other_assets", "true") + ")"})
 		}
 	}
 	return steps

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/releasekit/release-action/internal/assets"
 	"github.com/releasekit/release-action/internal/inputs"
 )
@@ -151,8 +153,16 @@ func TestMakePlan(t *testing.T) {
 							got = &steps[i]
 						}
 					}
-					if got == nil || got.Op != w.op || got.Rename != w.rename || got.Relabel != w.relabel || got.Label != w.label {
-						t.Fatalf("step = %+v, want %+v", got, w)
+					if got == nil {
+						t.Fatalf("no step for the local file in %+v", steps)
+					}
+					type shape struct {
+						Op              Op
+						Rename, Relabel bool
+						Label           string
+					}
+					if d := cmp.Diff(shape{w.op, w.rename, w.relabel, w.label}, shape{got.Op, got.Rename, got.Relabel, got.Label}); d != "" {
+						t.Fatalf("step %+v (-want +got):\n%s", got, d)
 					}
 					if got.Name != c.local.StoredName {
 						t.Fatalf("step name = %q, want the stored name %q", got.Name, c.local.StoredName)

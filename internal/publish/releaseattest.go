@@ -59,7 +59,7 @@ func (r *run) checkReleaseAttestation(ctx context.Context, rel *Release, list []
 	}
 	obj, found, err := r.p.GH.GetRef(ctx, "tags/"+r.j.Tag)
 	if err != nil || !found {
-		return fmt.Errorf("verify: read tag %s for its release attestation: %v", r.j.Tag, errOr(err, "the tag is gone"))
+		return fmt.Errorf("%s: read tag %s for its release attestation: %v", r.j.Words.Input("verify"), r.j.Tag, errOr(err, "the tag is gone"))
 	}
 	digest := "sha1:" + obj.SHA
 	if len(obj.SHA) == 64 {
@@ -67,7 +67,7 @@ func (r *run) checkReleaseAttestation(ctx context.Context, rel *Release, list []
 	}
 	stored, err := reader.ListAttestations(ctx, digest, "release")
 	if err != nil {
-		return fmt.Errorf("verify: list the release attestations of %s (%s): %w", r.j.Tag, digest, err)
+		return fmt.Errorf("%s: list the release attestations of %s (%s): %w", r.j.Words.Input("verify"), r.j.Tag, digest, err)
 	}
 	var found2 []*attest.Read
 	var raw [][]byte
@@ -80,24 +80,24 @@ func (r *run) checkReleaseAttestation(ctx context.Context, rel *Release, list []
 	}
 	switch len(found2) {
 	case 0:
-		return fmt.Errorf("verify: GitHub has no release attestation for %s (%s) although the release is immutable: %w", r.j.Tag, digest, ErrVerify)
+		return fmt.Errorf("%s: GitHub has no release attestation for %s (%s) although the release is immutable: %w", r.j.Words.Input("verify"), r.j.Tag, digest, ErrVerify)
 	case 1:
 	default:
-		return fmt.Errorf("verify: GitHub lists %d release attestations for %s: %w", len(found2), r.j.Tag, ErrVerify)
+		return fmt.Errorf("%s: GitHub lists %d release attestations for %s: %w", r.j.Words.Input("verify"), len(found2), r.j.Tag, ErrVerify)
 	}
 	if r.p.TrustedRoot != nil {
 		if _, err := attest.VerifyBundle(r.p.TrustedRoot, raw[0], attest.Identity{SANRegexp: releaseSAN, IssuerRegexp: ".*"}, "sha1", obj.SHA); err != nil {
-			return fmt.Errorf("verify: the release attestation of %s does not verify: %v: %w", r.j.Tag, err, ErrVerify)
+			return fmt.Errorf("%s: the release attestation of %s does not verify: %v: %w", r.j.Words.Input("verify"), r.j.Tag, err, ErrVerify)
 		}
 	}
 	if bad := compareAttested(found2[0].Subjects, list); len(bad) > 0 {
-		return fmt.Errorf("verify: GitHub's release attestation of %s does not cover the release's assets: %s: %w", r.j.Tag, strings.Join(bad, "; "), ErrVerify)
+		return fmt.Errorf("%s: GitHub's release attestation of %s does not cover the release's assets: %s: %w", r.j.Words.Input("verify"), r.j.Tag, strings.Join(bad, "; "), ErrVerify)
 	}
 	how := "its subjects match"
 	if r.p.TrustedRoot != nil {
 		how = "its signature verifies and its subjects match"
 	}
-	r.p.Log.Infof("verify: GitHub's release attestation of %s covers its %d assets (%s)", r.j.Tag, len(list), how)
+	r.p.Log.Infof("%s: GitHub's release attestation of %s covers its %d assets (%s)", r.j.Words.Input("verify"), r.j.Tag, len(list), how)
 	r.res.ReleaseAttested = true
 	return nil
 }
@@ -112,17 +112,17 @@ func (r *run) waitImmutable(ctx context.Context, rel *Release) (*Release, error)
 		}
 		setting, err := ir.Immutability(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("verify: read the repository's immutable-releases setting: %w", err)
+			return nil, fmt.Errorf("%s: read the repository's immutable-releases setting: %w", r.j.Words.Input("verify"), err)
 		}
 		if setting != ImmutabilityOn {
-			r.p.Log.Infof("verify: immutable releases are %s for this repository, so GitHub makes no release attestation", setting)
+			r.p.Log.Infof("%s: immutable releases are %s for this repository, so GitHub makes no release attestation", r.j.Words.Input("verify"), setting)
 			return nil, nil
 		}
 	}
 	deadline := time.Now().Add(releaseAttestationWait)
 	for wait := 500 * time.Millisecond; !rel.Immutable; wait = min(2*wait, 10*time.Second) {
 		if time.Now().Add(wait).After(deadline) {
-			return nil, fmt.Errorf("verify: GitHub did not mark release %s immutable within %s although the repository makes published releases immutable: %w", r.j.Tag, releaseAttestationWait, ErrVerify)
+			return nil, fmt.Errorf("%s: GitHub did not mark release %s immutable within %s although the repository makes published releases immutable: %w", r.j.Words.Input("verify"), r.j.Tag, releaseAttestationWait, ErrVerify)
 		}
 		select {
 		case <-ctx.Done():
@@ -131,7 +131,7 @@ func (r *run) waitImmutable(ctx context.Context, rel *Release) (*Release, error)
 		}
 		got, err := r.p.GH.GetRelease(ctx, rel.ID)
 		if err != nil {
-			return nil, fmt.Errorf("verify: read release %d back: %w", rel.ID, err)
+			return nil, fmt.Errorf("%s: read release %d back: %w", r.j.Words.Input("verify"), rel.ID, err)
 		}
 		rel = got
 	}

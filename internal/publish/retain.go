@@ -27,7 +27,7 @@ func (r *run) makeRoom(p *assetPlan) {
 	if over <= 0 {
 		return
 	}
-	p.steps = append(p.steps, roomDeletes(p.listed, p.steps, r.j.PruneAssets, r.j.Checksums, over)...)
+	p.steps = append(p.steps, roomDeletes(p.listed, p.steps, r.j.PruneAssets, r.j.Checksums, over, r.j.Words.Set("prune_assets", r.j.PruneAssets))...)
 }
 
 // roomDeletes picks the need oldest assets (by created_at, then id) of listed
@@ -36,7 +36,10 @@ func (r *run) makeRoom(p *assetPlan) {
 // (this run rewrites it), never a temporary copy or an unfinished upload
 // (another run's work in progress). Each becomes a Room delete. Every other
 // asset stays, so it may pick fewer than need.
-func roomDeletes(listed []*Asset, steps []Step, glob, checksums string, need int) []Step {
+//
+// setting is the input as the user set it (`prune_assets: x*`, or
+// --prune-assets=x*), for the steps' reason.
+func roomDeletes(listed []*Asset, steps []Step, glob, checksums string, need int, setting string) []Step {
 	used := map[int64]bool{}
 	for _, s := range steps {
 		if s.Remote != nil {
@@ -65,8 +68,8 @@ func roomDeletes(listed []*Asset, steps []Step, glob, checksums string, need int
 	var out []Step
 	for _, a := range cands[:min(max(need, 0), len(cands))] {
 		out = append(out, Step{Op: OpDelete, Room: true, Name: a.Name, Remote: a, RemoteID: a.ID,
-			Reason: fmt.Sprintf("oldest matching prune_assets %s (created %s): makes room under GitHub's cap of %d assets",
-				glob, a.CreatedAt.UTC().Format(time.RFC3339), MaxAssets)})
+			Reason: fmt.Sprintf("oldest matching %s (created %s): makes room under GitHub's cap of %d assets",
+				setting, a.CreatedAt.UTC().Format(time.RFC3339), MaxAssets)})
 	}
 	return out
 }

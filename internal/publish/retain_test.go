@@ -40,7 +40,7 @@ func TestRoomDeletesInvariant(t *testing.T) {
 			}
 		}
 		need := rng.IntN(15) - 2
-		got := roomDeletes(listed, steps, glob, "app-SUMS.zip", need)
+		got := roomDeletes(listed, steps, glob, "app-SUMS.zip", need, "the glob")
 		used := map[int64]bool{}
 		for _, s := range steps {
 			used[s.Remote.ID] = true

@@ -43,7 +43,7 @@ func (r *run) verify(ctx context.Context) error {
 	case r.j.Verify == inputs.VerifyOff || r.j.DryRun || rel == nil:
 		return nil
 	case len(r.res.Waiting) > 0:
-		r.p.Log.Infof("verify: release %s is not published yet (it waits for expected assets); the job that publishes it verifies it", r.j.Tag)
+		r.p.Log.Infof("%s: release %s is not published yet (it waits for expected assets); the job that publishes it verifies it", r.j.Words.Input("verify"), r.j.Tag)
 		return nil
 	case rel.Draft:
 		return nil
@@ -52,15 +52,15 @@ func (r *run) verify(ctx context.Context) error {
 	defer r.p.Log.EndGroup()
 	got, err := r.p.GH.GetRelease(ctx, rel.ID)
 	if err != nil {
-		return fmt.Errorf("verify: read release %d back: %w", rel.ID, err)
+		return fmt.Errorf("%s: read release %d back: %w", r.j.Words.Input("verify"), rel.ID, err)
 	}
 	if got.Draft {
-		return fmt.Errorf("verify: release %s is a draft again after this run published it: %w", r.j.Tag, ErrVerify)
+		return fmt.Errorf("%s: release %s is a draft again after this run published it: %w", r.j.Words.Input("verify"), r.j.Tag, ErrVerify)
 	}
 	list := got.Assets
 	if list == nil {
 		if list, err = r.p.GH.ListAssets(ctx, rel.ID); err != nil {
-			return fmt.Errorf("verify: list the assets of release %d: %w", rel.ID, err)
+			return fmt.Errorf("%s: list the assets of release %d: %w", r.j.Words.Input("verify"), rel.ID, err)
 		}
 	}
 	if r.j.Verify == inputs.VerifyDownload {
@@ -76,7 +76,7 @@ func (r *run) verify(ctx context.Context) error {
 func (r *run) verifyDownloads(ctx context.Context, list []*Asset) error {
 	dl, ok := r.p.GH.(PublicDownloader)
 	if !ok {
-		return fmt.Errorf("verify: this client cannot download anonymously")
+		return fmt.Errorf("%s: this client cannot download anonymously", r.j.Words.Input("verify"))
 	}
 	mine := map[string]AssetReport{}
 	for _, rep := range r.res.Assets {
@@ -103,7 +103,7 @@ func (r *run) verifyDownloads(ctx context.Context, list []*Asset) error {
 		}
 	}
 	if len(bad) > 0 {
-		return fmt.Errorf("verify: release %s does not serve what was uploaded: %s: %w", r.j.Tag, strings.Join(bad, "; "), ErrVerify)
+		return fmt.Errorf("%s: release %s does not serve what was uploaded: %s: %w", r.j.Words.Input("verify"), r.j.Tag, strings.Join(bad, "; "), ErrVerify)
 	}
 	return nil
 }
