@@ -342,7 +342,11 @@ func (s *Server) admit(c *exchange, serve handler) bool {
 	}
 	if rt.name == RouteUnknown || rt.name == RouteBrowserDownload || ownCredentials[rt.name] {
 		// The web host serves public downloads without API credentials; the
-		// Sigstore services check their own.
+		// Sigstore services check their own. A lost answer still does the
+		// work first.
+		if fault != nil && fault.Kind == FaultLostAnswer {
+			return s.loseAnswer(c, serve)
+		}
 		return serve(s, c)
 	}
 	readOnly, ok := s.authorize(c.r)
