@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -99,17 +98,4 @@ func (s *Server) attestRelease(rel *releaseState, visible time.Time) error {
 		initiator: "github", digests: digests, visible: visible,
 	})
 	return nil
-}
-
-// leafCertificate returns the leaf of a bundle, for tests and inspection.
-func leafCertificate(b *bundle.Bundle) (*x509.Certificate, error) {
-	vc, err := b.VerificationContent()
-	if err != nil {
-		return nil, err
-	}
-	c := vc.Certificate()
-	if c == nil {
-		return nil, fmt.Errorf("the bundle has no certificate")
-	}
-	return c, nil
 }
