@@ -220,6 +220,7 @@ func (s *Server) listAttestations(w http.ResponseWriter, r *http.Request, rt rou
 	s.mu.Lock()
 	repo, apiErr := s.findRepo(rt)
 	if apiErr == nil {
+		repoID, _ := s.databaseIDs(repo.fullName())
 		now := s.clock()
 		for _, rec := range s.attest.byDigest[digestKey(repo, digest)] {
 			if now.Before(rec.visible) || predicate != "" && rec.predicateType != predicate {
@@ -230,7 +231,7 @@ func (s *Server) listAttestations(w http.ResponseWriter, r *http.Request, rt rou
 			}
 			out.Attestations = append(out.Attestations, attestationJSON{
 				Bundle:       rec.bundle,
-				RepositoryID: nameID(strings.ToLower(repo.fullName())),
+				RepositoryID: repoID,
 				BundleURL:    u.web + "/_attestations/" + strconv.FormatInt(rec.id, 10),
 				Initiator:    rec.initiator,
 			})

@@ -118,7 +118,7 @@ func TestAttestationsAPI(t *testing.T) {
 		t.Errorf("malformed digest: status %d", r.status)
 	}
 	got := e.listAttestations(digest, "").Attestations[0]
-	if got.Initiator != "user" || got.RepositoryID == 0 || got.BundleURL == "" {
+	if got.Initiator != "user" || got.RepositoryID != e.emu.Workflow().RepositoryID || got.BundleURL == "" {
 		t.Errorf("entry %+v", got)
 	}
 	// The listed bundle is the posted one, and it verifies.
@@ -154,7 +154,7 @@ func withPayload(t *testing.T, pb *protobundle.Bundle, payloadType string, paylo
 func TestReleaseAttestation(t *testing.T) {
 	const after = 90 * time.Second
 	clk := &manualClock{t: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	e := newEnv(t, emulator.Options{Token: token, ImmutableAfter: after, Now: clk.Now})
+	e := newEnv(t, emulator.Options{Token: token, ImmutableAfter: after, Now: clk.Now, Workflow: emulator.Workflow{RepositoryID: 4242}})
 	e.emu.AddRepo(repo, true)
 	rel := e.create(map[string]any{"tag_name": "v2.0.0", "draft": true})
 	contents := map[string][]byte{"demo.tgz": []byte("archive bytes"), "checksums.txt": []byte("sums\n"), "demo.zip": []byte("zip")}
@@ -191,7 +191,7 @@ func TestReleaseAttestation(t *testing.T) {
 		t.Fatal("not immutable once ImmutableAfter has passed")
 	}
 	list := e.listAttestations(sha1, "?predicate_type=release").Attestations
-	if len(list) != 1 || list[0].Initiator != "github" {
+	if len(list) != 1 || list[0].Initiator != "github" || list[0].RepositoryID != 4242 {
 		t.Fatalf("release attestations %+v", list)
 	}
 	var b bundle.Bundle
@@ -233,7 +233,8 @@ func TestReleaseAttestation(t *testing.T) {
 	}
 	pred := st.GetPredicate().GetFields()
 	if pred["tag"].GetStringValue() != "v2.0.0" || pred["repository"].GetStringValue() != repo ||
-		pred["purl"].GetStringValue() != purl || pred["databaseId"].GetStringValue() != itoa(rel.ID) {
+		pred["purl"].GetStringValue() != purl || pred["databaseId"].GetStringValue() != itoa(rel.ID) ||
+		pred["repositoryId"].GetStringValue() != "4242" || pred["ownerId"].GetStringValue() != itoa(e.emu.Workflow().OwnerID) {
 		t.Errorf("predicate %v", pred)
 	}
 	// It is listed under every asset's digest too, and the workflow identity does not fit it.

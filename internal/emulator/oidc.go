@@ -49,17 +49,11 @@ func (s *Server) Workflow() Workflow {
 	if w.Repository == "" {
 		w.Repository = s.firstRepo
 	}
-	s.mu.Unlock()
 	if w.Repository == "" {
 		w.Repository = "octo/demo"
 	}
-	owner, _, _ := strings.Cut(w.Repository, "/")
-	if w.RepositoryID == 0 {
-		w.RepositoryID = nameID(strings.ToLower(w.Repository))
-	}
-	if w.OwnerID == 0 {
-		w.OwnerID = nameID(strings.ToLower(owner))
-	}
+	w.RepositoryID, w.OwnerID = s.databaseIDs(w.Repository)
+	s.mu.Unlock()
 	def := func(p *string, v string) {
 		if *p == "" {
 			*p = v
@@ -86,6 +80,28 @@ func (s *Server) Workflow() Workflow {
 		w.SHA, _ = s.git.BranchHead(w.Repository, s.git.DefaultBranch(w.Repository))
 	}
 	return w
+}
+
+// databaseIDs are the repository's and its owner's IDs, the same in tokens,
+// certificates, release attestations and the attestations API: the
+// workflow's when set for this repository, else derived from the names. It
+// must hold s.mu.
+func (s *Server) databaseIDs(fullName string) (repoID, ownerID int64) {
+	owner, _, _ := strings.Cut(fullName, "/")
+	repoID, ownerID = nameID(strings.ToLower(fullName)), nameID(strings.ToLower(owner))
+	w := s.opts.Workflow
+	if w.Repository == "" {
+		w.Repository = s.firstRepo
+	}
+	if strings.EqualFold(w.Repository, fullName) {
+		if w.RepositoryID != 0 {
+			repoID = w.RepositoryID
+		}
+		if w.OwnerID != 0 {
+			ownerID = w.OwnerID
+		}
+	}
+	return repoID, ownerID
 }
 
 // nameID is a stable positive database ID for a name (GitHub's IDs are

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sigstore/sigstore-go/pkg/bundle"
@@ -30,8 +29,9 @@ func (r releaseSigner) GetCertificate(_ context.Context, kp sign.Keypair, _ *sig
 
 var _ sign.CertificateProvider = releaseSigner{}
 
-// releaseStatement is the release attestation's statement for rel at commit.
-func releaseStatement(rel *releaseState, commit string) ([]byte, error) {
+// releaseStatement is the release attestation's statement for rel at commit;
+// it must hold s.mu.
+func (s *Server) releaseStatement(rel *releaseState, commit string) ([]byte, error) {
 	full := rel.repo.fullName()
 	purl := "pkg:github/" + full + "@" + rel.tag
 	type subject struct {
@@ -45,7 +45,7 @@ func releaseStatement(rel *releaseState, commit string) ([]byte, error) {
 			subjects = append(subjects, subject{Name: a.name, Digest: map[string]string{"sha256": a.sha256}})
 		}
 	}
-	owner := rel.repo.owner
+	repoID, ownerID := s.databaseIDs(full)
 	return json.Marshal(map[string]any{
 		"_type":         "https://in-toto.io/Statement/v1",
 		"subject":       subjects,
@@ -54,8 +54,8 @@ func releaseStatement(rel *releaseState, commit string) ([]byte, error) {
 			"tag":          rel.tag,
 			"repository":   full,
 			"purl":         purl,
-			"repositoryId": strconv.FormatInt(nameID(strings.ToLower(full)), 10),
-			"ownerId":      strconv.FormatInt(nameID(strings.ToLower(owner)), 10),
+			"repositoryId": strconv.FormatInt(repoID, 10),
+			"ownerId":      strconv.FormatInt(ownerID, 10),
 			"databaseId":   strconv.FormatInt(rel.id, 10),
 		},
 	})
@@ -69,7 +69,7 @@ func (s *Server) attestRelease(rel *releaseState, visible time.Time) error {
 	if !ok {
 		return fmt.Errorf("emulator: release %s has no tag commit", rel.tag)
 	}
-	statement, err := releaseStatement(rel, commit)
+	statement, err := s.releaseStatement(rel, commit)
 	if err != nil {
 		return err
 	}
