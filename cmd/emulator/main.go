@@ -5,8 +5,12 @@
 //	go run ./cmd/emulator --addr 127.0.0.1:0      # any free loopback port
 //
 // It seeds the repositories (and a git tag), then prints on stdout the export lines
-// that point the tool at it, so stdout alone can be sourced by a script; how to use
-// them, the request log and errors go to stderr. Ctrl-C stops it. Exit codes: 0
+// that point the tool at it, the runner's variables of an emulated release job
+// among them (its OIDC token service included), so stdout alone can be sourced by
+// a script; how to use them, the request log and errors go to stderr. It writes
+// its Sigstore trusted root and signing config (--trusted-root, --signing-config;
+// by default into a temporary directory removed at the stop) and prints their
+// paths, an attested example and how to verify a bundle offline. Ctrl-C stops it. Exit codes: 0
 // stopped cleanly, 1 could not serve (the port is taken), 2 bad flags.
 package main
 
@@ -20,6 +24,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -62,6 +68,11 @@ type config struct {
 	hourWindow   time.Duration // 0 = no hour window enforced
 	hourAllow    int
 	printedToken string // the GITHUB_TOKEN to export
+	// trustedRoot and signingConfig are where the Sigstore files go; "" = a
+	// fresh temporary directory, removed when the emulator stops.
+	trustedRoot    string
+	signingConfig  string
+	immutableAfter time.Duration
 }
 
 // usageError is a bad command line: exit 2 with one line.
@@ -103,6 +114,9 @@ func parse(args []string, stdout io.Writer) (*config, error) {
 	fs.BoolVar(&cfg.quiet, "quiet", false, "do not log each request on stderr")
 	fs.DurationVar(&cfg.hourWindow, "hour-window", 0, "refuse writes beyond --hour-allow in any sliding window of this length, as GitHub does in an hour (0 = none)")
 	fs.IntVar(&cfg.hourAllow, "hour-allow", 500, "with --hour-window, the writes it lets through (GitHub: 500)")
+	fs.StringVar(&cfg.trustedRoot, "trusted-root", "", "write the Sigstore trusted root (trusted_root.json, for verifiers) to this file (default: a fresh temporary directory)")
+	fs.StringVar(&cfg.signingConfig, "signing-config", "", "write the Sigstore signing config (the action's sigstore input) to this file (default: beside the trusted root)")
+	fs.DurationVar(&cfg.immutableAfter, "immutable-after", 0, "with --immutable, how long after a publish the release reads immutable and its release attestation appears")
 	fs.Usage = func() {} // the flag package calls it on every error; run prints one line instead
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -142,6 +156,9 @@ func parse(args []string, stdout io.Writer) (*config, error) {
 	}
 	if cfg.rate < 0 {
 		return nil, fmt.Errorf("--upload-rate %d is negative; use 0 for unlimited", cfg.rate)
+	}
+	if cfg.immutableAfter < 0 {
+		return nil, fmt.Errorf("--immutable-after %s is negative", cfg.immutableAfter)
 	}
 	if err := checkAddr(cfg.addr, cfg.allowRemote); err != nil {
 		return nil, err
@@ -210,6 +227,8 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		UploadBytesPerSecond: cfg.rate,
 		HourWindow:           cfg.hourWindow,
 		HourAllow:            cfg.hourAllow,
+		ImmutableAfter:       cfg.immutableAfter,
+		Workflow:             workflow(cfg),
 	})
 	// Run by hand or under act, the emulator has none of the user's history,
 	// yet the action sends GITHUB_SHA (a real local commit) as the new tag's
@@ -227,8 +246,13 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	}
 	defer ln.Close()
 	origin := "http://" + reachable(ln.Addr())
-	fmt.Fprint(stdout, exports(cfg, origin))
-	fmt.Fprint(stderr, instructions(cfg, origin))
+	files, cleanup, err := writeSigstore(cfg, emu, origin)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	fmt.Fprint(stdout, exports(cfg, origin, emu.Workflow().Env(origin)))
+	fmt.Fprint(stderr, instructions(cfg, origin, files))
 
 	logged := make(chan struct{})
 	logCtx, stopLog := context.WithCancel(context.Background())
@@ -281,14 +305,73 @@ func reachable(a net.Addr) string {
 	return net.JoinHostPort(ip.String(), fmt.Sprint(tcp.Port))
 }
 
+// workflow is the job the emulator's runner token service speaks for: the
+// first repository's release workflow, run on the seeded tag.
+func workflow(cfg *config) emulator.Workflow {
+	w := emulator.Workflow{Repository: cfg.repos[0]}
+	if cfg.tag != "" {
+		w.Ref = "refs/tags/" + cfg.tag
+	}
+	return w
+}
+
+// sigstoreFiles are the files written for Sigstore clients and verifiers.
+type sigstoreFiles struct{ trustedRoot, signingConfig string }
+
+// writeSigstore writes the trusted root and the signing config where the flags
+// say, else into a fresh temporary directory that cleanup removes.
+func writeSigstore(cfg *config, emu *emulator.Server, origin string) (sigstoreFiles, func(), error) {
+	files := sigstoreFiles{cfg.trustedRoot, cfg.signingConfig}
+	cleanup := func() {}
+	if files.trustedRoot == "" || files.signingConfig == "" {
+		dir, err := os.MkdirTemp("", "emulator-sigstore-")
+		if err != nil {
+			return files, cleanup, err
+		}
+		cleanup = func() { _ = os.RemoveAll(dir) }
+		if files.trustedRoot == "" {
+			files.trustedRoot = filepath.Join(dir, "trusted_root.json")
+		}
+		if files.signingConfig == "" {
+			files.signingConfig = filepath.Join(dir, "signing_config.json")
+		}
+	}
+	for path, content := range map[string][]byte{
+		files.trustedRoot:   emu.TrustedRootJSON(),
+		files.signingConfig: emu.SigningConfigJSON(origin),
+	} {
+		if err := os.WriteFile(path, append(content, '\n'), 0o644); err != nil {
+			cleanup()
+			return files, func() {}, fmt.Errorf("writing the Sigstore files: %w", err)
+		}
+	}
+	return files, cleanup, nil
+}
+
 // exports is the shell setup that points release-action at the emulator: every
-// variable internal/inputs reads from the environment that a terminal lacks.
-func exports(cfg *config, origin string) string {
+// variable internal/inputs reads from the environment that a terminal lacks,
+// then the runner's variables for the emulated job (its OIDC token service
+// among them), sorted.
+func exports(cfg *config, origin string, runner map[string]string) string {
 	vars := [][2]string{
 		{"GITHUB_API_URL", origin + cfg.layout.APIPrefix()},
 		{"GITHUB_SERVER_URL", origin},
 		{"GITHUB_REPOSITORY", cfg.repos[0]},
 		{"GITHUB_TOKEN", cfg.printedToken},
+	}
+	seen := map[string]bool{}
+	for _, v := range vars {
+		seen[v[0]] = true
+	}
+	names := make([]string, 0, len(runner))
+	for k := range runner {
+		if !seen[k] {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		vars = append(vars, [2]string{k, runner[k]})
 	}
 	var b strings.Builder
 	for _, v := range vars {
@@ -307,12 +390,23 @@ func exampleCommand(cfg *config) string {
 	return "go run . --tag " + shellQuote(tag) + " --files README.md"
 }
 
-func instructions(cfg *config, origin string) string {
+func instructions(cfg *config, origin string, files sigstoreFiles) string {
+	owner, _, _ := strings.Cut(cfg.repos[0], "/")
 	return fmt.Sprintf(`emulator: GitHub's releases API at %s, repositories %s, token %s
 emulator: paste the export lines above into another terminal, then run from the repository's root:
   %s
+emulator: Sigstore as GitHub runs it for private repositories (Fulcio, a timestamp authority, no public log), keys made at start:
+emulator:   trusted root   %s
+emulator:   signing config %s
+emulator: an attested release (each asset gets NAME.sigstore.json beside it):
+  %s --attest --sigstore %s
+emulator: check a downloaded asset offline with its bundle and the trusted root:
+  gh attestation verify README.md --bundle README.md.sigstore.json --custom-trusted-root %s --owner %s
 emulator: Ctrl-C stops it
-`, origin+cfg.layout.APIPrefix()+"/", strings.Join(cfg.repos, ", "), tokenNote(cfg), exampleCommand(cfg))
+`, origin+cfg.layout.APIPrefix()+"/", strings.Join(cfg.repos, ", "), tokenNote(cfg), exampleCommand(cfg),
+		files.trustedRoot, files.signingConfig,
+		exampleCommand(cfg), shellQuote(files.signingConfig),
+		shellQuote(files.trustedRoot), shellQuote(owner))
 }
 
 func tokenNote(cfg *config) string {

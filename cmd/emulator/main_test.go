@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/releasekit/release-action/internal/emulator"
 	"github.com/releasekit/release-action/internal/testutil"
 )
 
@@ -66,7 +67,19 @@ type running struct {
 
 var exportLine = regexp.MustCompile(`^export ([A-Z_]+)=(\S+)$`)
 
-// start runs the emulator and waits for its four export lines.
+// exportCount is how many export lines the emulator prints: the four that
+// point the tool at it, then the runner's variables for the emulated job.
+func exportCount() int {
+	n := 4
+	for k := range (emulator.Workflow{Repository: "o/r"}).Env("http://x") {
+		if k != "GITHUB_REPOSITORY" {
+			n++
+		}
+	}
+	return n
+}
+
+// start runs the emulator and waits for all its export lines.
 func start(t *testing.T, args ...string) *running {
 	t.Helper()
 	cmd := exec.Command(emulatorBin, args...)
@@ -95,7 +108,7 @@ func start(t *testing.T, args ...string) *running {
 		}
 	})
 	timeout := time.After(30 * time.Second)
-	for len(r.vars) < 4 {
+	for len(r.vars) < exportCount() {
 		select {
 		case l, ok := <-lines:
 			if !ok {
@@ -105,7 +118,7 @@ func start(t *testing.T, args ...string) *running {
 			if m == nil {
 				t.Fatalf("stdout line %q is not an export line", l)
 			}
-			r.vars[m[1]] = m[2]
+			r.vars[m[1]] = strings.TrimSuffix(strings.TrimPrefix(m[2], "'"), "'") // shellQuote's quotes; no value holds one
 			r.exports += l + "\n"
 		case <-timeout:
 			t.Fatalf("no exports after 30s; stderr:\n%s", r.stderr)
@@ -396,9 +409,10 @@ func TestDefaultsAreAFixedLoopbackPortAndToken(t *testing.T) {
 	if host != "127.0.0.1" || port == "0" || port == "" {
 		t.Errorf("default address %q, want 127.0.0.1 on a fixed port", cfg.addr)
 	}
-	got := exports(cfg, "http://"+cfg.addr)
+	got := exports(cfg, "http://"+cfg.addr, map[string]string{"GITHUB_REPOSITORY": "ignored/dup", "Z_LAST": "z", "A_FIRST": "a b"})
 	want := "export GITHUB_API_URL=http://127.0.0.1:8484\nexport GITHUB_SERVER_URL=http://127.0.0.1:8484\n" +
-		"export GITHUB_REPOSITORY=octo/demo\nexport GITHUB_TOKEN=emulator-token\n"
+		"export GITHUB_REPOSITORY=octo/demo\nexport GITHUB_TOKEN=emulator-token\n" +
+		"export A_FIRST='a b'\nexport Z_LAST=z\n"
 	if got != want {
 		t.Errorf("exports:\n%s\nwant:\n%s", got, want)
 	}

@@ -17,7 +17,11 @@
 // puts things in place for a test and inspect.go reads them back; faults.go
 // injects failures. git.go models the commits, branches and tags behind each
 // repository (Server.Git), served by git_handlers.go; publishing a release
-// makes its tag there, as GitHub does.
+// makes its tag there, as GitHub does. sigstore*.go, oidc.go and attestations.go
+// model what an attested run talks to besides the REST API: the runner's OIDC
+// token service, a Fulcio and a timestamp authority on keys made at start, the
+// attestations API, and the release attestation GitHub makes for an immutable
+// release (Server.TrustedRootJSON and SigningConfigJSON for clients and verifiers).
 //
 // URL layout, for a server reached at http://HOST:
 //

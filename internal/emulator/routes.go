@@ -64,6 +64,12 @@ var routes = []endpoint{
 	{RouteUpdateRef, "PATCH {api}/repos/{owner}/{repo}/git/refs/{param...}", git((*Git).updateRef)},
 	{RouteGetTag, "GET {api}/repos/{owner}/{repo}/git/tags/{param}", git((*Git).getTag)},
 	{RouteCompare, "GET {api}/repos/{owner}/{repo}/compare/{param...}", git((*Git).compareCommits)},
+	{RouteCreateAttestation, "POST {api}/repos/{owner}/{repo}/attestations", api((*Server).createAttestation)},
+	{RouteListAttestations, "GET {api}/repos/{owner}/{repo}/attestations/{digest}", api((*Server).listAttestations)},
+	{RouteAttestationBundle, "GET /_attestations/{id}", api((*Server).attestationBundle)},
+	{RouteIDToken, "GET " + TokenPath, api((*Server).idToken)},
+	{RouteSigningCert, "POST " + FulcioPath + "/api/v2/signingCert", api((*Server).signingCert)},
+	{RouteTimestamp, "POST " + TimestampPath, api((*Server).timestampHandler)},
 }
 
 // git adapts a git handler (git_handlers.go), which takes the owner, the

@@ -54,6 +54,17 @@ type Options struct {
 	// hour; tests scale it down). See HourLimit in hour.go.
 	HourWindow time.Duration
 	HourAllow  int
+	// Workflow is the job the runner's OIDC token service speaks for (oidc.go);
+	// zero fields take defaults (see Server.Workflow).
+	Workflow Workflow
+	// NoAttestationsToken may do everything Token may, but creating an
+	// attestation answers 403 with X-Accepted-GitHub-Permissions:
+	// attestations=write (a job without that permission).
+	NoAttestationsToken string
+	// ImmutableAfter delays what GitHub does a little after an immutable
+	// release is published: until it has passed, the release reads
+	// "immutable": false and its release attestation is not listed.
+	ImmutableAfter time.Duration
 }
 
 // Request is one entry of the server's request log.
@@ -138,6 +149,9 @@ type Server struct {
 	lastHost  string
 	rateUsed  int
 	rateReset time.Time
+	firstRepo string           // the first repository added: Workflow's default
+	sig       sigstoreOnce     // the Sigstore keys (sigstore.go), made on first use
+	attest    attestationStore // guarded by mu
 }
 
 // New returns an empty server; add repositories with AddRepo.
@@ -326,8 +340,13 @@ func (s *Server) admit(c *exchange, serve handler) bool {
 	if fault != nil && fault.Kind != FaultLostAnswer && !(rt.name == RouteUploadAsset && (fault.Kind == FaultStarter || fault.Kind == FaultDrop)) {
 		return s.answerFault(c.w, c.raw, fault, doc)
 	}
-	if rt.name == RouteUnknown || rt.name == RouteBrowserDownload {
-		// The web host serves public downloads without API credentials.
+	if rt.name == RouteUnknown || rt.name == RouteBrowserDownload || ownCredentials[rt.name] {
+		// The web host serves public downloads without API credentials; the
+		// Sigstore services check their own. A lost answer still does the
+		// work first.
+		if fault != nil && fault.Kind == FaultLostAnswer {
+			return s.loseAnswer(c, serve)
+		}
 		return serve(s, c)
 	}
 	readOnly, ok := s.authorize(c.r)
@@ -354,6 +373,9 @@ func (s *Server) authorize(r *http.Request) (readOnly, ok bool) {
 	}
 	if s.opts.ReadOnlyToken != "" && cred == s.opts.ReadOnlyToken {
 		return true, true
+	}
+	if s.opts.NoAttestationsToken != "" && cred == s.opts.NoAttestationsToken {
+		return false, true // refused where it matters (createAttestation)
 	}
 	if s.opts.Token != "" && cred != s.opts.Token {
 		return false, false

@@ -31,9 +31,12 @@ type releaseState struct {
 	draft      bool
 	prerelease bool
 	immutable  bool
-	created    time.Time
-	published  time.Time
-	assets     []*assetState // in upload order
+	// immutableAt is when GitHub shows the release immutable and its
+	// attestation (Options.ImmutableAfter after the publish).
+	immutableAt time.Time
+	created     time.Time
+	published   time.Time
+	assets      []*assetState // in upload order
 }
 
 type assetState struct {
@@ -80,6 +83,9 @@ func (s *Server) AddRepo(fullName string, immutable bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.git.AddRepo(fullName)
+	if s.firstRepo == "" {
+		s.firstRepo = fullName
+	}
 	if r := s.repos[strings.ToLower(fullName)]; r != nil {
 		r.immutable = immutable
 		return
@@ -164,13 +170,19 @@ func (s *Server) tagFor(doc string, repo *repoState, tag, target string) *apiErr
 }
 
 // publish marks a release published at t (its tag already made by tagFor), and
-// makes it immutable, its tag locked, when the repository asks for that.
+// makes it immutable, its tag locked, when the repository asks for that; an
+// immutable release gets GitHub's release attestation (sigstore_release.go),
+// both shown Options.ImmutableAfter later.
 func (s *Server) publish(rel *releaseState, t time.Time) {
 	rel.draft = false
 	rel.published = t
 	if rel.repo.immutable {
 		rel.immutable = true
+		rel.immutableAt = s.clock().Add(s.opts.ImmutableAfter)
 		s.git.SetTagLocked(rel.repo.fullName(), rel.tag, true)
+		if err := s.attestRelease(rel, rel.immutableAt); err != nil {
+			panic(fmt.Sprintf("emulator: attesting release %s: %v", rel.tag, err))
+		}
 	}
 }
 
@@ -334,7 +346,7 @@ func (s *Server) renderRelease(u urls, rel *releaseState) Release {
 		Body:            rel.body,
 		Draft:           rel.draft,
 		Prerelease:      rel.prerelease,
-		Immutable:       rel.immutable,
+		Immutable:       rel.immutable && !s.clock().Before(rel.immutableAt),
 		CreatedAt:       rel.created,
 		PublishedAt:     rel.published,
 		Author:          botUser(u),
