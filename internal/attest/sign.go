@@ -102,11 +102,11 @@ func (s *Signer) Sign(ctx context.Context, subjects []Subject) (*Attestation, er
 	hc := &http.Client{Transport: rt}
 	token, err := fetchToken(ctx, hc, s.Tokens)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrToken, err)
+		return nil, serviceErr(ErrToken, err)
 	}
 	claims, err := parseClaims(token)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrToken, err)
+		return nil, serviceErr(ErrToken, err)
 	}
 	if claims.Repository != s.Repository {
 		return nil, fmt.Errorf("%w: the token is for repository %q, and this run publishes to %q", ErrToken, claims.Repository, s.Repository)
@@ -124,11 +124,11 @@ func (s *Signer) Sign(ctx context.Context, subjects []Subject) (*Attestation, er
 	bundle, err := sign.Bundle(&sign.DSSEData{Data: payload, PayloadType: PayloadType}, keypair, opts)
 	switch {
 	case err != nil && !fulcio.ok:
-		return nil, fmt.Errorf("%w: %w", ErrFulcio, err)
+		return nil, serviceErr(ErrFulcio, err)
 	case err != nil && !errors.Is(err, ErrWitness):
 		// sign.Bundle asks the timestamp authorities right after the
 		// certificate, and the logs (whose errors say so) last.
-		return nil, fmt.Errorf("%w: %w", ErrWitness, err)
+		return nil, serviceErr(ErrWitness, err)
 	case err != nil:
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func (s *Signer) Sign(ctx context.Context, subjects []Subject) (*Attestation, er
 		return nil, err
 	}
 	if err := checkMade(out, keypair, s.Repository, subjects); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFulcio, err)
+		return nil, serviceErr(ErrFulcio, err)
 	}
 	return &Attestation{Subjects: subjects, Bundle: out, Claims: claims}, nil
 }
@@ -162,6 +162,16 @@ func checkMade(data []byte, keypair *sign.EphemeralKeypair, repository string, s
 	return nil
 }
 
+// serviceError is a failure of one service: it matches that service's
+// sentinel (errors.Is) and reads as one line, the service first.
+type serviceError struct{ service, err error }
+
+func (e serviceError) Error() string        { return e.service.Error() + ": " + e.err.Error() }
+func (e serviceError) Unwrap() error        { return e.err }
+func (e serviceError) Is(target error) bool { return target == e.service }
+
+func serviceErr(service, err error) error { return serviceError{service, err} }
+
 // certified passes the certificate provider through and records its success:
 // sign.Bundle's errors do not say which service failed.
 type certified struct {
@@ -180,7 +190,7 @@ type logged struct{ t sign.Transparency }
 
 func (l logged) GetTransparencyLogEntry(ctx context.Context, pem []byte, b *protobundle.Bundle) error {
 	if err := l.t.GetTransparencyLogEntry(ctx, pem, b); err != nil {
-		return fmt.Errorf("%w: %w", ErrWitness, err)
+		return serviceErr(ErrWitness, err)
 	}
 	return nil
 }

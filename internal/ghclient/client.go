@@ -534,7 +534,8 @@ func (c *Client) explainStatus(resp *http.Response, e *publish.APIError) {
 		e.Message = strings.TrimSpace(e.Message + "; GitHub refused the token from " + c.tokenSource +
 			": it is wrong, expired or revoked; use a token that is valid for this repository with permission contents: write")
 	case resp.StatusCode == http.StatusForbidden && strings.Contains(strings.ToLower(e.Message), "not accessible"):
-		e.Message += "; the token from " + c.tokenSource + " needs permission contents: write (permissions: contents: write in the workflow)"
+		perm := acceptedPermissions(resp.Header)
+		e.Message += "; the token from " + c.tokenSource + " needs permission " + perm + " (permissions: " + perm + " in the workflow)"
 	default:
 		if isJSON(resp.Header) {
 			c.answered.Store(true)
@@ -644,4 +645,27 @@ func nextLink(h string) string {
 		}
 	}
 	return ""
+}
+
+// acceptedPermissions is what GitHub says a refused request needed
+// (X-Accepted-GitHub-Permissions: "attestations=write", alternatives
+// separated by ";" and a set by ","), as a workflow writes it:
+// "attestations: write". Without the header: contents: write, which every
+// release request needs.
+// https://docs.github.com/rest/using-the-rest-api/troubleshooting-the-rest-api#resource-not-accessible
+func acceptedPermissions(h http.Header) string {
+	v := strings.TrimSpace(h.Get("X-Accepted-GitHub-Permissions"))
+	first, _, _ := strings.Cut(v, ";")
+	var parts []string
+	for _, p := range strings.Split(first, ",") {
+		name, level, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if !ok || name == "" || level == "" || strings.ContainsAny(name+level, " :\n\r") {
+			continue
+		}
+		parts = append(parts, name+": "+level)
+	}
+	if len(parts) == 0 {
+		return "contents: write"
+	}
+	return strings.Join(parts, ", ")
 }

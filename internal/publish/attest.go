@@ -32,6 +32,18 @@ type AttestationStore interface {
 // the checksum list, the list was not written.
 var ErrAttest = errors.New("attestation failed")
 
+// attestFailure is an error that matches ErrAttest and reads as its own
+// message, cause included (a second %w would make the cause a line apart).
+type attestFailure struct{ err error }
+
+func (e attestFailure) Error() string        { return e.err.Error() }
+func (e attestFailure) Unwrap() error        { return e.err }
+func (e attestFailure) Is(target error) bool { return target == ErrAttest }
+
+func attestFailed(format string, args ...any) error {
+	return attestFailure{fmt.Errorf(format, args...)}
+}
+
 // AttestationReport is the attestation of one asset in the assets output.
 type AttestationReport struct {
 	// ID and URL name the attestation this run stored; 0 and "" for an asset
@@ -58,7 +70,6 @@ func (r *run) attestPlan(ctx context.Context, rel *Release, plan *assetPlan) (*a
 	if !r.j.Attest || plan.err != nil {
 		return plan, nil
 	}
-	files := ownFiles(plan.local)
 	listed := map[string]*Asset{}
 	for _, a := range plan.listed {
 		listed[a.Name] = a
@@ -98,7 +109,8 @@ func (r *run) attestPlan(ctx context.Context, rel *Release, plan *assetPlan) (*a
 		}
 		bundles = append(bundles, made...)
 	}
-	local := append(files, bundles...)
+	// The files as hashed above: their digests are what the uploads check.
+	local := append(ownFiles(plan.local), bundles...)
 	remote := r.planRemote(plan.listed)
 	steps, err := MakePlan(remote, local, r.planOptions())
 	p := &assetPlan{local: local, listed: plan.listed, steps: steps, err: err}
@@ -113,24 +125,24 @@ func (r *run) signAndStore(ctx context.Context, subjects []attest.Subject) ([]Lo
 	log := r.p.Log
 	store, ok := r.p.GH.(AttestationStore)
 	if r.p.Signer == nil || !ok {
-		return nil, fmt.Errorf("%w: this client cannot sign or store attestations", ErrAttest)
+		return nil, attestFailed("this client cannot sign or store attestations")
 	}
 	log.Infof("signing build provenance for %d asset(s)", len(subjects))
 	att, err := r.p.Signer.Sign(ctx, subjects)
 	if err != nil {
-		return nil, fmt.Errorf("%w: sign the build provenance of %s (nothing was changed on the release): %w", ErrAttest, subjectNames(subjects), err)
+		return nil, attestFailed("sign the build provenance of %s (nothing was changed on the release): %w", subjectNames(subjects), err)
 	}
 	if r.p.TrustedRoot != nil {
 		// What the services signed is checked before GitHub or the release
 		// gets it: a certificate and a timestamp the trusted root vouches
 		// for, this repository's workflow, the digest of the first subject.
 		if _, err := attest.VerifyBundle(r.p.TrustedRoot, att.Bundle, attest.WorkflowIdentity(r.j.Repository), "sha256", subjects[0].SHA256); err != nil {
-			return nil, fmt.Errorf("%w: the bundle the signing services made does not verify against the trusted root (nothing was changed on the release): %w", ErrAttest, err)
+			return nil, attestFailed("the bundle the signing services made does not verify against the trusted root (nothing was changed on the release): %w", err)
 		}
 	}
 	id, err := store.CreateAttestation(ctx, att.Bundle)
 	if err != nil {
-		return nil, fmt.Errorf("%w: store the attestation with GitHub (nothing was changed on the release): %w%s", ErrAttest, err, permissionHint(err))
+		return nil, attestFailed("store the attestation with GitHub (nothing was changed on the release): %w%s", err, permissionHint(err))
 	}
 	url := ""
 	if r.j.AttestationsURL != "" {
@@ -139,7 +151,7 @@ func (r *run) signAndStore(ctx context.Context, subjects []attest.Subject) ([]Lo
 	log.Infof("stored attestation %d for %s", id, subjectNames(subjects))
 	path, err := r.tempFile(fmt.Sprintf("attestation-%d%s", id, attest.BundleSuffix), att.Bundle)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrAttest, err)
+		return nil, attestFailed("%w", err)
 	}
 	sum := sha256.Sum256(att.Bundle)
 	var out []Local
