@@ -78,12 +78,15 @@ func checksumUploads(plan *assetPlan, checksums string) int {
 // plannedWrites counts the content-creating requests the run will make: each
 // upload, deletion, rename or relabel is one; a replacement is three (upload
 // under a temporary name, delete, rename); creating or updating the release is
-// one, publishing it another, and the checksum list counts as a step.
+// one, publishing it another, and the checksum list counts as a step. With
+// attest, each uploaded file's bundle is one more upload (a replaced file's,
+// a replacement), and storing an attestation one more request.
 func plannedWrites(rel *Release, plan *assetPlan, j *Job) int {
 	n := 1 // create the draft, or update the release's fields
 	if !j.Draft && (rel == nil || rel.Draft) {
 		n++
 	}
+	attested := 0
 	for _, s := range plan.steps {
 		switch {
 		case s.Op == OpReplace:
@@ -91,9 +94,19 @@ func plannedWrites(rel *Release, plan *assetPlan, j *Job) int {
 		case s.Op == OpUpload, s.Op == OpDelete, s.Changes():
 			n++
 		}
+		if j.Attest && s.Local != nil && !s.Local.Generated && (s.Op == OpUpload || s.Op == OpReplace) {
+			attested++
+			n += map[bool]int{true: 3, false: 1}[s.Op == OpReplace]
+		}
+	}
+	if attested > 0 {
+		n++ // the attestation
 	}
 	if checksumUploads(plan, j.Checksums) == 1 {
 		n += 3 // at most a replacement
+		if j.Attest {
+			n += 1 + 3 // its attestation, and its bundle's replacement at most
+		}
 	}
 	return n
 }

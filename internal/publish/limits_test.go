@@ -35,6 +35,20 @@ func TestPlannedWrites(t *testing.T) {
 			t.Errorf("%s: %d writes, want %d", c.name, got, c.want)
 		}
 	}
+	// With attest: an uploaded file's bundle is an upload, a replaced one's a
+	// replacement, and the attestation one request; kept files and bundles
+	// the plan already holds add nothing.
+	l := &Local{}
+	attested := &assetPlan{steps: []Step{{Op: OpUpload, Local: l}, {Op: OpReplace, Local: l}, {Op: OpKeep, Local: l},
+		{Op: OpUpload, Local: &Local{Generated: true}}}}
+	job := Job{Settings: inputs.Settings{Attest: true}}
+	if got, want := plannedWrites(&Release{}, attested, &job), 1+(1+3+0+1)+(1+3)+1; got != want {
+		t.Errorf("attest: %d writes, want %d", got, want)
+	}
+	job.Checksums = "SUMS"
+	if got, want := plannedWrites(&Release{}, attested, &job), 1+(1+3+0+1)+(1+3)+1+3+4; got != want {
+		t.Errorf("attest with a checksum list: %d writes, want %d", got, want)
+	}
 }
 
 // TestTooManyAssetsChangesNothing: a plan that would take the release past
