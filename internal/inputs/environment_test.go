@@ -24,7 +24,6 @@ var envFuncs = map[string][]string{
 var envReaders = []struct{ prefix, why string }{
 	{"main.go", "the entry point: it hands os.Getenv and os.Environ to internal/app, which gives them to this package"},
 	{"cmd/", "commands of their own (demo, emulator, bench), each an entry point with its own flags"},
-	{"scripts/", "developers' tools with their own entry points (scripts/signbundle reads the emulator's exports)"},
 	{"internal/bench/", "cmd/bench's harness: it starts the built binary with the machine's PATH, HOME and TMPDIR"},
 	{"internal/model/", "a test harness: it starts the built binary as a runner would, with the machine's PATH"},
 }

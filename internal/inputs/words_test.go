@@ -101,7 +101,6 @@ var wordsExempt = []struct {
 	{"internal/inputs/unknown.go", false, true, "undeclared INPUT_* variables are checked in a workflow only (CheckUnknownInWorkflow): they are `with:` keys"},
 	{"internal/app/cli.go", true, false, "the command line: its words reach a terminal before any input is parsed"},
 	{"cmd/", true, false, "commands run from a terminal; their hints are command lines to type"},
-	{"scripts/", true, false, "developers' tools run from a terminal (scripts/signbundle)"},
 	{"internal/emulator/", true, true, "GitHub's side: its words are the API's field names, not inputs"},
 	{"internal/hostile/", true, true, "a test tool playing a hostile GitHub"},
 	{"internal/conformance/", true, true, "checks traffic against GitHub's description, whose fields share some names"},
