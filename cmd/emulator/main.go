@@ -383,11 +383,15 @@ func exports(cfg *config, origin string, runner map[string]string) string {
 // exampleCommand is one release-action command line that works against a fresh
 // emulator from the repository's root.
 func exampleCommand(cfg *config) string {
-	tag := cfg.tag
-	if tag == "" {
-		tag = "v1.0.0"
+	return "go run . --tag " + shellQuote(exampleTag(cfg)) + " --files README.md"
+}
+
+// exampleTag is the tag of the printed examples.
+func exampleTag(cfg *config) string {
+	if cfg.tag == "" {
+		return "v1.0.0"
 	}
-	return "go run . --tag " + shellQuote(tag) + " --files README.md"
+	return cfg.tag
 }
 
 func instructions(cfg *config, origin string, files sigstoreFiles) string {
@@ -398,14 +402,16 @@ emulator: paste the export lines above into another terminal, then run from the 
 emulator: Sigstore as GitHub runs it for private repositories (Fulcio, a timestamp authority, no public log), keys made at start:
 emulator:   trusted root   %s
 emulator:   signing config %s
-emulator: an attested release (each asset gets NAME.sigstore.json beside it):
-  %s --attest --sigstore %s
-emulator: check a downloaded asset offline with its bundle and the trusted root:
+emulator: an attested release (each asset gets NAME.sigstore.json beside it, verified first with the trusted root):
+  %s --attest --sigstore %s --trusted-root %s
+emulator: fetch the bundle and check the file offline with it and the trusted root:
+  curl -fsSLO %s
   gh attestation verify README.md --bundle README.md.sigstore.json --custom-trusted-root %s --owner %s
 emulator: Ctrl-C stops it
 `, origin+cfg.layout.APIPrefix()+"/", strings.Join(cfg.repos, ", "), tokenNote(cfg), exampleCommand(cfg),
 		files.trustedRoot, files.signingConfig,
-		exampleCommand(cfg), shellQuote(files.signingConfig),
+		exampleCommand(cfg), shellQuote(files.signingConfig), shellQuote(files.trustedRoot),
+		shellQuote(origin+"/"+cfg.repos[0]+"/releases/download/"+exampleTag(cfg)+"/README.md.sigstore.json"),
 		shellQuote(files.trustedRoot), shellQuote(owner))
 }
 
