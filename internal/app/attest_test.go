@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -372,5 +373,45 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestAttestAnotherRunsBundleOfTheSameFile: two runs attesting the same file
+// at once sign it twice, and their bundles differ. The run whose bundle upload
+// finds the other's under the name keeps it, since it attests the same file
+// from this repository, instead of failing with a conflict.
+func TestAttestAnotherRunsBundleOfTheSameFile(t *testing.T) {
+	t.Parallel()
+	h := actiontest.New(t, actiontest.Config{})
+	h.Write("dist/a.bin", "aaa")
+	in := with(h.Attesting(), map[string]string{"tag": "v1.0.0", "files": "dist/*"})
+	inst, err := attest.InstanceFromFile(in["sigstore"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := &attest.Signer{Instance: inst, Tokens: attest.TokenSource{URL: in["ACTIONS_ID_TOKEN_REQUEST_URL"], Bearer: in["ACTIONS_ID_TOKEN_REQUEST_TOKEN"]},
+		Repository: actiontest.Repo, ServerURL: "https://github.com"}
+	var theirs []byte
+	var done atomic.Bool
+	hook := func(r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Query().Get("name") != "a.bin.sigstore.json" || done.Swap(true) {
+			return
+		}
+		// Another run got there first, with its own signature of the same bytes.
+		att, err := other.Sign(r.Context(), []attest.Subject{{Name: "a.bin", SHA256: sha256hex("aaa")}})
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		theirs = att.Bundle
+		h.Emu.SeedAsset(actiontest.Repo, h.ReleasesFor("v1.0.0")[0].ID, "a.bin.sigstore.json", "", "", att.Bundle)
+	}
+	h.Hook.Store(&hook)
+	r := h.Run(in)
+	if r.Code != 0 {
+		t.Fatalf("exit %d\n%s", r.Code, r.Stdout)
+	}
+	if got := contents(h, h.Only("v1.0.0").ID)["a.bin.sigstore.json"]; !done.Load() || got != string(theirs) {
+		t.Fatalf("the other run's bundle is not the one kept (hook ran: %v)", done.Load())
 	}
 }

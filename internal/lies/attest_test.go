@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,6 +30,7 @@ type sigstoreLie struct {
 	at    int    // which byte (flip), or where to cut (truncate)
 	nth   int    // 0: every answer; n: the n-th only
 	other *emulator.Server
+	mu    sync.Mutex
 	seen  int
 }
 
@@ -57,8 +59,11 @@ func (l *sigstoreLie) wrap(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		l.mu.Lock()
 		l.seen++
-		if l.nth != 0 && l.seen != l.nth {
+		n := l.seen
+		l.mu.Unlock()
+		if l.nth != 0 && n != l.nth {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -130,7 +135,10 @@ func TestLiesOfTheSigningServices(t *testing.T) {
 				in["trusted_root"] = h.TrustedRootFile()
 			}
 			res := h.Run(in)
-			st.add(lie.seen > 0, res.Code == 0)
+			lie.mu.Lock()
+			lied := lie.seen > 0
+			lie.mu.Unlock()
+			st.add(lied, res.Code == 0)
 			var broken []string
 			rels := h.ReleasesFor(tag)
 			if res.Code != 0 {

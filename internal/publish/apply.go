@@ -22,6 +22,7 @@ type executor struct {
 	parallel int
 	meter    *progress.Meter // shows the uploads; nil shows nothing
 	tag      runTag          // this run, in temporary names
+	repo     string          // "owner/name", whose bundles are as good as this run's
 
 	mu       sync.Mutex
 	uploaded []int64 // assets this executor created, reported for failure cleanup
@@ -160,7 +161,7 @@ func (e *executor) adoptRace(ctx context.Context, s Step, cause error) (outcome,
 			}
 			s.Local.SHA256 = sum
 		}
-		if sameContent(a, s.Local) {
+		if e.equivalent(ctx, a, s.Local) {
 			// The other run's upload is ours too: kept, not uploaded.
 			return outcome{step: s, asset: a, action: ActionKept}, nil
 		}

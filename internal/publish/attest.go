@@ -160,7 +160,7 @@ func (r *run) signAndStore(ctx context.Context, subjects []attest.Subject) ([]Lo
 		out = append(out, Local{
 			File: assets.File{Path: path, Rel: name, Name: name, StoredName: assets.GitHubName(name),
 				Size: int64(len(att.Bundle)), ContentType: "application/json"},
-			SHA256: hex.EncodeToString(sum[:]), Generated: true,
+			SHA256: hex.EncodeToString(sum[:]), Generated: true, Attests: &s,
 		})
 		r.noteAttested(s.Name, AttestationReport{ID: id, URL: url, Bundle: assets.GitHubName(name)})
 	}
@@ -188,7 +188,7 @@ func (r *run) keptBundle(ctx context.Context, b *Asset, s Step) (Local, bool) {
 	sum := sha256.Sum256(data)
 	r.noteAttested(s.Name, AttestationReport{Bundle: b.Name, Kept: true})
 	return Local{File: assets.File{Rel: b.Name, Name: b.Name, StoredName: b.Name, Size: b.Size, ContentType: b.ContentType},
-		SHA256: hex.EncodeToString(sum[:]), Generated: true}, true
+		SHA256: hex.EncodeToString(sum[:]), Generated: true, Attests: &attest.Subject{Name: s.Name, SHA256: s.Remote.SHA256()}}, true
 }
 
 func (r *run) noteAttested(name string, a AttestationReport) {
@@ -249,3 +249,27 @@ const PermissionsBlock = `  permissions:
     contents: write      # create the release and upload its assets
     id-token: write      # the OIDC token Sigstore certifies
     attestations: write  # store the attestations with GitHub`
+
+// equivalent reports whether asset a, which another run put under l's name,
+// holds what l would: the same bytes, or, for a bundle, another bundle of
+// build provenance from this repository for the same asset and digest (two
+// runs attesting the same file at once sign it twice, differently).
+func (e *executor) equivalent(ctx context.Context, a *Asset, l *Local) bool {
+	if sameContent(a, l) {
+		return true
+	}
+	if l.Attests == nil || a.State != "uploaded" || a.Size > attest.MaxBundleBytes {
+		return false
+	}
+	rc, err := e.gh.DownloadAsset(ctx, a.ID, a.Size)
+	if err != nil {
+		return false
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, attest.MaxBundleBytes+1))
+	if err != nil {
+		return false
+	}
+	read, err := attest.ReadBundle(data)
+	return err == nil && read.Covers(e.repo, l.Attests.Name, l.Attests.SHA256)
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/attest"
 	"github.com/releasekit/release-action/internal/inputs"
 )
 
@@ -59,6 +60,9 @@ type Local struct {
 	// Generated marks a file the run wrote for the release (an attestation
 	// bundle): replaced whatever overwrite says, and not itself attested.
 	Generated bool
+	// Attests is, for a bundle, the asset it attests: another run's bundle
+	// that covers the same asset and digest is as good as this one.
+	Attests *attest.Subject
 }
 
 // Step is one change (or non-change) the executor makes.

@@ -157,7 +157,7 @@ func (r *run) assets(ctx context.Context, rel *Release, plan *assetPlan) error {
 // apply runs steps through an executor, records the assets it uploaded (for
 // failure cleanup) and reports the outcomes.
 func (r *run) apply(ctx context.Context, rel *Release, steps []Step) error {
-	ex := &executor{gh: r.p.GH, log: r.p.Log, rel: rel, parallel: r.j.MaxParallel, meter: r.p.Meter, tag: r.me}
+	ex := &executor{gh: r.p.GH, log: r.p.Log, rel: rel, parallel: r.j.MaxParallel, meter: r.p.Meter, tag: r.me, repo: r.j.Repository}
 	done, err := ex.run(ctx, steps)
 	for _, id := range done.uploaded {
 		r.uploaded[id] = true

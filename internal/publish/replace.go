@@ -93,7 +93,7 @@ func (e *executor) lostRename(ctx context.Context, s Step, tmp *Asset, cause err
 		if a.Name != s.Name {
 			continue
 		}
-		if a.State == "uploaded" && a.SHA256() != "" && a.SHA256() == tmp.SHA256() && a.Size == tmp.Size {
+		if a.State == "uploaded" && (a.SHA256() != "" && a.SHA256() == tmp.SHA256() && a.Size == tmp.Size || e.equivalent(ctx, a, s.Local)) {
 			e.log.Infof("replace %s: another run replaced it first with the same content; kept", s.Name)
 			return a, ActionKept, nil
 		}
