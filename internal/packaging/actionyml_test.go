@@ -77,7 +77,7 @@ func TestActionYAMLListsEveryOutput(t *testing.T) {
 	}
 
 	// The program writes report.Outputs; a dry run's has them all, plan last.
-	written, err := report.Outputs(&publish.Result{DryRun: true})
+	written, _, err := report.Outputs(&publish.Result{DryRun: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,11 +67,11 @@ func (r *run) semverLatest(ctx context.Context, rel *Release) (latestChoice, err
 		pre = *r.j.Prerelease
 	}
 	c := decideLatest(r.j.Tag, pre, all)
-	r.res.LatestNote = fmt.Sprintf("%s chose %s: %s", r.j.Words.Set("make_latest", "semver"), c.value, c.reason)
+	r.latestNote = fmt.Sprintf("%s chose %s: %s", r.j.Words.Set("make_latest", "semver"), c.value, c.reason)
 	if r.j.DryRun {
-		r.p.Log.Infof("dry run: %s", r.res.LatestNote)
+		r.p.Log.Infof("dry run: %s", r.latestNote)
 	} else {
-		r.p.Log.Infof("%s", r.res.LatestNote)
+		r.p.Log.Infof("%s", r.latestNote)
 	}
 	return c, nil
 }

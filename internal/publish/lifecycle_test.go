@@ -43,7 +43,7 @@ func newTestRun(t *testing.T, f *fakeGitHub, j *Job) *run {
 		j.Repository = "o/r"
 	}
 	p := &Publisher{GH: f, Log: &logLines{}, TempDir: t.TempDir()}
-	return &run{p: p, j: j, res: &Result{Tag: j.Tag}, uploaded: map[int64]bool{}, me: newRunTag(j.Runner)}
+	return &run{p: p, j: j, uploaded: map[int64]bool{}, me: newRunTag(j.Runner)}
 }
 
 // files writes name=content pairs into a directory and returns them as matched files.
@@ -152,9 +152,9 @@ func TestCreate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rel.Name != tc.wantName || rel.Prerelease != tc.wantPre || rel.Draft != tc.wantDraft || r.res.Created != tc.wantCreated {
+			if rel.Name != tc.wantName || rel.Prerelease != tc.wantPre || rel.Draft != tc.wantDraft || r.created != tc.wantCreated {
 				t.Errorf("got %q prerelease=%v draft=%v created=%v; want %q %v %v %v",
-					rel.Name, rel.Prerelease, rel.Draft, r.res.Created, tc.wantName, tc.wantPre, tc.wantDraft, tc.wantCreated)
+					rel.Name, rel.Prerelease, rel.Draft, r.created, tc.wantName, tc.wantPre, tc.wantDraft, tc.wantCreated)
 			}
 			n := 0
 			for _, x := range f.snapshot() {
@@ -199,7 +199,7 @@ func TestUpdate(t *testing.T) {
 			f := newFake()
 			rel := f.seed(tc.rel)
 			r := newTestRun(t, f, &tc.job)
-			r.res.Created = tc.created
+			r.created = tc.created
 			got, err := r.update(context.Background(), rel)
 			if err != nil {
 				t.Fatal(err)
@@ -249,8 +249,8 @@ func TestPublishStep(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Draft != tc.wantDraft || r.res.Published != tc.wantPublished {
-				t.Errorf("draft=%v published=%v, want %v %v", got.Draft, r.res.Published, tc.wantDraft, tc.wantPublished)
+			if got.Draft != tc.wantDraft || r.published != tc.wantPublished {
+				t.Errorf("draft=%v published=%v, want %v %v", got.Draft, r.published, tc.wantDraft, tc.wantPublished)
 			}
 			if n := f.callsOf("UpdateRelease"); n != tc.wantUpdates {
 				t.Errorf("%d updates, want %d", n, tc.wantUpdates)
@@ -281,7 +281,7 @@ func TestCleanup(t *testing.T) {
 			f := newFake()
 			rel := f.seed(Release{TagName: "v1", Draft: tc.draft})
 			r := newTestRun(t, f, &Job{Settings: inputs.Settings{Tag: "v1"}})
-			r.res.Release, r.res.Created = rel, true
+			r.release, r.created = rel, true
 			for i := range tc.ours {
 				r.uploaded[f.seedAsset(rel.ID, fmt.Sprint("ours-", i), "x").ID] = true
 			}
@@ -371,7 +371,7 @@ func TestOnePlanPerRun(t *testing.T) {
 
 func wantWarnings(t *testing.T, r *run, want bool) {
 	t.Helper()
-	if got := len(r.res.Warnings) > 0; got != want {
-		t.Errorf("warnings %q, want some: %v", r.res.Warnings, want)
+	if got := len(r.warnings) > 0; got != want {
+		t.Errorf("warnings %q, want some: %v", r.warnings, want)
 	}
 }

@@ -98,9 +98,9 @@ func TestWriteBudgetWarnsBeforeTheFirstWrite(t *testing.T) {
 		if err := r.run(context.Background()); err == nil {
 			t.Fatal("the create did not fail")
 		}
-		warned := strings.Contains(strings.Join(r.res.Warnings, "\n"), "content-creating requests")
+		warned := strings.Contains(strings.Join(r.warnings, "\n"), "content-creating requests")
 		if want := n == 499; warned != want {
-			t.Errorf("%d uploads: warned %v before the create, want %v (%q)", n, warned, want, r.res.Warnings)
+			t.Errorf("%d uploads: warned %v before the create, want %v (%q)", n, warned, want, r.warnings)
 		}
 	}
 }

@@ -95,7 +95,7 @@ func (r *run) decideMove(ctx context.Context, rel *Release) (stale bool, err err
 	case "behind":
 		msg := fmt.Sprintf("tag %s is on %s, which is newer than this run's commit %s (%d commits behind): a later run got there first, so this run changes nothing", j.Tag, short(r.tag.commit), short(want), cmp.BehindBy)
 		log.Infof("%s", msg)
-		r.res.Release, r.res.TagNote = rel, msg
+		r.release, r.tagNote = rel, msg
 		return true, nil
 	case "ahead":
 	case "diverged":
@@ -155,9 +155,9 @@ func (r *run) moveTag(ctx context.Context) error {
 	if r.tag.force {
 		how = "(forced)"
 	}
-	r.res.TagNote = fmt.Sprintf("tag %s moved %s from %s to %s", j.Tag, how, short(r.tag.commit), short(r.tag.move))
-	r.res.Changed = true
-	r.p.Log.Infof("%s", r.res.TagNote)
+	r.tagNote = fmt.Sprintf("tag %s moved %s from %s to %s", j.Tag, how, short(r.tag.commit), short(r.tag.move))
+	r.changed = true
+	r.p.Log.Infof("%s", r.tagNote)
 	return nil
 }
 
