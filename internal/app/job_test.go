@@ -100,7 +100,7 @@ func jobProblems(ins []testutil.Input, probes map[string]testutil.Probe, exempt 
 		why, excluded := exempt[in.Name]
 		switch {
 		case !changed && !excluded:
-			out = append(out, fmt.Sprintf("internal/app: setting %s=%q changes nothing in the job: parse it into inputs.Settings (or copy it in newJob), or list it in notInJob with where it goes", in.Name, p.Value))
+			out = append(out, fmt.Sprintf("internal/app: setting %s=%q changes nothing in the job: parse it into core.Settings (or copy it in newJob), or list it in notInJob with where it goes", in.Name, p.Value))
 		case changed && excluded:
 			out = append(out, fmt.Sprintf("internal/app: setting %s=%q changes the job, yet notInJob says it %s", in.Name, p.Value, why))
 		}

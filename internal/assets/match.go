@@ -11,8 +11,6 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
-
-	"github.com/releasekit/release-action/internal/inputs"
 )
 
 // File is one local file to upload.
@@ -65,7 +63,7 @@ type File struct {
 //     its target, unless opts.FollowOutside; anything that resolves under /proc, /sys
 //     or /dev is always an error (a build step can plant dist/x -> /proc/self/environ).
 //     A path written outside dir (absolute, "..") is where the user pointed, and is kept.
-func Match(dir string, patterns []inputs.Pattern, failOnUnmatched bool) ([]File, error) {
+func Match(dir string, patterns []Pattern, failOnUnmatched bool) ([]File, error) {
 	return MatchWith(dir, patterns, Options{FailOnUnmatched: failOnUnmatched})
 }
 
@@ -85,7 +83,7 @@ type Options struct {
 var systemDirs = []string{"/proc", "/sys", "/dev"}
 
 // MatchWith is Match with every option; see Match for the rules.
-func MatchWith(dir string, patterns []inputs.Pattern, opts Options) ([]File, error) {
+func MatchWith(dir string, patterns []Pattern, opts Options) ([]File, error) {
 	m, err := MatchAll(dir, patterns, opts)
 	return m.Files, err
 }
@@ -99,7 +97,7 @@ type Matched struct {
 }
 
 // MatchAll is MatchWith that also reports the patterns that matched nothing.
-func MatchAll(dir string, patterns []inputs.Pattern, opts Options) (Matched, error) {
+func MatchAll(dir string, patterns []Pattern, opts Options) (Matched, error) {
 	failOnUnmatched := opts.FailOnUnmatched
 	base, err := filepath.Abs(dir)
 	if err != nil {
@@ -209,7 +207,7 @@ func (m *matcher) absPattern(pattern string) string {
 
 // include adds the files that pat (the absolute form of p.Glob) matches and returns
 // how many it matched.
-func (m *matcher) include(p inputs.Pattern, pat string) int {
+func (m *matcher) include(p Pattern, pat string) int {
 	if !hasMeta(pat) {
 		return m.includeLiteral(p, filepath.FromSlash(unescapeMeta(pat)))
 	}
@@ -251,7 +249,7 @@ func (m *matcher) include(p inputs.Pattern, pat string) int {
 
 // includeLiteral handles a pattern without wildcards: it names exactly one path, so
 // anything unusual about that path is worth an error.
-func (m *matcher) includeLiteral(p inputs.Pattern, full string) int {
+func (m *matcher) includeLiteral(p Pattern, full string) int {
 	info, err := os.Lstat(full)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0 // reported by the caller with failOnUnmatched
@@ -284,7 +282,7 @@ func (m *matcher) includeLiteral(p inputs.Pattern, full string) int {
 	return 1
 }
 
-func (m *matcher) add(full string, info fs.FileInfo, p inputs.Pattern) {
+func (m *matcher) add(full string, info fs.FileInfo, p Pattern) {
 	if m.spell != nil {
 		full = m.spell.of(full) // one file, one key and one name, however it was spelled
 	}
@@ -402,7 +400,7 @@ func pickOne(labels []patternLabel, field func(patternLabel) string, disagree fu
 // checkRenames reports a pattern that gives an asset name ("path => name") and
 // matches several files (exclusions applied): they cannot all have that name.
 // paths are the files that remain, sorted.
-func (m *matcher) checkRenames(patterns []inputs.Pattern, paths []string) {
+func (m *matcher) checkRenames(patterns []Pattern, paths []string) {
 	byEntry := map[int][]string{}
 	for _, p := range paths {
 		for _, l := range m.found[p].labels {

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/releasekit/release-action/internal/inputs"
 )
 
 // node is one entry of a test tree.
@@ -40,18 +38,23 @@ func makeTree(t *testing.T, root string, nodes []node) {
 	}
 }
 
-// pats builds patterns the way the files input spells them: "!" excludes, and the
-// text after the last "#" is a label. "$DIR" stands for the test's tree.
-func pats(root string, specs ...string) []inputs.Pattern {
-	var out []inputs.Pattern
+// pats builds patterns the way the files input spells them: "!" excludes, the
+// text after the last "#" is a label, and "path => name" names the asset.
+// "$DIR" stands for the test's tree. (The files input's own parsing is
+// internal/inputs', tested there; this package cannot import it.)
+func pats(root string, specs ...string) []Pattern {
+	var out []Pattern
 	for _, s := range specs {
-		var p inputs.Pattern
+		var p Pattern
 		s = strings.ReplaceAll(s, "$DIR", filepath.ToSlash(root))
 		if rest, ok := strings.CutPrefix(s, "!"); ok {
 			p.Exclude, s = true, rest
 		}
 		if i := strings.LastIndex(s, "#"); i >= 0 {
 			s, p.Label = s[:i], s[i+1:]
+		}
+		if path, name, ok := strings.Cut(s, "=>"); ok {
+			s, p.Name = strings.TrimSpace(path), strings.TrimSpace(name)
 		}
 		p.Glob = s
 		out = append(out, p)
@@ -721,7 +724,7 @@ func TestMatchRenames(t *testing.T) {
 			t.Parallel()
 			root := t.TempDir()
 			makeTree(t, root, tree)
-			files, err := Match(root, parsed(t, tt.patterns), true)
+			files, err := Match(root, pats(root, tt.patterns...), true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -759,7 +762,7 @@ func TestMatchRenames(t *testing.T) {
 			t.Parallel()
 			root := t.TempDir()
 			makeTree(t, root, tree)
-			files, err := Match(root, parsed(t, tt.patterns), true)
+			files, err := Match(root, pats(root, tt.patterns...), true)
 			if err == nil {
 				t.Fatalf("Match = %+v, want an error", files)
 			}
@@ -770,14 +773,4 @@ func TestMatchRenames(t *testing.T) {
 			}
 		})
 	}
-}
-
-// parsed is the files input's own parsing of specs, one entry each.
-func parsed(t *testing.T, specs []string) []inputs.Pattern {
-	t.Helper()
-	p, err := inputs.SplitPatterns(strings.Join(specs, "\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
 }

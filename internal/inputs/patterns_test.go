@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/releasekit/release-action/internal/assets"
 )
 
 func TestSplitPatterns(t *testing.T) {
@@ -11,27 +13,27 @@ func TestSplitPatterns(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
-		want []Pattern
+		want []assets.Pattern
 	}{
 		{"empty", "", nil},
 		{"only separators", " ,\n, \r\n ", nil},
-		{"newlines and commas", "a.txt\nb.txt, c.txt\r\nd.txt", []Pattern{{Glob: "a.txt"}, {Glob: "b.txt"}, {Glob: "c.txt"}, {Glob: "d.txt"}}},
-		{"comma inside braces", "dist/*.{tar.gz,zip},x", []Pattern{{Glob: "dist/*.{tar.gz,zip}"}, {Glob: "x"}}},
-		{"escaped comma", `a\,b,c`, []Pattern{{Glob: `a\,b`}, {Glob: "c"}}},
-		{"exclude", "  ! dist/*.sig ", []Pattern{{Glob: "dist/*.sig", Exclude: true}}},
-		{"label", "dist/app.tgz # The app ", []Pattern{{Glob: "dist/app.tgz", Label: "The app"}}},
-		{"label split at last #", "a#b#c", []Pattern{{Glob: "a#b", Label: "c"}}},
-		{"trailing # keeps a # in the name", "notes#1.txt#", []Pattern{{Glob: "notes#1.txt"}}},
-		{"exclude with empty label", "!x#", []Pattern{{Glob: "x", Exclude: true}}},
-		{"doublestar", "**/*.deb", []Pattern{{Glob: "**/*.deb"}}},
-		{"rename", "dist/app-linux-amd64 => app_linux.tar.gz", []Pattern{{Glob: "dist/app-linux-amd64", Name: "app_linux.tar.gz"}}},
-		{"rename without spaces", "out/a=>b.zip", []Pattern{{Glob: "out/a", Name: "b.zip"}}},
-		{"rename and label", "dist/a.zip => app.zip # The app", []Pattern{{Glob: "dist/a.zip", Name: "app.zip", Label: "The app"}}},
-		{"rename of a pattern", "dist/*-linux.tar.gz => linux.tar.gz", []Pattern{{Glob: "dist/*-linux.tar.gz", Name: "linux.tar.gz"}}},
-		{"escaped => is part of the path", `dist/a\=>b.txt`, []Pattern{{Glob: `dist/a\=>b.txt`}}},
-		{"first unescaped => splits", `dist/a\=>b => c=>d`, []Pattern{{Glob: `dist/a\=>b`, Name: "c=>d"}}},
-		{"a name with a # keeps it with a trailing #", "dist/a => notes#1.txt#", []Pattern{{Glob: "dist/a", Name: "notes#1.txt"}}},
-		{"two entries, two names", "a => x.zip\nb => y.zip", []Pattern{{Glob: "a", Name: "x.zip"}, {Glob: "b", Name: "y.zip"}}},
+		{"newlines and commas", "a.txt\nb.txt, c.txt\r\nd.txt", []assets.Pattern{{Glob: "a.txt"}, {Glob: "b.txt"}, {Glob: "c.txt"}, {Glob: "d.txt"}}},
+		{"comma inside braces", "dist/*.{tar.gz,zip},x", []assets.Pattern{{Glob: "dist/*.{tar.gz,zip}"}, {Glob: "x"}}},
+		{"escaped comma", `a\,b,c`, []assets.Pattern{{Glob: `a\,b`}, {Glob: "c"}}},
+		{"exclude", "  ! dist/*.sig ", []assets.Pattern{{Glob: "dist/*.sig", Exclude: true}}},
+		{"label", "dist/app.tgz # The app ", []assets.Pattern{{Glob: "dist/app.tgz", Label: "The app"}}},
+		{"label split at last #", "a#b#c", []assets.Pattern{{Glob: "a#b", Label: "c"}}},
+		{"trailing # keeps a # in the name", "notes#1.txt#", []assets.Pattern{{Glob: "notes#1.txt"}}},
+		{"exclude with empty label", "!x#", []assets.Pattern{{Glob: "x", Exclude: true}}},
+		{"doublestar", "**/*.deb", []assets.Pattern{{Glob: "**/*.deb"}}},
+		{"rename", "dist/app-linux-amd64 => app_linux.tar.gz", []assets.Pattern{{Glob: "dist/app-linux-amd64", Name: "app_linux.tar.gz"}}},
+		{"rename without spaces", "out/a=>b.zip", []assets.Pattern{{Glob: "out/a", Name: "b.zip"}}},
+		{"rename and label", "dist/a.zip => app.zip # The app", []assets.Pattern{{Glob: "dist/a.zip", Name: "app.zip", Label: "The app"}}},
+		{"rename of a pattern", "dist/*-linux.tar.gz => linux.tar.gz", []assets.Pattern{{Glob: "dist/*-linux.tar.gz", Name: "linux.tar.gz"}}},
+		{"escaped => is part of the path", `dist/a\=>b.txt`, []assets.Pattern{{Glob: `dist/a\=>b.txt`}}},
+		{"first unescaped => splits", `dist/a\=>b => c=>d`, []assets.Pattern{{Glob: `dist/a\=>b`, Name: "c=>d"}}},
+		{"a name with a # keeps it with a trailing #", "dist/a => notes#1.txt#", []assets.Pattern{{Glob: "dist/a", Name: "notes#1.txt"}}},
+		{"two entries, two names", "a => x.zip\nb => y.zip", []assets.Pattern{{Glob: "a", Name: "x.zip"}, {Glob: "b", Name: "y.zip"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/releasekit/release-action/internal/core"
 )
 
 const testSHA = "0123456789abcdef0123456789abcdef01234567"
@@ -15,14 +17,14 @@ func TestParsePipelineInputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SHA != testSHA || c.MoveTag != MoveTagForce || c.ChangelogPath != "docs/CHANGES.md" || c.ChangelogFile != filepath.Join("/ws", "docs", "CHANGES.md") {
+	if c.SHA != testSHA || c.MoveTag != core.MoveTagForce || c.ChangelogPath != "docs/CHANGES.md" || c.ChangelogFile != filepath.Join("/ws", "docs", "CHANGES.md") {
 		t.Errorf("parsed %q %q %q %q", c.SHA, c.MoveTag, c.ChangelogPath, c.ChangelogFile)
 	}
 	if c.TargetCommitish != "" {
 		t.Errorf("target_commitish %q: GITHUB_SHA is the publisher's default, not the input's value", c.TargetCommitish)
 	}
 	c, err = Parse(env(with(minimal(), "INPUT_MOVE_TAG", "true", "INPUT_TARGET_COMMITISH", "main", "INPUT_BODY_FROM_TAG", "false")))
-	if err != nil || c.MoveTag != MoveTagOn || c.BodyFromTag {
+	if err != nil || c.MoveTag != core.MoveTagOn || c.BodyFromTag {
 		t.Errorf("move_tag true with a target: %+v %v", c, err)
 	}
 }

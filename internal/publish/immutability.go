@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // Immutability is what a run knows of the repository's immutable-releases
@@ -49,7 +49,7 @@ type ImmutabilityReader interface {
 // release found for the tag is still refused a move (tagmove.go).
 func (r *run) readImmutability(ctx context.Context) error {
 	ir, ok := r.p.GH.(ImmutabilityReader)
-	if !ok || r.j.MoveTag == inputs.MoveTagOff {
+	if !ok || r.j.MoveTag == core.MoveTagOff {
 		return nil
 	}
 	got, err := ir.Immutability(ctx)

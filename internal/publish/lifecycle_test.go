@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/releasekit/release-action/internal/assets"
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // logLines is a Logger that keeps what it is told.
@@ -89,7 +89,7 @@ func TestFind(t *testing.T) {
 				f.seed(r)
 			}
 			f.fail = tc.fail
-			r := newTestRun(t, f, &Job{Settings: inputs.Settings{Tag: "v1"}})
+			r := newTestRun(t, f, &Job{Settings: core.Settings{Tag: "v1"}})
 			rel, err := r.find(context.Background())
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
@@ -131,11 +131,11 @@ func TestCreate(t *testing.T) {
 		wantDraft   bool
 		wantLeft    int // releases for the tag afterwards
 	}{
-		{name: "a draft named after the tag", job: Job{Settings: inputs.Settings{Tag: "v1"}}, wantCreated: true, wantName: "v1", wantDraft: true, wantLeft: 1},
-		{name: "name and prerelease", job: Job{Settings: inputs.Settings{Tag: "v1", Name: "One", Prerelease: &yes}}, wantCreated: true, wantName: "One", wantPre: true, wantDraft: true, wantLeft: 1},
-		{name: "published meanwhile (422)", job: Job{Settings: inputs.Settings{Tag: "v1"}}, seed: []Release{{TagName: "v1", Name: "theirs"}}, wantName: "theirs", wantLeft: 1},
-		{name: "an older draft wins; ours goes", job: Job{Settings: inputs.Settings{Tag: "v1"}}, seed: []Release{{TagName: "v1", Name: "theirs", Draft: true}}, wantName: "theirs", wantDraft: true, wantLeft: 1},
-		{name: "ours is the oldest and stays", job: Job{Settings: inputs.Settings{Tag: "v1"}}, competitor: true, wantCreated: true, wantName: "v1", wantDraft: true, wantLeft: 2},
+		{name: "a draft named after the tag", job: Job{Settings: core.Settings{Tag: "v1"}}, wantCreated: true, wantName: "v1", wantDraft: true, wantLeft: 1},
+		{name: "name and prerelease", job: Job{Settings: core.Settings{Tag: "v1", Name: "One", Prerelease: &yes}}, wantCreated: true, wantName: "One", wantPre: true, wantDraft: true, wantLeft: 1},
+		{name: "published meanwhile (422)", job: Job{Settings: core.Settings{Tag: "v1"}}, seed: []Release{{TagName: "v1", Name: "theirs"}}, wantName: "theirs", wantLeft: 1},
+		{name: "an older draft wins; ours goes", job: Job{Settings: core.Settings{Tag: "v1"}}, seed: []Release{{TagName: "v1", Name: "theirs", Draft: true}}, wantName: "theirs", wantDraft: true, wantLeft: 1},
+		{name: "ours is the oldest and stays", job: Job{Settings: core.Settings{Tag: "v1"}}, competitor: true, wantCreated: true, wantName: "v1", wantDraft: true, wantLeft: 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -181,17 +181,17 @@ func TestUpdate(t *testing.T) {
 		warned  bool
 		check   func(Release) bool
 	}{
-		{name: "nothing set", rel: Release{TagName: "v1", Name: "v1"}, job: Job{Settings: inputs.Settings{Tag: "v1"}}},
-		{name: "the same name", rel: Release{TagName: "v1", Name: "One"}, job: Job{Settings: inputs.Settings{Tag: "v1", Name: "One"}}},
-		{name: "a new name", rel: Release{TagName: "v1", Name: "v1"}, job: Job{Settings: inputs.Settings{Tag: "v1", Name: "One"}}, sent: true,
+		{name: "nothing set", rel: Release{TagName: "v1", Name: "v1"}, job: Job{Settings: core.Settings{Tag: "v1"}}},
+		{name: "the same name", rel: Release{TagName: "v1", Name: "One"}, job: Job{Settings: core.Settings{Tag: "v1", Name: "One"}}},
+		{name: "a new name", rel: Release{TagName: "v1", Name: "v1"}, job: Job{Settings: core.Settings{Tag: "v1", Name: "One"}}, sent: true,
 			check: func(r Release) bool { return r.Name == "One" }},
-		{name: "other notes", rel: Release{TagName: "v1", Body: "old"}, job: Job{Settings: inputs.Settings{Tag: "v1"}, Body: "new", BodySet: true}, sent: true,
+		{name: "other notes", rel: Release{TagName: "v1", Body: "old"}, job: Job{Settings: core.Settings{Tag: "v1"}, Body: "new", BodySet: true}, sent: true,
 			check: func(r Release) bool { return r.Body == "new" }},
-		{name: "notes of a release this run created are not sent twice", rel: Release{TagName: "v1", Body: "old"}, job: Job{Settings: inputs.Settings{Tag: "v1"}, Body: "new", BodySet: true}, created: true},
-		{name: "prerelease of an immutable release stays", rel: Release{TagName: "v1", Immutable: true}, job: Job{Settings: inputs.Settings{Tag: "v1", Prerelease: &yes}}, warned: true},
-		{name: "target of a draft", rel: Release{TagName: "v1", Draft: true, TargetCommitish: "main"}, job: Job{Settings: inputs.Settings{Tag: "v1", TargetCommitish: "dev"}}, sent: true,
+		{name: "notes of a release this run created are not sent twice", rel: Release{TagName: "v1", Body: "old"}, job: Job{Settings: core.Settings{Tag: "v1"}, Body: "new", BodySet: true}, created: true},
+		{name: "prerelease of an immutable release stays", rel: Release{TagName: "v1", Immutable: true}, job: Job{Settings: core.Settings{Tag: "v1", Prerelease: &yes}}, warned: true},
+		{name: "target of a draft", rel: Release{TagName: "v1", Draft: true, TargetCommitish: "main"}, job: Job{Settings: core.Settings{Tag: "v1", TargetCommitish: "dev"}}, sent: true,
 			check: func(r Release) bool { return r.TargetCommitish == "dev" }},
-		{name: "target of a published release is GitHub's to ignore", rel: Release{TagName: "v1", TargetCommitish: "main"}, job: Job{Settings: inputs.Settings{Tag: "v1", TargetCommitish: "dev"}}},
+		{name: "target of a published release is GitHub's to ignore", rel: Release{TagName: "v1", TargetCommitish: "main"}, job: Job{Settings: core.Settings{Tag: "v1", TargetCommitish: "dev"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -227,12 +227,12 @@ func TestPublishStep(t *testing.T) {
 		wantUpdates   int
 		warned        bool
 	}{
-		{name: "draft: true keeps the draft", rel: Release{TagName: "v1", Draft: true}, job: Job{Settings: inputs.Settings{Tag: "v1", Draft: true}}, wantDraft: true},
-		{name: "draft: true never unpublishes", rel: Release{TagName: "v1"}, job: Job{Settings: inputs.Settings{Tag: "v1", Draft: true}}, warned: true},
-		{name: "a draft is published", rel: Release{TagName: "v1", Draft: true}, job: Job{Settings: inputs.Settings{Tag: "v1", DiscussionCategory: "News", MakeLatest: "true"}}, wantPublished: true, wantUpdates: 1},
-		{name: "published and left alone", rel: Release{TagName: "v1"}, job: Job{Settings: inputs.Settings{Tag: "v1"}}},
-		{name: "make_latest on the latest asks nothing", rel: Release{TagName: "v1"}, latest: true, job: Job{Settings: inputs.Settings{Tag: "v1", MakeLatest: "true"}}},
-		{name: "make_latest on another makes it latest", rel: Release{TagName: "v1"}, job: Job{Settings: inputs.Settings{Tag: "v1", MakeLatest: "true"}}, wantUpdates: 1},
+		{name: "draft: true keeps the draft", rel: Release{TagName: "v1", Draft: true}, job: Job{Settings: core.Settings{Tag: "v1", Draft: true}}, wantDraft: true},
+		{name: "draft: true never unpublishes", rel: Release{TagName: "v1"}, job: Job{Settings: core.Settings{Tag: "v1", Draft: true}}, warned: true},
+		{name: "a draft is published", rel: Release{TagName: "v1", Draft: true}, job: Job{Settings: core.Settings{Tag: "v1", DiscussionCategory: "News", MakeLatest: "true"}}, wantPublished: true, wantUpdates: 1},
+		{name: "published and left alone", rel: Release{TagName: "v1"}, job: Job{Settings: core.Settings{Tag: "v1"}}},
+		{name: "make_latest on the latest asks nothing", rel: Release{TagName: "v1"}, latest: true, job: Job{Settings: core.Settings{Tag: "v1", MakeLatest: "true"}}},
+		{name: "make_latest on another makes it latest", rel: Release{TagName: "v1"}, job: Job{Settings: core.Settings{Tag: "v1", MakeLatest: "true"}}, wantUpdates: 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -280,7 +280,7 @@ func TestCleanup(t *testing.T) {
 			t.Parallel()
 			f := newFake()
 			rel := f.seed(Release{TagName: "v1", Draft: tc.draft})
-			r := newTestRun(t, f, &Job{Settings: inputs.Settings{Tag: "v1"}})
+			r := newTestRun(t, f, &Job{Settings: core.Settings{Tag: "v1"}})
 			r.release, r.created = rel, true
 			for i := range tc.ours {
 				r.uploaded[f.seedAsset(rel.ID, fmt.Sprint("ours-", i), "x").ID] = true
@@ -312,7 +312,7 @@ func TestConcurrentRunsEndInOneRelease(t *testing.T) {
 			p := &Publisher{GH: f, Log: &logLines{}, TempDir: t.TempDir()}
 			start.Done()
 			start.Wait()
-			_, errs[i] = p.Run(context.Background(), &Job{Settings: inputs.Settings{Tag: "v1", Overwrite: true, MaxParallel: 2}, Repository: "o/r", Files: fs})
+			_, errs[i] = p.Run(context.Background(), &Job{Settings: core.Settings{Tag: "v1", Overwrite: true, MaxParallel: 2}, Repository: "o/r", Files: fs})
 		})
 	}
 	done.Wait()
@@ -339,9 +339,9 @@ func TestOnePlanPerRun(t *testing.T) {
 		rel  Release
 		job  Job
 	}{
-		{name: "an update", rel: Release{TagName: "v1"}, job: Job{Settings: inputs.Settings{Tag: "v1"}}},
-		{name: "an immutable release", rel: Release{TagName: "v1", Immutable: true}, job: Job{Settings: inputs.Settings{Tag: "v1"}}},
-		{name: "a dry run", rel: Release{TagName: "v1", Immutable: true}, job: Job{Settings: inputs.Settings{Tag: "v1", DryRun: true}}},
+		{name: "an update", rel: Release{TagName: "v1"}, job: Job{Settings: core.Settings{Tag: "v1"}}},
+		{name: "an immutable release", rel: Release{TagName: "v1", Immutable: true}, job: Job{Settings: core.Settings{Tag: "v1"}}},
+		{name: "a dry run", rel: Release{TagName: "v1", Immutable: true}, job: Job{Settings: core.Settings{Tag: "v1", DryRun: true}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 func TestPlannedWrites(t *testing.T) {
@@ -25,10 +25,10 @@ func TestPlannedWrites(t *testing.T) {
 		want int
 	}{
 		{name: "new release, published", job: Job{}, want: 7 + 2},
-		{name: "new release, left a draft", job: Job{Settings: inputs.Settings{Draft: true}}, want: 7 + 1},
+		{name: "new release, left a draft", job: Job{Settings: core.Settings{Draft: true}}, want: 7 + 1},
 		{name: "published release", rel: &Release{}, want: 7 + 1},
 		{name: "draft published now", rel: &Release{Draft: true}, want: 7 + 2},
-		{name: "with a new checksum list", rel: &Release{}, job: Job{Settings: inputs.Settings{Checksums: "SUMS"}}, want: 7 + 1 + 3},
+		{name: "with a new checksum list", rel: &Release{}, job: Job{Settings: core.Settings{Checksums: "SUMS"}}, want: 7 + 1 + 3},
 	}
 	for _, c := range cases {
 		if got := plannedWrites(c.rel, plan, &c.job); got != c.want {
@@ -63,7 +63,7 @@ func TestTooManyAssetsChangesNothing(t *testing.T) {
 			for i := range c.existing {
 				f.seedAsset(rel.ID, fmt.Sprintf("old-%d.zip", i), fmt.Sprint(i))
 			}
-			r := newTestRun(t, f, &Job{Settings: inputs.Settings{Tag: "v1", Overwrite: true, DeleteOther: c.delOther, MaxParallel: 4}, Files: files(t, c.local...)})
+			r := newTestRun(t, f, &Job{Settings: core.Settings{Tag: "v1", Overwrite: true, DeleteOther: c.delOther, MaxParallel: 4}, Files: files(t, c.local...)})
 			err := r.run(context.Background())
 			if !c.wantErr {
 				if err != nil {
@@ -94,7 +94,7 @@ func TestWriteBudgetWarnsBeforeTheFirstWrite(t *testing.T) {
 		for i := range n {
 			kv = append(kv, fmt.Sprintf("f%d.txt", i), "x")
 		}
-		r := newTestRun(t, f, &Job{Settings: inputs.Settings{Tag: "v1", MaxParallel: 4}, Files: files(t, kv...)})
+		r := newTestRun(t, f, &Job{Settings: core.Settings{Tag: "v1", MaxParallel: 4}, Files: files(t, kv...)})
 		if err := r.run(context.Background()); err == nil {
 			t.Fatal("the create did not fail")
 		}

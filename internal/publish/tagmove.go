@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 	"github.com/releasekit/release-action/internal/notes"
 )
 
@@ -26,7 +26,7 @@ type tagState struct {
 // than the tag's: it changes nothing at all and succeeds.
 func (r *run) prepareTag(ctx context.Context, rel *Release) (stale bool, err error) {
 	j := r.j
-	if !j.BodyFromTag && j.MoveTag == inputs.MoveTagOff {
+	if !j.BodyFromTag && j.MoveTag == core.MoveTagOff {
 		return false, nil
 	}
 	if err := r.readTag(ctx); err != nil {
@@ -40,7 +40,7 @@ func (r *run) prepareTag(ctx context.Context, rel *Release) (stale bool, err err
 			return false, fmt.Errorf("%s: tag %s is a lightweight tag, which has no message; create it with git tag -a (or -s), or leave %s unset", j.Words.Input("body_from_tag"), j.Tag, j.Words.Ref("body_from_tag"))
 		}
 	}
-	if j.MoveTag == inputs.MoveTagOff || !r.tag.exists {
+	if j.MoveTag == core.MoveTagOff || !r.tag.exists {
 		return false, nil // a missing tag is made by publishing, at target()
 	}
 	return r.decideMove(ctx, rel)
@@ -99,7 +99,7 @@ func (r *run) decideMove(ctx context.Context, rel *Release) (stale bool, err err
 		return true, nil
 	case "ahead":
 	case "diverged":
-		if j.MoveTag != inputs.MoveTagForce {
+		if j.MoveTag != core.MoveTagForce {
 			return false, fmt.Errorf("%s: tag %s is on %s, and %s does not descend from it (the histories diverged); set %s to move it anyway", j.Words.Input("move_tag"), j.Tag, short(r.tag.commit), short(want), j.Words.Set("move_tag", "force"))
 		}
 		r.tag.force = true

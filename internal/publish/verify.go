@@ -9,7 +9,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // ErrVerify matches a published release whose downloads are not what the run
@@ -40,7 +40,7 @@ type VerifiedAsset struct {
 func (r *run) verify(ctx context.Context) error {
 	rel := r.release
 	switch {
-	case r.j.Verify == inputs.VerifyOff || r.j.DryRun || rel == nil:
+	case r.j.Verify == core.VerifyOff || r.j.DryRun || rel == nil:
 		return nil
 	case len(r.waiting) > 0:
 		r.p.Log.Infof("%s: release %s is not published yet (it waits for expected assets); the job that publishes it verifies it", r.j.Words.Input("verify"), r.j.Tag)
@@ -63,7 +63,7 @@ func (r *run) verify(ctx context.Context) error {
 			return fmt.Errorf("%s: list the assets of release %d: %w", r.j.Words.Input("verify"), rel.ID, err)
 		}
 	}
-	if r.j.Verify == inputs.VerifyDownload {
+	if r.j.Verify == core.VerifyDownload {
 		if err := r.verifyDownloads(ctx, list); err != nil {
 			return err
 		}
