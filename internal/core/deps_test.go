@@ -66,6 +66,12 @@ func TestTheCoreDoesNotImportTheParser(t *testing.T) {
 			t.Errorf("%s depends on internal/inputs: %s", p, strings.Join(path, " -> "))
 		}
 	}
+	// The core is the bottom of the module: everyone may import it.
+	for _, q := range imports[module+"internal/core"] {
+		if strings.HasPrefix(q, module) {
+			t.Errorf("internal/core imports %s; it imports nothing of the module", q)
+		}
+	}
 }
 
 // TestParserDepsFindsAnIndirectImport proves the walk on a made-up graph.
