@@ -124,7 +124,7 @@ func probeWorkspace(t *testing.T) string {
 }
 
 func parseAndBuild(env map[string]string) (*publish.Job, error) {
-	cfg, err := inputs.Parse(func(k string) string { return env[k] })
+	cfg, err := inputs.ParseAll(func(k string) string { return env[k] })
 	if err != nil {
 		return nil, err
 	}

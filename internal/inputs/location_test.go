@@ -100,7 +100,7 @@ func TestLocation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			m := with(minimal(), "GITHUB_API_URL", tt.apiURL, "GITHUB_SERVER_URL", tt.serverURL)
-			c, err := Parse(env(m))
+			c, err := ParseAll(env(m))
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}

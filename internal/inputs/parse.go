@@ -21,22 +21,14 @@ const (
 	maxMaxParallel     = 32
 )
 
-// Parse reads the action's inputs (INPUT_<NAME>, trimmed) and the runner's GITHUB_*
-// variables through getenv and validates all of them. Every problem is reported at
-// once, joined with errors.Join; each message names the input as the user writes it
-// in a workflow, or the flag in a terminal (see Vocabulary). The token's value
-// never appears in an error.
-func Parse(getenv func(string) string) (*Config, error) {
-	c, err := ParseAll(getenv)
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// ParseAll is Parse that also returns the configuration when some inputs are
-// invalid (those hold their defaults), so the caller can check the files and
-// directories the valid inputs name and report those problems in the same run.
+// ParseAll reads the action's inputs (INPUT_<NAME>, trimmed) and the runner's
+// GITHUB_* variables through getenv and validates all of them. Every problem is
+// reported at once, joined with errors.Join; each message names the input as the
+// user writes it in a workflow, or the flag in a terminal (see core.Vocabulary).
+// The token's value never appears in an error. The configuration is returned
+// also when some inputs are invalid (those hold their defaults), so the caller
+// can check the files and directories the valid inputs name and report those
+// problems in the same run.
 func ParseAll(getenv func(string) string) (*Config, error) {
 	p := &parser{
 		env:   getenv,

@@ -8,10 +8,9 @@ import (
 	"github.com/bmatcuk/doublestar/v4"
 
 	"github.com/releasekit/release-action/internal/assets"
-	"github.com/releasekit/release-action/internal/core"
 )
 
-// SplitPatterns parses the files input: entries separated by newlines or commas,
+// splitPatterns parses the files input: entries separated by newlines or commas,
 // each trimmed, empty ones dropped.
 //
 //   - A comma inside braces belongs to the pattern, so "dist/*.{tar.gz,zip}" stays
@@ -30,11 +29,8 @@ import (
 //
 // Every glob is checked with doublestar.ValidatePattern. All problems are
 // returned together, each naming the files input.
-func SplitPatterns(s string) ([]assets.Pattern, error) {
-	return splitPatterns(s, core.Vocabulary{}.Input("files"))
-}
-
-// splitPatterns is SplitPatterns with the messages naming the input as subject.
+//
+// The messages name the input as subject says (the run's Vocabulary).
 func splitPatterns(s, subject string) ([]assets.Pattern, error) {
 	var (
 		pats []assets.Pattern

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 func TestSplitPatterns(t *testing.T) {
@@ -38,12 +39,12 @@ func TestSplitPatterns(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := SplitPatterns(tt.in)
+			got, err := splitFiles(tt.in)
 			if err != nil {
-				t.Fatalf("SplitPatterns(%q): %v", tt.in, err)
+				t.Fatalf("splitFiles(%q): %v", tt.in, err)
 			}
 			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("SplitPatterns(%q)\n got %+v\nwant %+v", tt.in, got, tt.want)
+				t.Errorf("splitFiles(%q)\n got %+v\nwant %+v", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -71,9 +72,9 @@ func TestSplitPatternsErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := SplitPatterns("ok.txt\n" + tt.in)
+			got, err := splitFiles("ok.txt\n" + tt.in)
 			if err == nil {
-				t.Fatalf("SplitPatterns(%q) = %+v, want an error", tt.in, got)
+				t.Fatalf("splitFiles(%q) = %+v, want an error", tt.in, got)
 			}
 			if msg := err.Error(); !strings.HasPrefix(msg, `input "files": `) || !strings.Contains(msg, tt.want) {
 				t.Errorf("error %q: want it to start with input \"files\" and contain %q", msg, tt.want)
@@ -87,7 +88,7 @@ func FuzzSplitPatterns(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		pats, err := SplitPatterns(s)
+		pats, err := splitFiles(s)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), `input "files": `) {
 				t.Errorf("error %q does not name the input", err)
@@ -96,17 +97,22 @@ func FuzzSplitPatterns(f *testing.F) {
 		}
 		for _, p := range pats {
 			if p.Glob == "" {
-				t.Errorf("SplitPatterns(%q): empty glob in %+v", s, p)
+				t.Errorf("splitFiles(%q): empty glob in %+v", s, p)
 			}
 			if p.Glob != strings.TrimSpace(p.Glob) || p.Label != strings.TrimSpace(p.Label) {
-				t.Errorf("SplitPatterns(%q): untrimmed %+v", s, p)
+				t.Errorf("splitFiles(%q): untrimmed %+v", s, p)
 			}
 			if p.Exclude && p.Label != "" {
-				t.Errorf("SplitPatterns(%q): exclusion with a label %+v", s, p)
+				t.Errorf("splitFiles(%q): exclusion with a label %+v", s, p)
 			}
 			if strings.ContainsAny(p.Glob, "\r\n") || strings.ContainsAny(p.Label, "\r\n") {
-				t.Errorf("SplitPatterns(%q): newline kept in %+v", s, p)
+				t.Errorf("splitFiles(%q): newline kept in %+v", s, p)
 			}
 		}
 	})
+}
+
+// splitFiles parses a files input as a workflow's step gives it.
+func splitFiles(s string) ([]assets.Pattern, error) {
+	return splitPatterns(s, core.Vocabulary{}.Input("files"))
 }

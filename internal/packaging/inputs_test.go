@@ -51,7 +51,7 @@ func realSources(t *testing.T) interfaceSources {
 		actionYAML:   []byte(readRepoFile(t, "action.yml")),
 		portableYAML: []byte(readRepoFile(t, "portable/action.yml")),
 		readme:       []byte(readRepoFile(t, "README.md")),
-		parse:        inputs.Parse,
+		parse:        inputs.ParseAll,
 		probes:       testutil.Probes,
 	}
 }
@@ -285,7 +285,7 @@ func TestAForgottenInputIsNamed(t *testing.T) {
 		}},
 		"parser": {placeParser, func(_ *testing.T, s *interfaceSources, name string) {
 			s.parse = func(getenv func(string) string) (*inputs.Config, error) {
-				return inputs.Parse(func(k string) string {
+				return inputs.ParseAll(func(k string) string {
 					if k == testutil.InputVar(name) {
 						return ""
 					}
