@@ -318,7 +318,7 @@ func TestMatch(t *testing.T) {
 			t.Parallel()
 			root := t.TempDir()
 			makeTree(t, root, tt.tree)
-			got, err := Match(filepath.Join(root, filepath.FromSlash(tt.sub)), pats(root, tt.patterns...), tt.fail)
+			got, err := match(filepath.Join(root, filepath.FromSlash(tt.sub)), pats(root, tt.patterns...), tt.fail)
 			if len(tt.errs) > 0 {
 				if err == nil {
 					t.Fatalf("Match = %v, want an error", rels(got))
@@ -352,7 +352,7 @@ func TestMatchFileFields(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	makeTree(t, root, []node{{path: "dist/My App (x64).tar.gz"}})
-	got, err := Match(root, pats(root, "dist/*.gz#Linux build"), true)
+	got, err := match(root, pats(root, "dist/*.gz#Linux build"), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,7 +374,7 @@ func TestMatchFileFields(t *testing.T) {
 func TestMatchRelativeDir(t *testing.T) {
 	t.Parallel()
 	// The package's own directory is the test's working directory.
-	got, err := Match(".", pats("", "doc.go"), true)
+	got, err := match(".", pats("", "doc.go"), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -416,7 +416,7 @@ func TestMatchLabels(t *testing.T) {
 			t.Parallel()
 			root := t.TempDir()
 			makeTree(t, root, []node{{path: "dist/app.zip"}, {path: "dist/app.tar.gz"}})
-			files, err := Match(root, pats(root, tt.patterns...), true)
+			files, err := match(root, pats(root, tt.patterns...), true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -516,7 +516,7 @@ func TestMatchSymlinks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := Match(root, pats(root, tt.patterns...), tt.fail)
+			got, err := match(root, pats(root, tt.patterns...), tt.fail)
 			if len(tt.errs) > 0 {
 				if err == nil {
 					t.Fatalf("Match = %v, want an error", rels(got))
@@ -539,7 +539,7 @@ func TestMatchSymlinks(t *testing.T) {
 
 	t.Run("link reports its target's size", func(t *testing.T) {
 		t.Parallel()
-		got, err := Match(root, pats(root, "links/latest.zip"), true)
+		got, err := match(root, pats(root, "links/latest.zip"), true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -584,7 +584,7 @@ func TestMatchSpecialFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := Match(root, pats(root, tt.patterns...), true)
+			got, err := match(root, pats(root, tt.patterns...), true)
 			if len(tt.errs) > 0 {
 				if err == nil {
 					t.Fatalf("Match = %v, want an error", rels(got))
@@ -626,7 +626,7 @@ func TestMatchUnreadable(t *testing.T) {
 
 	t.Run("file", func(t *testing.T) {
 		t.Parallel()
-		got, err := Match(root, pats(root, "dist/*"), true)
+		got, err := match(root, pats(root, "dist/*"), true)
 		if asRoot {
 			if err != nil || !slices.Equal(rels(got), []string{"dist/app.zip", "dist/secret.bin"}) {
 				t.Errorf("as root: Match = %q, %v; want both files", rels(got), err)
@@ -642,7 +642,7 @@ func TestMatchUnreadable(t *testing.T) {
 	})
 	t.Run("directory", func(t *testing.T) {
 		t.Parallel()
-		got, err := Match(root, pats(root, "locked/**"), true)
+		got, err := match(root, pats(root, "locked/**"), true)
 		if asRoot {
 			if err != nil || !slices.Equal(rels(got), []string{"locked/inner.zip"}) {
 				t.Errorf("as root: Match = %q, %v; want locked/inner.zip", rels(got), err)
@@ -724,7 +724,7 @@ func TestMatchRenames(t *testing.T) {
 			t.Parallel()
 			root := t.TempDir()
 			makeTree(t, root, tree)
-			files, err := Match(root, pats(root, tt.patterns...), true)
+			files, err := match(root, pats(root, tt.patterns...), true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -762,7 +762,7 @@ func TestMatchRenames(t *testing.T) {
 			t.Parallel()
 			root := t.TempDir()
 			makeTree(t, root, tree)
-			files, err := Match(root, pats(root, tt.patterns...), true)
+			files, err := match(root, pats(root, tt.patterns...), true)
 			if err == nil {
 				t.Fatalf("Match = %+v, want an error", files)
 			}
@@ -773,4 +773,15 @@ func TestMatchRenames(t *testing.T) {
 			}
 		})
 	}
+}
+
+// match is MatchAll with FailOnUnmatched alone set as given, returning the files.
+func match(dir string, patterns []Pattern, failOnUnmatched bool) ([]File, error) {
+	return matchWith(dir, patterns, Options{FailOnUnmatched: failOnUnmatched})
+}
+
+// matchWith is MatchAll returning the files.
+func matchWith(dir string, patterns []Pattern, opts Options) ([]File, error) {
+	m, err := MatchAll(dir, patterns, opts)
+	return m.Files, err
 }

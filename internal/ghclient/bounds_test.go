@@ -599,7 +599,8 @@ func TestErrorAnswerBombIsCapped(t *testing.T) {
 // executor builds it.
 func matchedUpload(t *testing.T, root, pattern string) publish.UploadRequest {
 	t.Helper()
-	files, err := assets.Match(root, []assets.Pattern{{Glob: pattern}}, true)
+	m, err := assets.MatchAll(root, []assets.Pattern{{Glob: pattern}}, assets.Options{FailOnUnmatched: true})
+	files := m.Files
 	if err != nil || len(files) != 1 {
 		t.Fatalf("Match = %v, %v", files, err)
 	}
