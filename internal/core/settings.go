@@ -35,8 +35,8 @@ type Settings struct {
 	PruneTags  string
 	KeepLatest int
 
-	// Verify is what is checked after publishing (complete.go): VerifyOff or
-	// VerifyDownload.
+	// Verify is what is checked after publishing (publish/verify.go):
+	// VerifyOff, VerifyRelease or VerifyDownload.
 	Verify string
 
 	// Attest (attest: true) signs build provenance for every asset the run
@@ -45,7 +45,7 @@ type Settings struct {
 
 	// HourWindowStop (hour_window: stop) makes a run whose writes do not fit in
 	// GitHub's hour window stop when it is full, leaving the draft; otherwise
-	// the run waits for room, HourMaxWait at most in all (hour.go).
+	// the run waits for room, HourMaxWait at most in all (publish/hour.go).
 	HourWindowStop bool
 	HourMaxWait    time.Duration
 
