@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/releasekit/release-action/internal/actions"
@@ -153,26 +152,21 @@ func run(ctx context.Context, env Env, cfg *inputs.Config, perr error, log *acti
 		log.Warningf("%s", w)
 	}
 	pub := &publish.Publisher{GH: gh, Log: log, Meter: meter, Hour: hour, Signer: signer, TrustedRoot: trusted}
-	res, err := pub.Run(ctx, job)
-	if res != nil {
-		// The summary lists them with the run's own warnings, first as they came first.
-		res.Warnings = append(slices.Clone(job.Warnings), res.Warnings...)
-	}
-	return res, err
+	// The result lists the job's warnings with the run's own, first.
+	return pub.Run(ctx, job)
 }
 
 // writeResults writes the step outputs and the summary, or prints them when the
 // program runs outside a workflow.
 func writeResults(cfg *inputs.Config, res *publish.Result, log *actions.Logger, stdout io.Writer) error {
-	seen := len(res.Warnings)
-	outs, err := report.Outputs(res)
+	rd, err := report.Render(res)
 	if err != nil {
 		return err
 	}
-	for _, w := range res.Warnings[seen:] { // an output cut to fit GitHub's limit
+	for _, w := range rd.Warnings { // an output cut to fit GitHub's limit
 		log.Warningf("%s", w)
 	}
-	summary := report.Summary(res)
+	outs, summary := rd.Outputs, rd.Summary
 	if cfg.OutputPath != "" {
 		if err := actions.WriteOutputs(cfg.OutputPath, outs); err != nil {
 			return err

@@ -9,7 +9,7 @@ import (
 	"syscall"
 	"unicode/utf8"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // errTooLarge says a file holds more than its reader takes.
@@ -47,10 +47,10 @@ func readRegular(path string, limit int64) ([]byte, error) {
 func readBody(path string) (string, error) {
 	// A character takes at most 4 bytes in UTF-8: more bytes than that are more
 	// characters than GitHub takes, whatever they hold.
-	b, err := readRegular(path, utf8.UTFMax*inputs.MaxBodyChars)
+	b, err := readRegular(path, utf8.UTFMax*core.MaxBodyChars)
 	switch {
 	case errors.Is(err, errTooLarge):
-		return "", errors.New(inputs.BodyTooLong(-1))
+		return "", errors.New(core.BodyTooLong(-1))
 	case err != nil:
 		return "", err
 	case !utf8.Valid(b):
@@ -58,8 +58,8 @@ func readBody(path string) (string, error) {
 	case bytes.IndexByte(b, 0) >= 0:
 		return "", errors.New("it holds a NUL byte; the notes must be text")
 	}
-	if n := utf8.RuneCount(b); n > inputs.MaxBodyChars {
-		return "", errors.New(inputs.BodyTooLong(n))
+	if n := utf8.RuneCount(b); n > core.MaxBodyChars {
+		return "", errors.New(core.BodyTooLong(n))
 	}
 	return string(b), nil
 }

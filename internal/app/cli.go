@@ -13,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/releasekit/release-action/internal/core"
 	"github.com/releasekit/release-action/internal/inputs"
 )
 
@@ -131,7 +132,7 @@ func parseFlags(args []string, ins []Input, out, errw io.Writer) (map[string]str
 			continue
 		}
 		names = append(names, in.Name)
-		fs.Var(&inputFlag{in: in, set: set}, strings.TrimPrefix(inputs.Flag(in.Name), "--"), in.Description)
+		fs.Var(&inputFlag{in: in, set: set}, strings.TrimPrefix(core.Flag(in.Name), "--"), in.Description)
 	}
 	version := fs.Bool("version", false, "print the version and exit")
 	flagArgs, loose := splitArgs(args, ins)
@@ -177,7 +178,7 @@ func parseFlags(args []string, ins []Input, out, errw io.Writer) (map[string]str
 func splitArgs(args []string, ins []Input) (flagArgs, loose []string) {
 	byName := map[string]Input{}
 	for _, in := range ins {
-		byName[strings.TrimPrefix(inputs.Flag(in.Name), "--")] = in
+		byName[strings.TrimPrefix(core.Flag(in.Name), "--")] = in
 	}
 	moreFiles := false
 	for i := 0; i < len(args); i++ {
@@ -279,14 +280,14 @@ func badFlag(err error, inputNames []string, ins []Input) string {
 			return "there is no --token flag: set GITHUB_TOKEN or GH_TOKEN instead, since other users of the machine can read a command line"
 		}
 		if near := inputs.Nearest(name, append(inputNames, "version", "help")); near != "" {
-			return fmt.Sprintf("unknown flag --%s; did you mean %s?%s", name, inputs.Flag(near), more)
+			return fmt.Sprintf("unknown flag --%s; did you mean %s?%s", name, core.Flag(near), more)
 		}
 		return fmt.Sprintf("unknown flag --%s%s", name, more)
 	}
 	if name, ok := strings.CutPrefix(msg, missingValue); ok {
 		name = strings.TrimLeft(name, "-")
 		for _, in := range ins {
-			if c := in.Choices(); inputs.Flag(in.Name) == "--"+name && len(c) > 0 {
+			if c := in.Choices(); core.Flag(in.Name) == "--"+name && len(c) > 0 {
 				return fmt.Sprintf("flag --%s needs a value, one of %s, such as --%s=%s%s", name, strings.Join(c, "|"), name, c[0], more)
 			}
 		}
@@ -343,7 +344,7 @@ Flags (the action's inputs):
 		}
 		// What the flag takes: its named values, an optional true or false
 		// (a switch alone means true), or a value.
-		name := inputs.Flag(in.Name)
+		name := core.Flag(in.Name)
 		switch {
 		case len(in.Choices()) > 0:
 			name += " " + strings.Join(in.Choices(), "|")
@@ -360,7 +361,7 @@ Flags (the action's inputs):
 		switch {
 		case in.Bool() && in.Default == "true":
 			// A switch alone means true; false is given as its value.
-			fmt.Fprintf(w, "        (default true; turn off with %s=false)\n", inputs.Flag(in.Name))
+			fmt.Fprintf(w, "        (default true; turn off with %s=false)\n", core.Flag(in.Name))
 		case in.Default != "" && !strings.Contains(in.Default, "${{"):
 			fmt.Fprintf(w, "        (default %s)\n", in.Default)
 		}
@@ -399,7 +400,7 @@ func flagWords(ins []Input) func(string) string {
 	return func(s string) string {
 		return re.ReplaceAllStringFunc(s, func(m string) string {
 			sub := re.FindStringSubmatch(m)
-			f := inputs.Flag(sub[1])
+			f := core.Flag(sub[1])
 			if sub[3] != "" {
 				f += "=" + sub[3]
 			}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 func readActionInputs(t *testing.T) []Input {
@@ -50,7 +50,7 @@ func TestGhHabitsWork(t *testing.T) {
 			continue
 		}
 		key := "INPUT_" + strings.ToUpper(in.Name)
-		flag := inputs.Flag(in.Name)
+		flag := core.Flag(in.Name)
 		values := in.Choices()
 		if len(values) == 0 {
 			values = append([]string{"true", "false"}, in.Named()...)
@@ -139,11 +139,11 @@ func TestHelpShowsWhichFlagsTakeValues(t *testing.T) {
 		var want string
 		switch {
 		case len(in.Choices()) > 0:
-			want = inputs.Flag(name) + " " + strings.Join(in.Choices(), "|")
+			want = core.Flag(name) + " " + strings.Join(in.Choices(), "|")
 		case in.Bool():
-			want = inputs.Flag(name) + " [" + strings.Join(append([]string{"true", "false"}, in.Named()...), "|") + "]"
+			want = core.Flag(name) + " [" + strings.Join(append([]string{"true", "false"}, in.Named()...), "|") + "]"
 		default:
-			want = inputs.Flag(name) + " VALUE"
+			want = core.Flag(name) + " VALUE"
 		}
 		if !strings.Contains(help, "\n  "+want+"\n") {
 			t.Errorf("--help lacks the line %q", want)
@@ -160,7 +160,7 @@ func TestFlagWithoutItsValueNamesTheValues(t *testing.T) {
 		if in.Bool() || len(in.Choices()) == 0 {
 			continue
 		}
-		flag := inputs.Flag(in.Name)
+		flag := core.Flag(in.Name)
 		_, code, errs := parse(t, ins, "--tag", "v1", flag)
 		want := "error: flag " + flag + " needs a value, one of " + strings.Join(in.Choices(), "|") + ", such as " + flag + "=" + in.Choices()[0] + " (see release-action --help)\n"
 		if code != exitUsage || errs != want {

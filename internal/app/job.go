@@ -15,7 +15,7 @@ import (
 // working directory and the files patterns. All problems come together.
 //
 // Every input of action.yml reaches the job here (most through the embedded
-// inputs.Settings), or is named in notInJob; job_test.go fails when an input
+// core.Settings), or is named in notInJob; job_test.go fails when an input
 // reaches neither.
 func newJob(cfg *inputs.Config) (*publish.Job, error) {
 	j := &publish.Job{

@@ -1,14 +1,18 @@
 package app
 
 import (
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/releasekit/release-action/internal/inputs"
 	"github.com/releasekit/release-action/internal/publish"
+	"github.com/releasekit/release-action/internal/testutil"
 )
 
 // notInJob names the inputs of action.yml that do not belong in publish.Job, and
@@ -23,114 +27,108 @@ var notInJob = map[string]string{
 
 // TestEveryInputReachesTheJob fails when an input declared in action.yml changes
 // nothing in the job newJob builds and is not on notInJob: the input would be
-// parsed, then silently dropped.
+// parsed, then silently dropped. The inputs are action.yml's, the probe values
+// the shared table (internal/testutil/inputs.go) the parser's test uses too.
 func TestEveryInputReachesTheJob(t *testing.T) {
 	t.Parallel()
-	src, err := os.ReadFile("../../action.yml")
-	if err != nil {
-		t.Fatal(err)
+	ws := probeWorkspace(t)
+	for _, p := range jobProblems(testutil.ActionInputs(t), testutil.Probes, notInJob, parseAndBuild, ws) {
+		t.Error(p)
 	}
-	ins, err := ReadInputs(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws := t.TempDir()
-	for _, f := range []string{"NOTES.md", "dist/a.txt", "other/dist/b.txt"} {
-		write(t, filepath.Join(ws, f), "content of "+f)
-	}
-	write(t, filepath.Join(ws, "CHANGELOG.md"), "# Changelog\n\n## 1.0.0\n\n- First release.\n")
-	// probe is a valid non-default value; with adds inputs it needs to matter.
-	type probe struct {
-		value string
-		with  map[string]string
-	}
-	withFiles := map[string]string{"files": "dist/*"}
-	withNotes := map[string]string{"generate_release_notes": "true"}
-	probes := map[string]probe{
-		"token":                   {value: "other-token"},
-		"repository":              {value: "someone/else"},
-		"tag":                     {value: "v2.0.0"},
-		"target_commitish":        {value: "main"},
-		"name":                    {value: "Release 2"},
-		"body":                    {value: "notes"},
-		"body_path":               {value: "NOTES.md"},
-		"body_from_changelog":     {value: "CHANGELOG.md"},
-		"body_from_tag":           {value: "true"},
-		"move_tag":                {value: "true", with: map[string]string{"target_commitish": "main"}},
-		"generate_release_notes":  {value: "true"},
-		"previous_tag":            {value: "v0.9.0", with: withNotes},
-		"notes_config":            {value: ".github/release.yml", with: withNotes},
-		"draft":                   {value: "true"},
-		"prerelease":              {value: "true"},
-		"make_latest":             {value: "false"},
-		"discussion_category":     {value: "Announcements"},
-		"prune_tags":              {value: "v*", with: map[string]string{"prune_tags": "v1.*", "keep_latest": "3"}},
-		"keep_latest":             {value: "5", with: map[string]string{"prune_tags": "v1.*", "keep_latest": "3"}},
-		"files":                   {value: "dist/*"},
-		"working_directory":       {value: filepath.Join(ws, "other"), with: withFiles},
-		"fail_on_unmatched_files": {value: "false", with: withFiles},
-		"follow_symlinks":         {value: "true"},
-		"overwrite":               {value: "false"},
-		"delete_other_assets":     {value: "true", with: withFiles},
-		"prune_assets":            {value: "app-*.zip"},
-		"max_parallel":            {value: "8"},
-		"hour_window":             {value: "stop"},
-		"hour_window_max_wait":    {value: "30m"},
-		"checksums":               {value: "SHA256SUMS"},
-		"expected_assets":         {value: "app-*.tar.gz"},
-		"verify":                  {value: "download"},
-		"attest":                  {value: "true", with: map[string]string{"dry_run": "true"}},
-		"sigstore":                {value: "github", with: map[string]string{"dry_run": "true", "attest": "true"}},
-		"trusted_root":            {value: "trusted_root.json", with: map[string]string{"verify": "true"}},
-		"dry_run":                 {value: "true"},
-	}
-	declared := map[string]bool{}
+}
+
+// TestAnInputTheJobForgetsIsNamed forgets each real input in turn: one the job
+// uses is dropped on its way there (newJob never sees it), one that goes
+// elsewhere is left out of notInJob. jobProblems must name the input.
+func TestAnInputTheJobForgetsIsNamed(t *testing.T) {
+	t.Parallel()
+	ws := probeWorkspace(t)
+	ins := testutil.ActionInputs(t)
 	for _, in := range ins {
-		declared[in.Name] = true
-		t.Run(in.Name, func(t *testing.T) {
-			t.Parallel()
-			p, ok := probes[in.Name]
-			if !ok {
-				t.Fatalf("no probe value for input %s; add one here", in.Name)
+		_, excluded := notInJob[in.Name]
+		var build func(map[string]string) (*publish.Job, error)
+		exempt := notInJob
+		if !excluded {
+			// The job never sees the input: newJob or Settings forgot it.
+			build = func(env map[string]string) (*publish.Job, error) {
+				env = maps.Clone(env)
+				delete(env, testutil.InputVar(in.Name))
+				return parseAndBuild(env)
 			}
-			env := map[string]string{
-				"INPUT_TOKEN": "token", "GITHUB_REPOSITORY": "octo/demo",
-				"INPUT_TAG": "v1.0.0", "GITHUB_WORKSPACE": ws,
-			}
-			for k, v := range p.with {
-				env["INPUT_"+strings.ToUpper(k)] = v
-			}
-			base := buildJob(t, env)
-			env["INPUT_"+strings.ToUpper(in.Name)] = p.value
-			probed := buildJob(t, env)
-			changed := !reflect.DeepEqual(base, probed)
-			why, excluded := notInJob[in.Name]
-			switch {
-			case !changed && !excluded:
-				t.Errorf("setting %s=%q changes nothing in the job: parse it into inputs.Settings (or copy it in newJob), or list it in notInJob with where it goes", in.Name, p.value)
-			case changed && excluded:
-				t.Errorf("setting %s=%q changes the job, yet notInJob says it %s", in.Name, p.value, why)
-			}
-		})
-	}
-	for name := range notInJob {
-		if !declared[name] {
-			t.Errorf("notInJob names %s, which action.yml does not declare", name)
+		} else {
+			// The input goes elsewhere, and notInJob forgot to say so.
+			build = parseAndBuild
+			exempt = maps.Clone(notInJob)
+			delete(exempt, in.Name)
+		}
+		problems := jobProblems(ins, testutil.Probes, exempt, build, ws)
+		if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, " "+in.Name+"=") }) {
+			t.Errorf("%s dropped on its way to the job: no problem names it; got %q", in.Name, problems)
 		}
 	}
 }
 
-func buildJob(t *testing.T, env map[string]string) *publish.Job {
+// jobProblems sets each input to its probe value and requires the job build
+// makes from the environment to change, unless exempt says where the input goes
+// instead (then it must not change).
+func jobProblems(ins []testutil.Input, probes map[string]testutil.Probe, exempt map[string]string, build func(map[string]string) (*publish.Job, error), ws string) []string {
+	var out []string
+	declared := map[string]bool{}
+	base := map[string]string{
+		"INPUT_TOKEN": "token", "GITHUB_REPOSITORY": "octo/demo",
+		"INPUT_TAG": "v1.0.0", "GITHUB_WORKSPACE": ws,
+	}
+	for _, in := range ins {
+		declared[in.Name] = true
+		p, ok := probes[in.Name]
+		if !ok {
+			out = append(out, fmt.Sprintf("internal/testutil/inputs.go: no probe value for input %s", in.Name))
+			continue
+		}
+		before, err := build(p.ProbeEnv(base, in.Name, false))
+		if err != nil {
+			out = append(out, fmt.Sprintf("internal/app: the job without %s=: %v", in.Name, err))
+			continue
+		}
+		env := p.ProbeEnv(base, in.Name, true)
+		after, err := build(env)
+		if err != nil {
+			out = append(out, fmt.Sprintf("internal/app: the job with %s=%q: %v", in.Name, env[testutil.InputVar(in.Name)], err))
+			continue
+		}
+		changed := !reflect.DeepEqual(before, after)
+		why, excluded := exempt[in.Name]
+		switch {
+		case !changed && !excluded:
+			out = append(out, fmt.Sprintf("internal/app: setting %s=%q changes nothing in the job: parse it into core.Settings (or copy it in newJob), or list it in notInJob with where it goes", in.Name, p.Value))
+		case changed && excluded:
+			out = append(out, fmt.Sprintf("internal/app: setting %s=%q changes the job, yet notInJob says it %s", in.Name, p.Value, why))
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(exempt)) {
+		if !declared[name] {
+			out = append(out, fmt.Sprintf("internal/app: notInJob names %s, which action.yml does not declare", name))
+		}
+	}
+	return out
+}
+
+// probeWorkspace is a workspace holding the files the probes name.
+func probeWorkspace(t *testing.T) string {
 	t.Helper()
-	cfg, err := inputs.Parse(func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatalf("parse %v: %v", env, err)
+	ws := t.TempDir()
+	for f, content := range testutil.ProbeFiles {
+		write(t, filepath.Join(ws, f), content)
 	}
-	j, err := newJob(cfg)
+	return ws
+}
+
+func parseAndBuild(env map[string]string) (*publish.Job, error) {
+	cfg, err := inputs.ParseAll(func(k string) string { return env[k] })
 	if err != nil {
-		t.Fatalf("job from %v: %v", env, err)
+		return nil, err
 	}
-	return j
+	return newJob(cfg)
 }
 
 func write(t *testing.T, path, content string) {

@@ -13,9 +13,9 @@ import (
 
 	"github.com/releasekit/release-action/internal/actiontest"
 	"github.com/releasekit/release-action/internal/app"
+	"github.com/releasekit/release-action/internal/core"
 	"github.com/releasekit/release-action/internal/emulator"
 	"github.com/releasekit/release-action/internal/hostile"
-	"github.com/releasekit/release-action/internal/inputs"
 	"github.com/releasekit/release-action/internal/publish"
 	"github.com/releasekit/release-action/internal/retry"
 )
@@ -57,7 +57,7 @@ func newWordsChecker(t *testing.T) *wordsChecker {
 		if strings.Contains(in.Name, "_") {
 			c.terminal = append(c.terminal, regexp.MustCompile(`\b`+n+`\b`))
 		}
-		c.workflow = append(c.workflow, regexp.MustCompile(`(?:^|[^\w-])`+regexp.QuoteMeta(inputs.Flag(in.Name))+`\b`))
+		c.workflow = append(c.workflow, regexp.MustCompile(`(?:^|[^\w-])`+regexp.QuoteMeta(core.Flag(in.Name))+`\b`))
 	}
 	c.terminal = append(c.terminal, regexp.MustCompile(`\$\{\{`), regexp.MustCompile(`(?m)^::`))
 	return c
@@ -84,7 +84,7 @@ func (c *wordsChecker) check(t *testing.T, tc wordsCase, flags bool, text string
 	for _, n := range tc.names {
 		named := strings.Contains(text, `"`+n+`"`) || strings.Contains(text, n+": ")
 		if flags {
-			named = strings.Contains(text, inputs.Flag(n))
+			named = strings.Contains(text, core.Flag(n))
 		}
 		if !named {
 			t.Errorf("%s in %s: %s is not named:\n%s", tc.name, where, n, text)
@@ -125,7 +125,7 @@ func terminalWords(t *testing.T, tc wordsCase) string {
 			continue
 		}
 		for _, line := range strings.Split(v, "\n") {
-			args = append(args, inputs.Flag(k)+"="+line)
+			args = append(args, core.Flag(k)+"="+line)
 		}
 	}
 	var out, errw bytes.Buffer

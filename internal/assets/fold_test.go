@@ -101,7 +101,7 @@ func TestMatchFollowsTheFileSystemsCaseRules(t *testing.T) {
 			if fold {
 				want = c.fold
 			}
-			got, err := Match(root, pats(root, c.patterns...), false)
+			got, err := match(root, pats(root, c.patterns...), false)
 			if err != nil {
 				t.Fatalf("Match: %v", err)
 			}

@@ -28,7 +28,7 @@ func TestMatchRecordsTheFileItFound(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	makeTree(t, root, []node{{path: "dist/a.bin"}, {path: "dist/b.bin"}, {path: "dist/link.bin", link: "b.bin"}})
-	got, err := Match(root, pats(root, "dist/*"), true)
+	got, err := match(root, pats(root, "dist/*"), true)
 	if err != nil {
 		t.Fatal(err)
 	}

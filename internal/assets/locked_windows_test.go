@@ -23,7 +23,7 @@ func TestMatchFileHeldWithoutSharing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer syscall.CloseHandle(h)
-	got, err := Match(root, pats(root, "dist/*"), true)
+	got, err := match(root, pats(root, "dist/*"), true)
 	if err == nil {
 		t.Fatalf("Match = %q, want an error", rels(got))
 	}

@@ -11,8 +11,6 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
-
-	"github.com/releasekit/release-action/internal/inputs"
 )
 
 // File is one local file to upload.
@@ -27,9 +25,33 @@ type File struct {
 	Identity    Identity // the file matched (a link's target), for the upload to check it opens the same one
 }
 
-// Match resolves the files input against dir and returns the files to upload, sorted
-// by StoredName. Every problem found is reported, joined into one error; when there is
-// an error no files are returned.
+// Options tune MatchAll.
+type Options struct {
+	// FailOnUnmatched makes an include pattern that matched no file an error.
+	FailOnUnmatched bool
+	// FollowOutside allows symbolic links that resolve outside the working
+	// directory. /proc, /sys and /dev stay refused.
+	FollowOutside bool
+	// OutsideHint, when set, ends the error about a link out of the working
+	// directory (say, the input that allows it).
+	OutsideHint string
+}
+
+// systemDirs hold kernel and device files, never release assets.
+var systemDirs = []string{"/proc", "/sys", "/dev"}
+
+// Matched is what MatchAll found.
+type Matched struct {
+	Files []File
+	// Unmatched are the include patterns, as written, that matched no file
+	// without being an error (FailOnUnmatched off), for the caller to warn about.
+	Unmatched []string
+}
+
+// MatchAll resolves the files input against dir and returns the files to upload,
+// sorted by StoredName, and the include patterns that matched nothing without
+// being an error. Every problem found is reported, joined into one error; when
+// there is an error no files are returned.
 //
 // The rules:
 //   - Patterns are doublestar globs ("**" crosses directories) resolved against dir;
@@ -42,12 +64,12 @@ type File struct {
 //     Broken links, directories, FIFOs and devices found by a wildcard are skipped.
 //   - A pattern without wildcards names one path. It is an error if that path is a
 //     directory, a broken link or not a regular file; if it does not exist, it is an
-//     error only with failOnUnmatched.
+//     error only with opts.FailOnUnmatched.
 //   - Exclude patterns ("!") apply whatever their position in the list. An exclude
 //     removes the files it matches and every file below a directory it matches, so
 //     "!dist/debug" equals "!dist/debug/**". Matching is on the path as written, without
 //     resolving links. Excludes never fail.
-//   - With failOnUnmatched, an include pattern that matched no file is an error (a file
+//   - With opts.FailOnUnmatched, an include pattern that matched no file is an error (a file
 //     later removed by an exclude still counts as matched).
 //   - A file matched by several patterns is returned once. Labels do not depend on the
 //     order of patterns: a pattern without a label never clears one, and two different
@@ -65,41 +87,7 @@ type File struct {
 //     its target, unless opts.FollowOutside; anything that resolves under /proc, /sys
 //     or /dev is always an error (a build step can plant dist/x -> /proc/self/environ).
 //     A path written outside dir (absolute, "..") is where the user pointed, and is kept.
-func Match(dir string, patterns []inputs.Pattern, failOnUnmatched bool) ([]File, error) {
-	return MatchWith(dir, patterns, Options{FailOnUnmatched: failOnUnmatched})
-}
-
-// Options tune MatchWith.
-type Options struct {
-	// FailOnUnmatched makes an include pattern that matched no file an error.
-	FailOnUnmatched bool
-	// FollowOutside allows symbolic links that resolve outside the working
-	// directory. /proc, /sys and /dev stay refused.
-	FollowOutside bool
-	// OutsideHint, when set, ends the error about a link out of the working
-	// directory (say, the input that allows it).
-	OutsideHint string
-}
-
-// systemDirs hold kernel and device files, never release assets.
-var systemDirs = []string{"/proc", "/sys", "/dev"}
-
-// MatchWith is Match with every option; see Match for the rules.
-func MatchWith(dir string, patterns []inputs.Pattern, opts Options) ([]File, error) {
-	m, err := MatchAll(dir, patterns, opts)
-	return m.Files, err
-}
-
-// Matched is what MatchAll found.
-type Matched struct {
-	Files []File
-	// Unmatched are the include patterns, as written, that matched no file
-	// without being an error (FailOnUnmatched off), for the caller to warn about.
-	Unmatched []string
-}
-
-// MatchAll is MatchWith that also reports the patterns that matched nothing.
-func MatchAll(dir string, patterns []inputs.Pattern, opts Options) (Matched, error) {
+func MatchAll(dir string, patterns []Pattern, opts Options) (Matched, error) {
 	failOnUnmatched := opts.FailOnUnmatched
 	base, err := filepath.Abs(dir)
 	if err != nil {
@@ -209,7 +197,7 @@ func (m *matcher) absPattern(pattern string) string {
 
 // include adds the files that pat (the absolute form of p.Glob) matches and returns
 // how many it matched.
-func (m *matcher) include(p inputs.Pattern, pat string) int {
+func (m *matcher) include(p Pattern, pat string) int {
 	if !hasMeta(pat) {
 		return m.includeLiteral(p, filepath.FromSlash(unescapeMeta(pat)))
 	}
@@ -251,7 +239,7 @@ func (m *matcher) include(p inputs.Pattern, pat string) int {
 
 // includeLiteral handles a pattern without wildcards: it names exactly one path, so
 // anything unusual about that path is worth an error.
-func (m *matcher) includeLiteral(p inputs.Pattern, full string) int {
+func (m *matcher) includeLiteral(p Pattern, full string) int {
 	info, err := os.Lstat(full)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0 // reported by the caller with failOnUnmatched
@@ -284,7 +272,7 @@ func (m *matcher) includeLiteral(p inputs.Pattern, full string) int {
 	return 1
 }
 
-func (m *matcher) add(full string, info fs.FileInfo, p inputs.Pattern) {
+func (m *matcher) add(full string, info fs.FileInfo, p Pattern) {
 	if m.spell != nil {
 		full = m.spell.of(full) // one file, one key and one name, however it was spelled
 	}
@@ -402,7 +390,7 @@ func pickOne(labels []patternLabel, field func(patternLabel) string, disagree fu
 // checkRenames reports a pattern that gives an asset name ("path => name") and
 // matches several files (exclusions applied): they cannot all have that name.
 // paths are the files that remain, sorted.
-func (m *matcher) checkRenames(patterns []inputs.Pattern, paths []string) {
+func (m *matcher) checkRenames(patterns []Pattern, paths []string) {
 	byEntry := map[int][]string{}
 	for _, p := range paths {
 		for _, l := range m.found[p].labels {

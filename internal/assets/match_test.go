@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/releasekit/release-action/internal/inputs"
 )
 
 // node is one entry of a test tree.
@@ -40,18 +38,23 @@ func makeTree(t *testing.T, root string, nodes []node) {
 	}
 }
 
-// pats builds patterns the way the files input spells them: "!" excludes, and the
-// text after the last "#" is a label. "$DIR" stands for the test's tree.
-func pats(root string, specs ...string) []inputs.Pattern {
-	var out []inputs.Pattern
+// pats builds patterns the way the files input spells them: "!" excludes, the
+// text after the last "#" is a label, and "path => name" names the asset.
+// "$DIR" stands for the test's tree. (The files input's own parsing is
+// internal/inputs', tested there; this package cannot import it.)
+func pats(root string, specs ...string) []Pattern {
+	var out []Pattern
 	for _, s := range specs {
-		var p inputs.Pattern
+		var p Pattern
 		s = strings.ReplaceAll(s, "$DIR", filepath.ToSlash(root))
 		if rest, ok := strings.CutPrefix(s, "!"); ok {
 			p.Exclude, s = true, rest
 		}
 		if i := strings.LastIndex(s, "#"); i >= 0 {
 			s, p.Label = s[:i], s[i+1:]
+		}
+		if path, name, ok := strings.Cut(s, "=>"); ok {
+			s, p.Name = strings.TrimSpace(path), strings.TrimSpace(name)
 		}
 		p.Glob = s
 		out = append(out, p)
@@ -315,7 +318,7 @@ func TestMatch(t *testing.T) {
 			t.Parallel()
 			root := t.TempDir()
 			makeTree(t, root, tt.tree)
-			got, err := Match(filepath.Join(root, filepath.FromSlash(tt.sub)), pats(root, tt.patterns...), tt.fail)
+			got, err := match(filepath.Join(root, filepath.FromSlash(tt.sub)), pats(root, tt.patterns...), tt.fail)
 			if len(tt.errs) > 0 {
 				if err == nil {
 					t.Fatalf("Match = %v, want an error", rels(got))
@@ -349,7 +352,7 @@ func TestMatchFileFields(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	makeTree(t, root, []node{{path: "dist/My App (x64).tar.gz"}})
-	got, err := Match(root, pats(root, "dist/*.gz#Linux build"), true)
+	got, err := match(root, pats(root, "dist/*.gz#Linux build"), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +374,7 @@ func TestMatchFileFields(t *testing.T) {
 func TestMatchRelativeDir(t *testing.T) {
 	t.Parallel()
 	// The package's own directory is the test's working directory.
-	got, err := Match(".", pats("", "doc.go"), true)
+	got, err := match(".", pats("", "doc.go"), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -413,7 +416,7 @@ func TestMatchLabels(t *testing.T) {
 			t.Parallel()
 			root := t.TempDir()
 			makeTree(t, root, []node{{path: "dist/app.zip"}, {path: "dist/app.tar.gz"}})
-			files, err := Match(root, pats(root, tt.patterns...), true)
+			files, err := match(root, pats(root, tt.patterns...), true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -513,7 +516,7 @@ func TestMatchSymlinks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := Match(root, pats(root, tt.patterns...), tt.fail)
+			got, err := match(root, pats(root, tt.patterns...), tt.fail)
 			if len(tt.errs) > 0 {
 				if err == nil {
 					t.Fatalf("Match = %v, want an error", rels(got))
@@ -536,7 +539,7 @@ func TestMatchSymlinks(t *testing.T) {
 
 	t.Run("link reports its target's size", func(t *testing.T) {
 		t.Parallel()
-		got, err := Match(root, pats(root, "links/latest.zip"), true)
+		got, err := match(root, pats(root, "links/latest.zip"), true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -581,7 +584,7 @@ func TestMatchSpecialFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := Match(root, pats(root, tt.patterns...), true)
+			got, err := match(root, pats(root, tt.patterns...), true)
 			if len(tt.errs) > 0 {
 				if err == nil {
 					t.Fatalf("Match = %v, want an error", rels(got))
@@ -623,7 +626,7 @@ func TestMatchUnreadable(t *testing.T) {
 
 	t.Run("file", func(t *testing.T) {
 		t.Parallel()
-		got, err := Match(root, pats(root, "dist/*"), true)
+		got, err := match(root, pats(root, "dist/*"), true)
 		if asRoot {
 			if err != nil || !slices.Equal(rels(got), []string{"dist/app.zip", "dist/secret.bin"}) {
 				t.Errorf("as root: Match = %q, %v; want both files", rels(got), err)
@@ -639,7 +642,7 @@ func TestMatchUnreadable(t *testing.T) {
 	})
 	t.Run("directory", func(t *testing.T) {
 		t.Parallel()
-		got, err := Match(root, pats(root, "locked/**"), true)
+		got, err := match(root, pats(root, "locked/**"), true)
 		if asRoot {
 			if err != nil || !slices.Equal(rels(got), []string{"locked/inner.zip"}) {
 				t.Errorf("as root: Match = %q, %v; want locked/inner.zip", rels(got), err)
@@ -721,7 +724,7 @@ func TestMatchRenames(t *testing.T) {
 			t.Parallel()
 			root := t.TempDir()
 			makeTree(t, root, tree)
-			files, err := Match(root, parsed(t, tt.patterns), true)
+			files, err := match(root, pats(root, tt.patterns...), true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -759,7 +762,7 @@ func TestMatchRenames(t *testing.T) {
 			t.Parallel()
 			root := t.TempDir()
 			makeTree(t, root, tree)
-			files, err := Match(root, parsed(t, tt.patterns), true)
+			files, err := match(root, pats(root, tt.patterns...), true)
 			if err == nil {
 				t.Fatalf("Match = %+v, want an error", files)
 			}
@@ -772,12 +775,13 @@ func TestMatchRenames(t *testing.T) {
 	}
 }
 
-// parsed is the files input's own parsing of specs, one entry each.
-func parsed(t *testing.T, specs []string) []inputs.Pattern {
-	t.Helper()
-	p, err := inputs.SplitPatterns(strings.Join(specs, "\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+// match is MatchAll with FailOnUnmatched alone set as given, returning the files.
+func match(dir string, patterns []Pattern, failOnUnmatched bool) ([]File, error) {
+	return matchWith(dir, patterns, Options{FailOnUnmatched: failOnUnmatched})
+}
+
+// matchWith is MatchAll returning the files.
+func matchWith(dir string, patterns []Pattern, opts Options) ([]File, error) {
+	m, err := MatchAll(dir, patterns, opts)
+	return m.Files, err
 }

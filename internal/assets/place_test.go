@@ -47,7 +47,7 @@ func TestMatchRefusesFilesFromElsewhere(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := MatchWith(work, pats(root, tc.patterns...), tc.opts)
+			got, err := matchWith(work, pats(root, tc.patterns...), tc.opts)
 			if tc.errs == nil {
 				if err != nil || strings.Join(rels(got), " ") != strings.Join(tc.want, " ") {
 					t.Fatalf("got %v, %v; want %v", rels(got), err, tc.want)
@@ -71,7 +71,7 @@ func TestMatchWorkingDirectoryBehindALink(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
 	makeTree(t, root, []node{{path: "real/dist/a.zip"}, {path: "real/dist/b.zip", link: "a.zip"}, {path: "ws", link: "real"}})
-	got, err := Match(filepath.Join(root, "ws"), pats(root, "dist/*"), true)
+	got, err := match(filepath.Join(root, "ws"), pats(root, "dist/*"), true)
 	if err != nil || len(got) != 2 {
 		t.Fatalf("got %v, %v; want both files", rels(got), err)
 	}

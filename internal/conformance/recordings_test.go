@@ -3,6 +3,7 @@ package conformance
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -376,7 +377,8 @@ func TestReplayReleaseAssetsConflict(t *testing.T) {
 		t.Fatalf("ReleaseByTag = %+v, %v", rel, err)
 	}
 	_, err = c.UploadAsset(ctx, rel, up)
-	if !publish.IsAlreadyExists(err, "ReleaseAsset") || publish.IsRetryable(err) {
+	var apiErr *publish.APIError
+	if !publish.IsAlreadyExists(err, "ReleaseAsset") || !errors.As(err, &apiErr) || apiErr.Retryable {
 		t.Fatalf("UploadAsset over an existing name = %v; want GitHub's 422 already_exists, not retried", err)
 	}
 	var wantList []recordedAsset

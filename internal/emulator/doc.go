@@ -29,6 +29,12 @@
 //	GHES:   API http://HOST/api/v3/repos/...   uploads http://HOST/api/uploads/repos/...
 //	both:   browser downloads http://HOST/OWNER/REPO/releases/download/TAG/NAME
 //
+// The program treats HOST like any server (internal/inputs derives no special
+// upload URL for loopback): in the DotCom layout it uploads to the upload_url
+// each release carries, as on github.com, and trusts it because it is on the
+// API's origin; in the GHES layout the upload URL it derives from the API URL
+// is the one served.
+//
 // Things a client sees that a simpler fake would hide: an upload's asset exists in
 // state "starter" (blocking its name) from the moment its body starts to arrive, so
 // a concurrent list shows uploads in flight as starters; a read-only token gets 403

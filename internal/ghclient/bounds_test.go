@@ -21,7 +21,6 @@ import (
 	"time"
 
 	"github.com/releasekit/release-action/internal/assets"
-	"github.com/releasekit/release-action/internal/inputs"
 	"github.com/releasekit/release-action/internal/publish"
 	"github.com/releasekit/release-action/internal/retry"
 )
@@ -600,7 +599,8 @@ func TestErrorAnswerBombIsCapped(t *testing.T) {
 // executor builds it.
 func matchedUpload(t *testing.T, root, pattern string) publish.UploadRequest {
 	t.Helper()
-	files, err := assets.Match(root, []inputs.Pattern{{Glob: pattern}}, true)
+	m, err := assets.MatchAll(root, []assets.Pattern{{Glob: pattern}}, assets.Options{FailOnUnmatched: true})
+	files := m.Files
 	if err != nil || len(files) != 1 {
 		t.Fatalf("Match = %v, %v", files, err)
 	}

@@ -369,7 +369,8 @@ func (c *Client) failure(e *publish.APIError, a retry.Answer) error {
 }
 
 // noAnswerError is a request that got no answer. It matches both the APIError
-// (for publish.IsRetryable) and the transport error that caused it.
+// (whose Retryable field says it may be sent again) and the transport error
+// that caused it.
 type noAnswerError struct {
 	text  string
 	api   *publish.APIError

@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // Values of the sigstore input other than a signing config's path.
@@ -40,7 +42,7 @@ const maxEventBytes = 25 << 20
 func (p *parser) attestation(c *Config) {
 	c.Attest = p.boolean("attest", false)
 	c.Attestation.TrustedRoot = p.workspacePath(p.input("trusted_root"))
-	if c.Attestation.TrustedRoot != "" && !c.Attest && c.Verify == VerifyOff {
+	if c.Attestation.TrustedRoot != "" && !c.Attest && c.Verify == core.VerifyOff {
 		p.fail("%s checks signatures for %s or %s; set one of them, or leave it unset", p.words.Input("trusted_root"), p.words.Set("attest", "true"), p.words.Set("verify", "true"))
 	}
 	given := p.input("sigstore")

@@ -1,12 +1,9 @@
 package inputs
 
-import "strings"
+import (
+	"strings"
 
-// Values of the verify input.
-const (
-	VerifyOff      = ""         // nothing is read back after publishing
-	VerifyRelease  = "true"     // read back; GitHub's release attestation checked when immutable
-	VerifyDownload = "download" // VerifyRelease, and every asset downloaded anonymously and hashed
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // complete reads expected_assets and verify: the set of assets a release must
@@ -22,8 +19,8 @@ func (p *parser) complete(c *Config) {
 	}
 	switch v := strings.ToLower(p.input("verify")); v {
 	case "", "false":
-		c.Verify = VerifyOff
-	case VerifyRelease, VerifyDownload:
+		c.Verify = core.VerifyOff
+	case core.VerifyRelease, core.VerifyDownload:
 		c.Verify = v
 	default:
 		p.fail("%s: %s is not one of false, true or download", p.words.Input("verify"), quote(p.input("verify")))
@@ -31,7 +28,7 @@ func (p *parser) complete(c *Config) {
 	if c.Draft && len(c.ExpectedAssets) > 0 {
 		p.fail("%s decides when the draft is published, and %s never publishes it; leave one of them unset", p.words.Input("expected_assets"), p.words.Set("draft", "true"))
 	}
-	if c.Draft && c.Verify != VerifyOff {
+	if c.Draft && c.Verify != core.VerifyOff {
 		p.fail("%s checks the published release, and %s publishes nothing (a draft's assets are not served to anonymous downloads); leave one of them unset", p.words.InputSet("verify", c.Verify), p.words.Set("draft", "true"))
 	}
 }

@@ -29,7 +29,7 @@ func TestHourWindow(t *testing.T) {
 		e := minimal()
 		e["INPUT_HOUR_WINDOW"] = c.mode
 		e["INPUT_HOUR_WINDOW_MAX_WAIT"] = c.wait
-		got, err := Parse(env(e))
+		got, err := ParseAll(env(e))
 		if c.fail != "" {
 			if err == nil || !strings.Contains(err.Error(), c.fail) {
 				t.Errorf("%q/%q: error %v, want one containing %s", c.mode, c.wait, err, c.fail)

@@ -2,7 +2,6 @@ package inputs
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 )
@@ -48,10 +47,12 @@ func baseURL(name, raw, def string) (*url.URL, error) {
 //   - github.com: api.github.com → uploads.github.com
 //   - GHE.com (data residency): api.SUB.ghe.com → uploads.SUB.ghe.com
 //   - GitHub Enterprise Server: HOST/api/v3 → HOST/api/uploads
-//   - a loopback emulator laid out like github.com: ORIGIN → ORIGIN/uploads
 //   - anything else: ORIGIN/api/uploads
 //
-// The release's own upload_url, when there is one, takes precedence over this.
+// The release's own upload_url, when there is one, takes precedence over this;
+// the derived URL's origin is the one the token may go to for uploads. No host
+// is special: the project's emulator on loopback is reached through these
+// rules (its releases' upload_url, or its GHES layout) like any server.
 func uploadURL(api *url.URL) string {
 	host := strings.ToLower(api.Hostname())
 	origin := api.Scheme + "://" + api.Host
@@ -60,9 +61,6 @@ func uploadURL(api *url.URL) string {
 	}
 	if host == "api.github.com" || isGHECom(host) {
 		return api.Scheme + "://uploads." + api.Host[len("api."):]
-	}
-	if isLoopback(host) {
-		return origin + "/uploads"
 	}
 	return origin + "/api/uploads"
 }
@@ -75,12 +73,4 @@ func isGHECom(host string) bool {
 	}
 	sub, ok = strings.CutSuffix(sub, ".ghe.com")
 	return ok && sub != "" && !strings.Contains(sub, ".")
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -1,6 +1,9 @@
 package inputs
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestLocation(t *testing.T) {
 	t.Parallel()
@@ -49,11 +52,11 @@ func TestLocation(t *testing.T) {
 			wantServer: "https://acme.ghe.com",
 		},
 		{
-			name:       "loopback emulator laid out like github.com",
+			name:       "loopback emulator laid out like github.com: its releases' upload_url says where",
 			apiURL:     "http://127.0.0.1:4567",
 			serverURL:  "http://127.0.0.1:4567",
 			wantAPI:    "http://127.0.0.1:4567",
-			wantUpload: "http://127.0.0.1:4567/uploads",
+			wantUpload: "http://127.0.0.1:4567/api/uploads",
 			wantServer: "http://127.0.0.1:4567",
 		},
 		{
@@ -68,14 +71,14 @@ func TestLocation(t *testing.T) {
 			name:       "IPv6 loopback",
 			apiURL:     "http://[::1]:4567/",
 			wantAPI:    "http://[::1]:4567",
-			wantUpload: "http://[::1]:4567/uploads",
+			wantUpload: "http://[::1]:4567/api/uploads",
 			wantServer: "https://github.com",
 		},
 		{
 			name:       "localhost",
 			apiURL:     "http://localhost:8080",
 			wantAPI:    "http://localhost:8080",
-			wantUpload: "http://localhost:8080/uploads",
+			wantUpload: "http://localhost:8080/api/uploads",
 			wantServer: "https://github.com",
 		},
 		{
@@ -97,7 +100,7 @@ func TestLocation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			m := with(minimal(), "GITHUB_API_URL", tt.apiURL, "GITHUB_SERVER_URL", tt.serverURL)
-			c, err := Parse(env(m))
+			c, err := ParseAll(env(m))
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
@@ -106,5 +109,38 @@ func TestLocation(t *testing.T) {
 					c.APIURL, c.UploadURL, c.ServerURL, tt.wantAPI, tt.wantUpload, tt.wantServer)
 			}
 		})
+	}
+}
+
+// TestNoHostIsSpecial: the upload URL follows from the API URL's shape alone;
+// only github.com and GHE.com, whose upload hosts are other hosts, are named.
+// A loopback or private host derives what any other host does, so the
+// emulator is reached through the rules GitHub Enterprise Server is.
+func TestNoHostIsSpecial(t *testing.T) {
+	t.Parallel()
+	hosts := []string{"127.0.0.1:4567", "[::1]:4567", "localhost:8080", "10.0.0.7", "ghes.example.com", "github.internal.example:8443"}
+	paths := []string{"", "/", "/api/v3", "/api/v3/", "/prefix/api/v3", "/some/path"}
+	for _, scheme := range []string{"http", "https"} {
+		for _, path := range paths {
+			ref := ""
+			for _, host := range hosts {
+				api, err := baseURL("GITHUB_API_URL", scheme+"://"+host+path, "https://api.github.com")
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := uploadURL(api)
+				origin := scheme + "://" + host
+				rel, ok := strings.CutPrefix(got, origin)
+				if !ok {
+					t.Errorf("%s%s: upload URL %s is on another origin", origin, path, got)
+					continue
+				}
+				if ref == "" {
+					ref = rel
+				} else if rel != ref {
+					t.Errorf("%s%s: upload path %q, but %q for %s%s", origin, path, rel, ref, hosts[0], path)
+				}
+			}
+		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	githubactions "github.com/sethvargo/go-githubactions"
+
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // Limits of the max_parallel input. More than a few concurrent uploads only
@@ -19,22 +21,14 @@ const (
 	maxMaxParallel     = 32
 )
 
-// Parse reads the action's inputs (INPUT_<NAME>, trimmed) and the runner's GITHUB_*
-// variables through getenv and validates all of them. Every problem is reported at
-// once, joined with errors.Join; each message names the input as the user writes it
-// in a workflow, or the flag in a terminal (see Vocabulary). The token's value
-// never appears in an error.
-func Parse(getenv func(string) string) (*Config, error) {
-	c, err := ParseAll(getenv)
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// ParseAll is Parse that also returns the configuration when some inputs are
-// invalid (those hold their defaults), so the caller can check the files and
-// directories the valid inputs name and report those problems in the same run.
+// ParseAll reads the action's inputs (INPUT_<NAME>, trimmed) and the runner's
+// GITHUB_* variables through getenv and validates all of them. Every problem is
+// reported at once, joined with errors.Join; each message names the input as the
+// user writes it in a workflow, or the flag in a terminal (see core.Vocabulary).
+// The token's value never appears in an error. The configuration is returned
+// also when some inputs are invalid (those hold their defaults), so the caller
+// can check the files and directories the valid inputs name and report those
+// problems in the same run.
 func ParseAll(getenv func(string) string) (*Config, error) {
 	p := &parser{
 		env:   getenv,
@@ -69,8 +63,8 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 // notes reads the inputs that make the release notes.
 func (p *parser) notes(c *Config) {
 	c.Body = p.input("body")
-	if n := utf8.RuneCountInString(c.Body); n > MaxBodyChars {
-		p.fail("%s: %s; shorten it, or move the details to a file linked from the notes", p.words.Input("body"), BodyTooLong(n))
+	if n := utf8.RuneCountInString(c.Body); n > core.MaxBodyChars {
+		p.fail("%s: %s; shorten it, or move the details to a file linked from the notes", p.words.Input("body"), core.BodyTooLong(n))
 	}
 	c.BodyPath = p.input("body_path")
 	c.BodyFile = p.workspacePath(c.BodyPath)
@@ -110,7 +104,7 @@ func (p *parser) publishing(c *Config) {
 		}
 		if c.Prerelease != nil && *c.Prerelease {
 			if c.PrereleaseAuto {
-				p.fail("%s conflicts with %s: tag %s has the pre-release part %s, so it is a prerelease, and a prerelease can never be the latest release", p.words.InputSet("make_latest", "true"), p.words.InputSet("prerelease", "auto"), quote(c.Tag), quote(PreReleasePart(c.Tag)))
+				p.fail("%s conflicts with %s: tag %s has the pre-release part %s, so it is a prerelease, and a prerelease can never be the latest release", p.words.InputSet("make_latest", "true"), p.words.InputSet("prerelease", "auto"), quote(c.Tag), quote(core.PreReleasePart(c.Tag)))
 			} else {
 				p.fail("%s conflicts with %s; a prerelease can never be the latest release", p.words.InputSet("make_latest", "true"), p.words.Set("prerelease", "true"))
 			}
@@ -147,7 +141,7 @@ func (p *parser) runner(c *Config) {
 	c.DumbTerminal = p.env("TERM") == "dumb"
 	c.OutputPath = p.env("GITHUB_OUTPUT")
 	c.SummaryPath = p.env("GITHUB_STEP_SUMMARY")
-	c.Runner = RunIdentity{
+	c.Runner = core.RunIdentity{
 		ID:      p.runNumber("GITHUB_RUN_ID"),
 		Attempt: int(p.runNumber("GITHUB_RUN_ATTEMPT")),
 		Job:     strings.TrimSpace(p.env("GITHUB_JOB")),
@@ -196,7 +190,7 @@ func (p *parser) workspacePath(path string) string {
 type parser struct {
 	env   func(string) string
 	act   *githubactions.Action
-	words Vocabulary // how messages name the inputs
+	words core.Vocabulary // how messages name the inputs
 	errs  []error
 }
 
@@ -210,7 +204,7 @@ func (p *parser) input(name string) string { return p.act.GetInput(name) }
 func (p *parser) token() (token, source string) {
 	// INPUT_TOKEN defaults to ${{ github.token }} in action.yml; the variables let
 	// the binary run from a terminal too.
-	t, from := p.input("token"), p.words.tokenInput()
+	t, from := p.input("token"), p.words.TokenInput()
 	for _, v := range []string{"GITHUB_TOKEN", "GH_TOKEN"} {
 		if t != "" {
 			break
@@ -218,12 +212,12 @@ func (p *parser) token() (token, source string) {
 		t, from = strings.TrimSpace(p.env(v)), v
 	}
 	if t == "" {
-		p.fail("%s is empty; %s", p.words.token(), p.words.TokenSources())
+		p.fail("%s is empty; %s", p.words.Token(), p.words.TokenSources())
 		return "", ""
 	}
 	// Never echo the value: only say what is wrong with it.
 	if strings.IndexFunc(t, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
-		p.fail("%s contains spaces or control characters; a token is a single word", p.words.token())
+		p.fail("%s contains spaces or control characters; a token is a single word", p.words.Token())
 		return "", ""
 	}
 	return t, from
@@ -311,7 +305,7 @@ func (p *parser) tag() string {
 		t, ok := strings.CutPrefix(ref, "refs/tags/")
 		if !ok {
 			if ref == "" {
-				p.fail("%s is empty; %s", p.words.Input("tag"), p.words.tagHint())
+				p.fail("%s is empty; %s", p.words.Input("tag"), p.words.TagHint())
 			} else {
 				p.fail("%s is empty and GITHUB_REF %s is not a tag; set %s, or run the workflow on a tag push", p.words.Input("tag"), quote(ref), p.words.Ref("tag"))
 			}
@@ -397,7 +391,7 @@ func parseBool(v string) (value, ok bool) {
 func (p *parser) prerelease(tag string) *bool {
 	v := p.input("prerelease")
 	if strings.EqualFold(v, "auto") {
-		b := PreReleasePart(tag) != ""
+		b := core.PreReleasePart(tag) != ""
 		return &b
 	}
 	if v == "" {

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 const testToken = "ghs_TESTtoken0123456789abcdef"
@@ -45,7 +48,7 @@ func ptr[T any](v T) *T { return &v }
 
 func TestParseDefaults(t *testing.T) {
 	t.Parallel()
-	got, err := Parse(env(minimal()))
+	got, err := ParseAll(env(minimal()))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
@@ -62,7 +65,7 @@ func TestParseDefaults(t *testing.T) {
 		ServerURL:        "https://github.com",
 		InActions:        true,
 		OutputPath:       "/runner/output",
-		Settings: Settings{
+		Settings: core.Settings{
 			Tag:         "v1.2.3",
 			Overwrite:   true,
 			MaxParallel: 4,
@@ -108,7 +111,7 @@ func TestParseEverything(t *testing.T) {
 		"GITHUB_STEP_SUMMARY":           "/runner/summary",
 		"RUNNER_DEBUG":                  "1",
 	}
-	got, err := Parse(env(m))
+	got, err := ParseAll(env(m))
 	if err != nil {
 		t.Fatalf("Parse: %v", err)
 	}
@@ -120,7 +123,7 @@ func TestParseEverything(t *testing.T) {
 		Repo:        "Repo_1",
 		BodyPath:    "CHANGES.md",
 		BodyFile:    filepath.Join("/github/workspace", "CHANGES.md"),
-		Files: []Pattern{
+		Files: []assets.Pattern{
 			{Glob: "dist/*.{tar.gz,zip}", Label: "Archives"},
 			{Glob: "dist/*.sig", Exclude: true},
 			{Glob: "bin/tool"},
@@ -134,7 +137,7 @@ func TestParseEverything(t *testing.T) {
 		Debug:            true,
 		OutputPath:       "/runner/output",
 		SummaryPath:      "/runner/summary",
-		Settings: Settings{
+		Settings: core.Settings{
 			Tag:                "release/2024.1",
 			TargetCommitish:    "main",
 			Name:               "Release 2024.1",
@@ -223,7 +226,7 @@ func TestParseFallbacks(t *testing.T) {
 			name: "file name with # escaped by a trailing #",
 			env:  with(minimal(), "INPUT_FILES", "notes#1.txt#"),
 			check: func(t *testing.T, c *Config) {
-				want := []Pattern{{Glob: "notes#1.txt"}}
+				want := []assets.Pattern{{Glob: "notes#1.txt"}}
 				if !reflect.DeepEqual(c.Files, want) {
 					t.Errorf("Files = %+v, want %+v", c.Files, want)
 				}
@@ -233,7 +236,7 @@ func TestParseFallbacks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, err := Parse(env(tt.env))
+			c, err := ParseAll(env(tt.env))
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
@@ -314,12 +317,9 @@ func TestParseBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, err := Parse(env(tt.env))
+			c, err := ParseAll(env(tt.env))
 			if err == nil {
 				t.Fatalf("Parse = %+v, want an error", c)
-			}
-			if c != nil {
-				t.Errorf("Parse returned a Config with an error")
 			}
 			msg := err.Error()
 			for _, w := range tt.want {
@@ -347,7 +347,7 @@ func TestParseReportsEverything(t *testing.T) {
 		"INPUT_FILES", "!a#b, [",
 		"GITHUB_API_URL", "nope",
 	)
-	_, err := Parse(env(m))
+	_, err := ParseAll(env(m))
 	if err == nil {
 		t.Fatal("Parse succeeded")
 	}

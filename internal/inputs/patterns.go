@@ -6,9 +6,11 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"github.com/releasekit/release-action/internal/assets"
 )
 
-// SplitPatterns parses the files input: entries separated by newlines or commas,
+// splitPatterns parses the files input: entries separated by newlines or commas,
 // each trimmed, empty ones dropped.
 //
 //   - A comma inside braces belongs to the pattern, so "dist/*.{tar.gz,zip}" stays
@@ -27,14 +29,11 @@ import (
 //
 // Every glob is checked with doublestar.ValidatePattern. All problems are
 // returned together, each naming the files input.
-func SplitPatterns(s string) ([]Pattern, error) {
-	return splitPatterns(s, Vocabulary{}.Input("files"))
-}
-
-// splitPatterns is SplitPatterns with the messages naming the input as subject.
-func splitPatterns(s, subject string) ([]Pattern, error) {
+//
+// The messages name the input as subject says (the run's Vocabulary).
+func splitPatterns(s, subject string) ([]assets.Pattern, error) {
 	var (
-		pats []Pattern
+		pats []assets.Pattern
 		errs []error
 	)
 	for _, entry := range splitEntries(s) {
@@ -58,7 +57,7 @@ func splitPatterns(s, subject string) ([]Pattern, error) {
 
 // sameNames reports two entries that give the same asset name: both would be
 // uploaded under it, and the second would replace or collide with the first.
-func sameNames(pats []Pattern, subject string) []error {
+func sameNames(pats []assets.Pattern, subject string) []error {
 	var errs []error
 	first := map[string]string{}
 	for _, p := range pats {
@@ -122,8 +121,8 @@ func splitEntries(s string) []string {
 	return append(out, s[start:])
 }
 
-func parsePattern(entry, subject string) (Pattern, error) {
-	var p Pattern
+func parsePattern(entry, subject string) (assets.Pattern, error) {
+	var p assets.Pattern
 	rest := entry
 	if r, ok := strings.CutPrefix(rest, "!"); ok {
 		p.Exclude = true
@@ -133,32 +132,32 @@ func parsePattern(entry, subject string) (Pattern, error) {
 		p.Label = strings.TrimSpace(rest[i+1:])
 		rest = strings.TrimSpace(rest[:i])
 		if p.Exclude && p.Label != "" {
-			return Pattern{}, fmt.Errorf("%s: %s excludes files and so cannot have a label; drop the #label", subject, quote(entry))
+			return assets.Pattern{}, fmt.Errorf("%s: %s excludes files and so cannot have a label; drop the #label", subject, quote(entry))
 		}
 	}
 	if r, name, ok := cutRename(rest); ok {
 		rest, p.Name = strings.TrimSpace(r), strings.TrimSpace(name)
 		switch {
 		case p.Exclude:
-			return Pattern{}, fmt.Errorf("%s: %s excludes files and so cannot name an asset; drop the => name", subject, quote(entry))
+			return assets.Pattern{}, fmt.Errorf("%s: %s excludes files and so cannot name an asset; drop the => name", subject, quote(entry))
 		case p.Name == "":
-			return Pattern{}, fmt.Errorf("%s: %s has no name after =>; write path => name (a file whose name holds => is written with \\=>)", subject, quote(entry))
+			return assets.Pattern{}, fmt.Errorf("%s: %s has no name after =>; write path => name (a file whose name holds => is written with \\=>)", subject, quote(entry))
 		case strings.ContainsAny(p.Name, `/\`):
-			return Pattern{}, fmt.Errorf("%s: %s gives the asset the name %s, which holds a path separator; an asset's name is a file name, not a path", subject, quote(entry), quote(p.Name))
+			return assets.Pattern{}, fmt.Errorf("%s: %s gives the asset the name %s, which holds a path separator; an asset's name is a file name, not a path", subject, quote(entry), quote(p.Name))
 		}
 	}
 	if rest == "" {
-		return Pattern{}, fmt.Errorf("%s: %s has no path pattern; write path, path#label or path => name", subject, quote(entry))
+		return assets.Pattern{}, fmt.Errorf("%s: %s has no path pattern; write path, path#label or path => name", subject, quote(entry))
 	}
 	if !doublestar.ValidatePattern(rest) {
-		return Pattern{}, fmt.Errorf("%s: %s is not a valid glob (check its brackets, braces and escapes)", subject, quote(rest))
+		return assets.Pattern{}, fmt.Errorf("%s: %s is not a valid glob (check its brackets, braces and escapes)", subject, quote(rest))
 	}
 	p.Glob = rest
 	return p, nil
 }
 
 // hasInclude reports whether any pattern selects files to upload.
-func hasInclude(pats []Pattern) bool {
+func hasInclude(pats []assets.Pattern) bool {
 	for _, p := range pats {
 		if !p.Exclude {
 			return true

@@ -4,6 +4,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/releasekit/release-action/internal/assets"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 func TestSplitPatterns(t *testing.T) {
@@ -11,37 +14,37 @@ func TestSplitPatterns(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
-		want []Pattern
+		want []assets.Pattern
 	}{
 		{"empty", "", nil},
 		{"only separators", " ,\n, \r\n ", nil},
-		{"newlines and commas", "a.txt\nb.txt, c.txt\r\nd.txt", []Pattern{{Glob: "a.txt"}, {Glob: "b.txt"}, {Glob: "c.txt"}, {Glob: "d.txt"}}},
-		{"comma inside braces", "dist/*.{tar.gz,zip},x", []Pattern{{Glob: "dist/*.{tar.gz,zip}"}, {Glob: "x"}}},
-		{"escaped comma", `a\,b,c`, []Pattern{{Glob: `a\,b`}, {Glob: "c"}}},
-		{"exclude", "  ! dist/*.sig ", []Pattern{{Glob: "dist/*.sig", Exclude: true}}},
-		{"label", "dist/app.tgz # The app ", []Pattern{{Glob: "dist/app.tgz", Label: "The app"}}},
-		{"label split at last #", "a#b#c", []Pattern{{Glob: "a#b", Label: "c"}}},
-		{"trailing # keeps a # in the name", "notes#1.txt#", []Pattern{{Glob: "notes#1.txt"}}},
-		{"exclude with empty label", "!x#", []Pattern{{Glob: "x", Exclude: true}}},
-		{"doublestar", "**/*.deb", []Pattern{{Glob: "**/*.deb"}}},
-		{"rename", "dist/app-linux-amd64 => app_linux.tar.gz", []Pattern{{Glob: "dist/app-linux-amd64", Name: "app_linux.tar.gz"}}},
-		{"rename without spaces", "out/a=>b.zip", []Pattern{{Glob: "out/a", Name: "b.zip"}}},
-		{"rename and label", "dist/a.zip => app.zip # The app", []Pattern{{Glob: "dist/a.zip", Name: "app.zip", Label: "The app"}}},
-		{"rename of a pattern", "dist/*-linux.tar.gz => linux.tar.gz", []Pattern{{Glob: "dist/*-linux.tar.gz", Name: "linux.tar.gz"}}},
-		{"escaped => is part of the path", `dist/a\=>b.txt`, []Pattern{{Glob: `dist/a\=>b.txt`}}},
-		{"first unescaped => splits", `dist/a\=>b => c=>d`, []Pattern{{Glob: `dist/a\=>b`, Name: "c=>d"}}},
-		{"a name with a # keeps it with a trailing #", "dist/a => notes#1.txt#", []Pattern{{Glob: "dist/a", Name: "notes#1.txt"}}},
-		{"two entries, two names", "a => x.zip\nb => y.zip", []Pattern{{Glob: "a", Name: "x.zip"}, {Glob: "b", Name: "y.zip"}}},
+		{"newlines and commas", "a.txt\nb.txt, c.txt\r\nd.txt", []assets.Pattern{{Glob: "a.txt"}, {Glob: "b.txt"}, {Glob: "c.txt"}, {Glob: "d.txt"}}},
+		{"comma inside braces", "dist/*.{tar.gz,zip},x", []assets.Pattern{{Glob: "dist/*.{tar.gz,zip}"}, {Glob: "x"}}},
+		{"escaped comma", `a\,b,c`, []assets.Pattern{{Glob: `a\,b`}, {Glob: "c"}}},
+		{"exclude", "  ! dist/*.sig ", []assets.Pattern{{Glob: "dist/*.sig", Exclude: true}}},
+		{"label", "dist/app.tgz # The app ", []assets.Pattern{{Glob: "dist/app.tgz", Label: "The app"}}},
+		{"label split at last #", "a#b#c", []assets.Pattern{{Glob: "a#b", Label: "c"}}},
+		{"trailing # keeps a # in the name", "notes#1.txt#", []assets.Pattern{{Glob: "notes#1.txt"}}},
+		{"exclude with empty label", "!x#", []assets.Pattern{{Glob: "x", Exclude: true}}},
+		{"doublestar", "**/*.deb", []assets.Pattern{{Glob: "**/*.deb"}}},
+		{"rename", "dist/app-linux-amd64 => app_linux.tar.gz", []assets.Pattern{{Glob: "dist/app-linux-amd64", Name: "app_linux.tar.gz"}}},
+		{"rename without spaces", "out/a=>b.zip", []assets.Pattern{{Glob: "out/a", Name: "b.zip"}}},
+		{"rename and label", "dist/a.zip => app.zip # The app", []assets.Pattern{{Glob: "dist/a.zip", Name: "app.zip", Label: "The app"}}},
+		{"rename of a pattern", "dist/*-linux.tar.gz => linux.tar.gz", []assets.Pattern{{Glob: "dist/*-linux.tar.gz", Name: "linux.tar.gz"}}},
+		{"escaped => is part of the path", `dist/a\=>b.txt`, []assets.Pattern{{Glob: `dist/a\=>b.txt`}}},
+		{"first unescaped => splits", `dist/a\=>b => c=>d`, []assets.Pattern{{Glob: `dist/a\=>b`, Name: "c=>d"}}},
+		{"a name with a # keeps it with a trailing #", "dist/a => notes#1.txt#", []assets.Pattern{{Glob: "dist/a", Name: "notes#1.txt"}}},
+		{"two entries, two names", "a => x.zip\nb => y.zip", []assets.Pattern{{Glob: "a", Name: "x.zip"}, {Glob: "b", Name: "y.zip"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := SplitPatterns(tt.in)
+			got, err := splitFiles(tt.in)
 			if err != nil {
-				t.Fatalf("SplitPatterns(%q): %v", tt.in, err)
+				t.Fatalf("splitFiles(%q): %v", tt.in, err)
 			}
 			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("SplitPatterns(%q)\n got %+v\nwant %+v", tt.in, got, tt.want)
+				t.Errorf("splitFiles(%q)\n got %+v\nwant %+v", tt.in, got, tt.want)
 			}
 		})
 	}
@@ -69,9 +72,9 @@ func TestSplitPatternsErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := SplitPatterns("ok.txt\n" + tt.in)
+			got, err := splitFiles("ok.txt\n" + tt.in)
 			if err == nil {
-				t.Fatalf("SplitPatterns(%q) = %+v, want an error", tt.in, got)
+				t.Fatalf("splitFiles(%q) = %+v, want an error", tt.in, got)
 			}
 			if msg := err.Error(); !strings.HasPrefix(msg, `input "files": `) || !strings.Contains(msg, tt.want) {
 				t.Errorf("error %q: want it to start with input \"files\" and contain %q", msg, tt.want)
@@ -85,7 +88,7 @@ func FuzzSplitPatterns(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		pats, err := SplitPatterns(s)
+		pats, err := splitFiles(s)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), `input "files": `) {
 				t.Errorf("error %q does not name the input", err)
@@ -94,17 +97,22 @@ func FuzzSplitPatterns(f *testing.F) {
 		}
 		for _, p := range pats {
 			if p.Glob == "" {
-				t.Errorf("SplitPatterns(%q): empty glob in %+v", s, p)
+				t.Errorf("splitFiles(%q): empty glob in %+v", s, p)
 			}
 			if p.Glob != strings.TrimSpace(p.Glob) || p.Label != strings.TrimSpace(p.Label) {
-				t.Errorf("SplitPatterns(%q): untrimmed %+v", s, p)
+				t.Errorf("splitFiles(%q): untrimmed %+v", s, p)
 			}
 			if p.Exclude && p.Label != "" {
-				t.Errorf("SplitPatterns(%q): exclusion with a label %+v", s, p)
+				t.Errorf("splitFiles(%q): exclusion with a label %+v", s, p)
 			}
 			if strings.ContainsAny(p.Glob, "\r\n") || strings.ContainsAny(p.Label, "\r\n") {
-				t.Errorf("SplitPatterns(%q): newline kept in %+v", s, p)
+				t.Errorf("splitFiles(%q): newline kept in %+v", s, p)
 			}
 		}
 	})
+}
+
+// splitFiles parses a files input as a workflow's step gives it.
+func splitFiles(s string) ([]assets.Pattern, error) {
+	return splitPatterns(s, core.Vocabulary{}.Input("files"))
 }

@@ -4,13 +4,8 @@ import (
 	"encoding/hex"
 	"path/filepath"
 	"strings"
-)
 
-// The values of move_tag.
-const (
-	MoveTagOff   = ""      // move_tag: false (the default): an existing tag stays where it is
-	MoveTagOn    = "true"  // only forward: the run's commit must descend from the tag's
-	MoveTagForce = "force" // also sideways, to a commit that does not descend from the tag's
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // pipeline reads the inputs of release pipelines: the commit the workflow
@@ -24,19 +19,19 @@ func (p *parser) pipeline(c *Config) {
 	}
 	switch v := p.input("move_tag"); strings.ToLower(v) {
 	case "", "false":
-		c.MoveTag = MoveTagOff
+		c.MoveTag = core.MoveTagOff
 	case "true":
-		c.MoveTag = MoveTagOn
+		c.MoveTag = core.MoveTagOn
 	case "force":
-		c.MoveTag = MoveTagForce
+		c.MoveTag = core.MoveTagForce
 	default:
 		p.fail("%s: %s is not one of false, true or force", p.words.Input("move_tag"), quote(v))
 	}
-	if c.MoveTag != MoveTagOff && c.TargetCommitish == "" && c.SHA == "" {
+	if c.MoveTag != core.MoveTagOff && c.TargetCommitish == "" && c.SHA == "" {
 		p.fail("%s needs the commit to move the tag to: set %s, or run in a workflow, where GITHUB_SHA is set", p.words.Input("move_tag"), p.words.Ref("target_commitish"))
 	}
 	c.BodyFromTag = p.boolean("body_from_tag", false)
-	if c.BodyFromTag && c.MoveTag != MoveTagOff {
+	if c.BodyFromTag && c.MoveTag != core.MoveTagOff {
 		// Moving a tag points its ref at a commit: an annotated tag's message
 		// would be gone after the first move.
 		p.fail("%s are both set; a moved tag points at the new commit, not at a tag message, so use one of them", p.words.Inputs("body_from_tag", "move_tag"))

@@ -16,7 +16,7 @@ func TestPruneAssets(t *testing.T) {
 	} {
 		e := minimal()
 		e["INPUT_PRUNE_ASSETS"] = c.glob
-		got, err := Parse(env(e))
+		got, err := ParseAll(env(e))
 		if c.fail != "" {
 			if err == nil || !strings.Contains(err.Error(), c.fail) || !strings.Contains(err.Error(), `"prune_assets"`) {
 				t.Errorf("%q: error %v, want one naming the input and containing %q", c.glob, err, c.fail)

@@ -15,6 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/releasekit/release-action/internal/core"
 	"github.com/releasekit/release-action/internal/testutil"
 )
 
@@ -71,7 +72,7 @@ func compileSpellings(name string) []spelling {
 		// At the start of a message or a clause, or after "set": "draft: true
 		// does not ...", "; set overwrite: false"; not "the tag name: ...".
 		{form: "x: value", re: regexp.MustCompile(`(?:^|[;,(] ?|\bset )` + n + `: `)},
-		{form: "--x", flag: true, re: regexp.MustCompile(`--` + regexp.QuoteMeta(Flag(name)[2:]) + `\b`)},
+		{form: "--x", flag: true, re: regexp.MustCompile(`--` + regexp.QuoteMeta(core.Flag(name)[2:]) + `\b`)},
 	}
 	if strings.Contains(name, "_") {
 		// No sentence has a word like delete_other_assets but for the input;
@@ -97,7 +98,7 @@ var wordsExempt = []struct {
 	workflow bool // workflow spellings allowed (the words only reach a workflow)
 	why      string
 }{
-	{"internal/inputs/vocabulary.go", true, true, "the vocabulary itself"},
+	{"internal/core/vocabulary.go", true, true, "the vocabulary itself"},
 	{"internal/inputs/unknown.go", false, true, "undeclared INPUT_* variables are checked in a workflow only (CheckUnknownInWorkflow): they are `with:` keys"},
 	{"internal/app/cli.go", true, false, "the command line: its words reach a terminal before any input is parsed"},
 	{"cmd/", true, false, "commands run from a terminal; their hints are command lines to type"},
@@ -126,9 +127,9 @@ func misspelled(src testutil.Source, names []string, terminalOK, workflowOK bool
 		return true
 	})
 	var out []string
-	// inputs.Flag spells a flag whatever the audience: only a file that
+	// core.Flag spells a flag whatever the audience: only a file that
 	// speaks to a terminal may call it.
-	pkg := testutil.ImportName(src.File, "github.com/releasekit/release-action/internal/inputs")
+	pkg := testutil.ImportName(src.File, "github.com/releasekit/release-action/internal/core")
 	ast.Inspect(src.File, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok || terminalOK {
@@ -141,12 +142,12 @@ func misspelled(src testutil.Source, names []string, terminalOK, workflowOK bool
 				fn = f.Sel.Name
 			}
 		case *ast.Ident:
-			if src.File.Name.Name == "inputs" {
+			if src.File.Name.Name == "core" {
 				fn = f.Name
 			}
 		}
 		if fn == "Flag" {
-			out = append(out, fmt.Sprintf("%s: inputs.Flag spells a flag in a file a workflow may read", src.Fset.Position(call.Pos())))
+			out = append(out, fmt.Sprintf("%s: core.Flag spells a flag in a file a workflow may read", src.Fset.Position(call.Pos())))
 		}
 		return true
 	})
@@ -185,7 +186,7 @@ func misspelled(src testutil.Source, names []string, terminalOK, workflowOK bool
 // to someone who typed --files, one written as --files talks of flags in a
 // workflow. Messages name inputs through the run's Vocabulary (Config.Words,
 // Job.Words) instead, and only a file that speaks to a terminal calls
-// inputs.Flag. Every non-test Go file of the module is read.
+// core.Flag. Every non-test Go file of the module is read.
 func TestMessagesGoThroughTheVocabulary(t *testing.T) {
 	t.Parallel()
 	names := declaredInputs(t)
@@ -205,7 +206,7 @@ func TestMessagesGoThroughTheVocabulary(t *testing.T) {
 		}
 	}
 	// The packages that write messages to the user of the action.
-	for _, pkg := range []string{"internal/app", "internal/publish", "internal/inputs", "internal/ghclient", "internal/assets", "internal/report", "internal/notes", "internal/actions", "internal/retry", "internal/progress"} {
+	for _, pkg := range []string{"internal/app", "internal/publish", "internal/inputs", "internal/core", "internal/ghclient", "internal/assets", "internal/report", "internal/notes", "internal/actions", "internal/retry", "internal/progress"} {
 		if !checked[pkg] {
 			t.Errorf("%s was not checked", pkg)
 		}
@@ -281,9 +282,9 @@ func TestSpellingsAreFound(t *testing.T) {
 		t.Errorf("clean code: found %q", got)
 	}
 	for _, call := range []string{
-		"package gen\nimport \"github.com/releasekit/release-action/internal/inputs\"\nvar _ = inputs.Flag(\"files\")\n",
-		"package gen\nimport in \"github.com/releasekit/release-action/internal/inputs\"\nvar _ = in.Flag(\"files\")\n",
-		"package inputs\nfunc Flag(string) string { return \"\" }\nvar _ = Flag(\"files\")\n",
+		"package gen\nimport \"github.com/releasekit/release-action/internal/core\"\nvar _ = core.Flag(\"files\")\n",
+		"package gen\nimport c \"github.com/releasekit/release-action/internal/core\"\nvar _ = c.Flag(\"files\")\n",
+		"package core\nfunc Flag(string) string { return \"\" }\nvar _ = Flag(\"files\")\n",
 	} {
 		src := testutil.ParseSource(t, "flag.go", call)
 		if got := misspelled(src, names, false, false); len(got) != 1 {

@@ -201,4 +201,3 @@ func checkBundles(h *actiontest.Harness, id int64, env map[string]string, withRo
 	}
 	return broken
 }
-

@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/releasekit/release-action/internal/attest"
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // fakeSigner signs by writing the subjects down; err fails it.
@@ -161,8 +161,8 @@ func TestAttestReplacesTheBundleOfAReplacedAsset(t *testing.T) {
 }
 
 // settings are a plain publish of tag.
-func settings(tag string) inputs.Settings {
-	return inputs.Settings{Tag: tag, Overwrite: true, MaxParallel: 2}
+func settings(tag string) core.Settings {
+	return core.Settings{Tag: tag, Overwrite: true, MaxParallel: 2}
 }
 
 // assetID is the id of the asset named name on release rel of f.

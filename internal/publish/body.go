@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 	"github.com/releasekit/release-action/internal/notes"
 )
 
@@ -34,10 +34,10 @@ func (r *run) body(ctx context.Context) (string, bool, error) {
 		return "", false, nil
 	}
 	body := notes.Compose(parts)
-	if n := utf8.RuneCountInString(body); n > inputs.MaxBodyChars {
+	if n := utf8.RuneCountInString(body); n > core.MaxBodyChars {
 		// Each part may fit and the whole not; GitHub would answer 422. This
 		// runs before the create or the update, so nothing has changed yet.
-		return "", false, fmt.Errorf("the release notes come to %d characters once composed (body, changelog section, tag message, generated notes), more than the %d GitHub takes in a release body; shorten a part or leave one out", n, inputs.MaxBodyChars)
+		return "", false, fmt.Errorf("the release notes come to %d characters once composed (body, changelog section, tag message, generated notes), more than the %d GitHub takes in a release body; shorten a part or leave one out", n, core.MaxBodyChars)
 	}
 	return body, true, nil
 }

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // TestComposedNotesOverGitHubsLimit: a body and generated notes that each fit
@@ -13,8 +13,8 @@ import (
 func TestComposedNotesOverGitHubsLimit(t *testing.T) {
 	t.Parallel()
 	f := newFake()
-	f.notes = strings.Repeat("g", inputs.MaxBodyChars/2+10)
-	j := &Job{Body: strings.Repeat("b", inputs.MaxBodyChars/2+10), BodySet: true}
+	f.notes = strings.Repeat("g", core.MaxBodyChars/2+10)
+	j := &Job{Body: strings.Repeat("b", core.MaxBodyChars/2+10), BodySet: true}
 	j.Tag, j.GenerateNotes = "v1", true
 	_, err := runTagJob(t, f, j)
 	if err == nil || !strings.Contains(err.Error(), "once composed") {

@@ -73,12 +73,12 @@ func (r *run) cleanupAfter(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	switch {
-	case r.res.Created:
+	case r.created:
 		r.cleanup(ctx)
 	case r.unsure:
 		r.cleanupLost(ctx)
-	case r.res.Release != nil && len(r.own.temps) > 0:
-		r.removeTemps(ctx, r.res.Release)
+	case r.release != nil && len(r.own.temps) > 0:
+		r.removeTemps(ctx, r.release)
 	}
 }
 
@@ -86,7 +86,7 @@ func (r *run) cleanupAfter(ctx context.Context) {
 // did not start is someone else's work too (a concurrent job adopted it) and
 // stays.
 func (r *run) cleanup(ctx context.Context) {
-	rel := r.res.Release
+	rel := r.release
 	if rel == nil || !rel.Draft {
 		return
 	}

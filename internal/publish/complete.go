@@ -39,9 +39,9 @@ func (r *run) publishDraft(ctx context.Context, rel *Release) error {
 	if missing := r.compare(list); len(missing) > 0 {
 		return fmt.Errorf("release %s was not published: its draft does not hold what this run put there: %s: %w", r.j.Tag, strings.Join(missing, "; "), ErrIncomplete)
 	}
-	if r.res.Waiting = waitingFor(r.j.Expected, list); len(r.res.Waiting) > 0 {
+	if r.waiting = waitingFor(r.j.Expected, list); len(r.waiting) > 0 {
 		r.p.Log.Infof("release %s stays a draft: %s names %s, not on it yet; the job that uploads the last of them publishes it",
-			r.j.Tag, r.j.Words.Input("expected_assets"), strings.Join(quoteAll(r.res.Waiting), ", "))
+			r.j.Tag, r.j.Words.Input("expected_assets"), strings.Join(quoteAll(r.waiting), ", "))
 		r.settleChanged()
 		return nil
 	}
@@ -49,7 +49,7 @@ func (r *run) publishDraft(ctx context.Context, rel *Release) error {
 	if err != nil {
 		return err
 	}
-	r.res.Release = published
+	r.release = published
 	r.settleChanged()
 	if published.Assets != nil {
 		// The release as published: the assets with their final URLs, and
@@ -60,9 +60,10 @@ func (r *run) publishDraft(ctx context.Context, rel *Release) error {
 	return nil
 }
 
-// settleChanged sets Result.Changed once the run's writes are done.
+// settleChanged settles changed once the run's writes are done: any write,
+// the create, the publish, or an asset not kept.
 func (r *run) settleChanged() {
-	r.res.Changed = r.res.Changed || r.res.Created || r.res.Published || r.assetsChanged()
+	r.changed = r.changed || r.created || r.published || r.assetsChanged()
 }
 
 // compare names every asset the run reports as on the release that list does
@@ -80,8 +81,8 @@ func (r *run) compare(list []*Asset) []string {
 		byName[a.Name] = a
 	}
 	var missing []string
-	for i := range r.res.Assets {
-		rep := &r.res.Assets[i]
+	for i := range r.reports {
+		rep := &r.reports[i]
 		if rep.Action == ActionDeleted {
 			continue
 		}
@@ -131,8 +132,8 @@ func (r *run) filePublishedURLs(rel *Release) {
 	if !ok || tag == "" {
 		return
 	}
-	for i := range r.res.Assets {
-		rep := &r.res.Assets[i]
+	for i := range r.reports {
+		rep := &r.reports[i]
 		if rep.Action == ActionDeleted || rep.BrowserDownloadURL == "" {
 			continue
 		}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // TestPlanLineBeforeTheFirstWrite: before the create (the first write), the
@@ -27,7 +27,7 @@ func TestPlanLineBeforeTheFirstWrite(t *testing.T) {
 		for i := range tc.uploads {
 			kv = append(kv, fmt.Sprintf("f%d.txt", i), "x")
 		}
-		r := newTestRun(t, f, &Job{Settings: inputs.Settings{Tag: "v1", MaxParallel: 4}, Files: files(t, kv...)})
+		r := newTestRun(t, f, &Job{Settings: core.Settings{Tag: "v1", MaxParallel: 4}, Files: files(t, kv...)})
 		if err := r.run(context.Background()); err == nil {
 			t.Fatal("the create did not fail")
 		}

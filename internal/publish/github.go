@@ -207,9 +207,3 @@ func IsAlreadyExists(err error, resource string) bool {
 	}
 	return false
 }
-
-// IsRetryable reports whether err is transient.
-func IsRetryable(err error) bool {
-	var e *APIError
-	return errors.As(err, &e) && e.Retryable
-}

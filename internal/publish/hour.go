@@ -50,10 +50,10 @@ func (r *run) hourStopped(err error) error {
 		}
 	}
 	where := "no release was created yet"
-	switch rel := r.res.Release; {
-	case rel != nil && !r.res.Published && rel.Draft:
+	switch rel := r.release; {
+	case rel != nil && !r.published && rel.Draft:
 		where = fmt.Sprintf("draft release %d stays unpublished and keeps the %d assets this run uploaded", rel.ID, len(r.uploaded))
-	case rel != nil && !r.res.Published:
+	case rel != nil && !r.published:
 		where = fmt.Sprintf("release %d was already published and holds part of this run's changes (%d assets uploaded)", rel.ID, len(r.uploaded))
 	case rel != nil:
 		where = fmt.Sprintf("release %d is published; what came after the publish was cut short", rel.ID)

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // Immutability is what a run knows of the repository's immutable-releases
@@ -49,7 +49,7 @@ type ImmutabilityReader interface {
 // release found for the tag is still refused a move (tagmove.go).
 func (r *run) readImmutability(ctx context.Context) error {
 	ir, ok := r.p.GH.(ImmutabilityReader)
-	if !ok || r.j.MoveTag == inputs.MoveTagOff {
+	if !ok || r.j.MoveTag == core.MoveTagOff {
 		return nil
 	}
 	got, err := ir.Immutability(ctx)
@@ -92,7 +92,7 @@ func isBurnedTag(err error) bool {
 // still the one uploaded.
 func (r *run) burnedTag(ctx context.Context, rel *Release, cause error) error {
 	what := fmt.Sprintf("the draft %d this run created is removed", rel.ID)
-	if !r.res.Created {
+	if !r.created {
 		r.removeOwnUploads(ctx, rel)
 		what = fmt.Sprintf("draft %d, which this run found, stays, without what this run uploaded", rel.ID)
 	}
@@ -118,7 +118,7 @@ func (r *run) removeOwnUploads(ctx context.Context, rel *Release) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	ex := &executor{gh: r.p.GH, log: r.p.Log, rel: rel}
-	for _, rep := range r.res.Assets {
+	for _, rep := range r.reports {
 		if !r.uploaded[rep.ID] {
 			continue
 		}

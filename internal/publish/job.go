@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/releasekit/release-action/internal/assets"
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 	"github.com/releasekit/release-action/internal/progress"
 	"github.com/releasekit/release-action/internal/retry"
 )
@@ -15,7 +15,7 @@ import (
 // internal/app builds it, in one place, from the parsed inputs; the settings
 // that need no local check arrive embedded, as the parser wrote them.
 type Job struct {
-	inputs.Settings
+	core.Settings
 
 	Repository string // "owner/name", for messages
 	Body       string // the user's notes (body or the content of body_path)
@@ -29,7 +29,7 @@ type Job struct {
 	// error (a files pattern that matched nothing); the caller logs them.
 	Warnings []string
 	// Words name the inputs in messages (inputs.Config.Words).
-	Words inputs.Vocabulary
+	Words core.Vocabulary
 	// AttestationsURL is the web page of the repository's attestations
 	// ("https://github.com/owner/name/attestations"), to which an
 	// attestation's id is appended in the outputs; "" names none.

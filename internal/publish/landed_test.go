@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 func oneFileJob(t *testing.T) *Job {
-	return &Job{Settings: inputs.Settings{Tag: "v1", Overwrite: true, MaxParallel: 2}, Repository: "o/r", Files: files(t, "a.zip", "a")}
+	return &Job{Settings: core.Settings{Tag: "v1", Overwrite: true, MaxParallel: 2}, Repository: "o/r", Files: files(t, "a.zip", "a")}
 }
 
 func runJob(t *testing.T, f *fakeGitHub, j *Job) (*Result, *logLines, error) {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // latestChoice is what make_latest: semver decided: the make_latest value sent
@@ -26,7 +26,7 @@ func decideLatest(tag string, prerelease bool, all []*Release) latestChoice {
 	if prerelease {
 		return latestChoice{"false", fmt.Sprintf("%s is a prerelease, which is never the latest release", tag)}
 	}
-	if _, ok := inputs.SemVer(tag); !ok {
+	if _, ok := core.SemVer(tag); !ok {
 		return latestChoice{"legacy", fmt.Sprintf("%s is not a SemVer tag, so GitHub's own rule (legacy) decides", tag)}
 	}
 	var highest string
@@ -34,17 +34,17 @@ func decideLatest(tag string, prerelease bool, all []*Release) latestChoice {
 		if rel.Draft || rel.Prerelease || rel.TagName == tag {
 			continue
 		}
-		if _, ok := inputs.SemVer(rel.TagName); !ok {
+		if _, ok := core.SemVer(rel.TagName); !ok {
 			continue
 		}
-		if highest == "" || inputs.CompareSemVer(rel.TagName, highest) > 0 {
+		if highest == "" || core.CompareSemVer(rel.TagName, highest) > 0 {
 			highest = rel.TagName
 		}
 	}
 	switch {
 	case highest == "":
 		return latestChoice{"true", fmt.Sprintf("%s is the only published SemVer release", tag)}
-	case inputs.CompareSemVer(tag, highest) > 0:
+	case core.CompareSemVer(tag, highest) > 0:
 		return latestChoice{"true", fmt.Sprintf("%s is higher than every other published release (the highest was %s)", tag, highest)}
 	default:
 		return latestChoice{"false", fmt.Sprintf("%s is not higher than the published release %s", tag, highest)}
@@ -67,11 +67,11 @@ func (r *run) semverLatest(ctx context.Context, rel *Release) (latestChoice, err
 		pre = *r.j.Prerelease
 	}
 	c := decideLatest(r.j.Tag, pre, all)
-	r.res.LatestNote = fmt.Sprintf("%s chose %s: %s", r.j.Words.Set("make_latest", "semver"), c.value, c.reason)
+	r.latestNote = fmt.Sprintf("%s chose %s: %s", r.j.Words.Set("make_latest", "semver"), c.value, c.reason)
 	if r.j.DryRun {
-		r.p.Log.Infof("dry run: %s", r.res.LatestNote)
+		r.p.Log.Infof("dry run: %s", r.latestNote)
 	} else {
-		r.p.Log.Infof("%s", r.res.LatestNote)
+		r.p.Log.Infof("%s", r.latestNote)
 	}
 	return c, nil
 }
@@ -86,7 +86,7 @@ func (r *run) logPrereleaseAuto() {
 		prefix, would = "dry run: ", "would"
 	}
 	if *r.j.Prerelease {
-		r.p.Log.Infof("%sprerelease auto: %s has the SemVer pre-release part %q, so the release %s be a prerelease", prefix, r.j.Tag, inputs.PreReleasePart(r.j.Tag), would)
+		r.p.Log.Infof("%sprerelease auto: %s has the SemVer pre-release part %q, so the release %s be a prerelease", prefix, r.j.Tag, core.PreReleasePart(r.j.Tag), would)
 	} else {
 		r.p.Log.Infof("%sprerelease auto: %s has no SemVer pre-release part, so the release %s not be a prerelease", prefix, r.j.Tag, would)
 	}

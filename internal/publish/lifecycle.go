@@ -9,12 +9,13 @@ import (
 	"github.com/releasekit/release-action/internal/retry"
 )
 
-// run is one Publisher.Run: the job, what has happened so far, and the assets
-// this run created (reported by the executor, for failure cleanup).
+// run is one Publisher.Run: the job, what has happened so far (runState, from
+// which result builds the Result once, when Run returns), and the assets this
+// run created (reported by the executor, for failure cleanup).
 type run struct {
-	p        *Publisher
-	j        *Job
-	res      *Result
+	p *Publisher
+	j *Job
+	runState
 	uploaded map[int64]bool
 	tag      tagState                     // the tag in git, read before any change (tagmove.go)
 	own      owned                        // names this run started uploads under (cleanup.go)
@@ -30,7 +31,7 @@ type run struct {
 // release is built as a draft and published last. When Run fails after creating
 // a draft, it deletes that draft again, unless other runs' assets are on it.
 func (p *Publisher) Run(ctx context.Context, j *Job) (*Result, error) {
-	r := &run{p: p, j: j, res: &Result{Tag: j.Tag, DryRun: j.DryRun}, uploaded: map[int64]bool{}, me: newRunTag(j.Runner)}
+	r := &run{p: p, j: j, uploaded: map[int64]bool{}, me: newRunTag(j.Runner)}
 	defer r.removeTempDirs()
 	err := r.run(ctx)
 	if err == nil {
@@ -39,7 +40,8 @@ func (p *Publisher) Run(ctx context.Context, j *Job) (*Result, error) {
 	if err == nil {
 		err = r.prune(ctx) // after the publish, outside its cleanup (prune.go)
 	}
-	return r.res, r.hourStopped(err) // a full hour window: where things stand (hour.go)
+	// A failed run's Result says how far it got.
+	return r.result(), r.hourStopped(err) // a full hour window: where things stand (hour.go)
 }
 
 func (r *run) run(ctx context.Context) (err error) {
@@ -100,7 +102,7 @@ func (r *run) run(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	r.res.Release = rel
+	r.release = rel
 	return r.converge(ctx, rel, plan)
 }
 
@@ -112,7 +114,7 @@ func (r *run) createAndPlan(ctx context.Context, plan *assetPlan) (*Release, *as
 	if err != nil {
 		return nil, nil, err
 	}
-	if !r.res.Created {
+	if !r.created {
 		// Another run's release: what to upload, and so what to attest, is
 		// decided afresh.
 		if plan, err = r.plan(ctx, rel, ownFiles(plan.local)); err == nil {
@@ -128,7 +130,7 @@ func (r *run) converge(ctx context.Context, rel *Release, plan *assetPlan) error
 	if err != nil {
 		return err
 	}
-	r.res.Release = rel
+	r.release = rel
 
 	r.p.Log.Group(fmt.Sprintf("Assets of %s (%d files)", r.j.Tag, len(plan.local)))
 	err = r.assets(ctx, rel, plan)
@@ -147,12 +149,9 @@ func (r *run) converge(ctx context.Context, rel *Release, plan *assetPlan) error
 	if rel, err = r.publish(ctx, rel); err != nil {
 		return err
 	}
-	r.res.Release = rel
-	for _, a := range r.res.Assets {
-		r.res.Changed = r.res.Changed || a.Action != ActionKept
-	}
-	r.res.Changed = r.res.Changed || r.res.Created || r.res.Published
-	if !r.res.Published && !r.assetsChanged() {
+	r.release = rel
+	r.settleChanged()
+	if !r.published && !r.assetsChanged() {
 		return nil // nothing done to the assets: the plan's listing is the truth
 	}
 	// Read the assets back once: the published release's download URLs differ
@@ -171,7 +170,7 @@ func (r *run) converge(ctx context.Context, rel *Release, plan *assetPlan) error
 
 // assetsChanged reports whether the run changed any asset.
 func (r *run) assetsChanged() bool {
-	for _, a := range r.res.Assets {
+	for _, a := range r.reports {
 		if a.Action != ActionKept {
 			return true
 		}
@@ -296,7 +295,7 @@ func (r *run) create(ctx context.Context) (*Release, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create release %s: %w", j.Tag, err)
 	}
-	r.res.Created, r.res.Release = true, rel // a failure from here on removes it
+	r.created, r.release = true, rel // a failure from here on removes it
 	r.p.Log.Infof("created draft release %d for %s", rel.ID, j.Tag)
 
 	all, err := gh.ListReleases(ctx)
@@ -316,7 +315,7 @@ func (r *run) create(ctx context.Context) (*Release, error) {
 	if err := gh.DeleteRelease(ctx, rel.ID); err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("delete duplicate draft %d: %w", rel.ID, err)
 	}
-	r.res.Created = false
+	r.created = false
 	r.sweep(ctx, pub, without(all, rel.ID))
 	return winner, nil
 }
@@ -340,7 +339,7 @@ func (r *run) update(ctx context.Context, rel *Release) (*Release, error) {
 	if j.Name != "" && j.Name != rel.Name {
 		f.Name, changed = &j.Name, true
 	}
-	if !r.res.Created {
+	if !r.created {
 		body, set, err := r.body(ctx)
 		if err != nil {
 			return nil, err
@@ -367,7 +366,7 @@ func (r *run) update(ctx context.Context, rel *Release) (*Release, error) {
 	if err != nil {
 		return nil, fmt.Errorf("update release %d: %w", rel.ID, err)
 	}
-	r.res.Changed = true
+	r.changed = true
 	r.p.Log.Infof("updated release %d", rel.ID)
 	return got, nil
 }
@@ -421,9 +420,9 @@ func (r *run) publish(ctx context.Context, rel *Release) (*Release, error) {
 	if err != nil {
 		return nil, fmt.Errorf("publish release %d: %w", rel.ID, err)
 	}
-	r.res.Changed = true
+	r.changed = true
 	if rel.Draft {
-		r.res.Published = true
+		r.published = true
 		r.p.Log.Infof("published release %s: %s", j.Tag, got.HTMLURL)
 	}
 	return got, nil
@@ -431,7 +430,7 @@ func (r *run) publish(ctx context.Context, rel *Release) (*Release, error) {
 
 func (r *run) warn(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	r.res.Warnings = append(r.res.Warnings, msg)
+	r.warnings = append(r.warnings, msg)
 	r.p.Log.Warningf("%s", msg)
 }
 

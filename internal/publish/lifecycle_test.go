@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/releasekit/release-action/internal/assets"
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // logLines is a Logger that keeps what it is told.
@@ -43,7 +43,7 @@ func newTestRun(t *testing.T, f *fakeGitHub, j *Job) *run {
 		j.Repository = "o/r"
 	}
 	p := &Publisher{GH: f, Log: &logLines{}, TempDir: t.TempDir()}
-	return &run{p: p, j: j, res: &Result{Tag: j.Tag}, uploaded: map[int64]bool{}, me: newRunTag(j.Runner)}
+	return &run{p: p, j: j, uploaded: map[int64]bool{}, me: newRunTag(j.Runner)}
 }
 
 // files writes name=content pairs into a directory and returns them as matched files.
@@ -89,7 +89,7 @@ func TestFind(t *testing.T) {
 				f.seed(r)
 			}
 			f.fail = tc.fail
-			r := newTestRun(t, f, &Job{Settings: inputs.Settings{Tag: "v1"}})
+			r := newTestRun(t, f, &Job{Settings: core.Settings{Tag: "v1"}})
 			rel, err := r.find(context.Background())
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
@@ -131,11 +131,11 @@ func TestCreate(t *testing.T) {
 		wantDraft   bool
 		wantLeft    int // releases for the tag afterwards
 	}{
-		{name: "a draft named after the tag", job: Job{Settings: inputs.Settings{Tag: "v1"}}, wantCreated: true, wantName: "v1", wantDraft: true, wantLeft: 1},
-		{name: "name and prerelease", job: Job{Settings: inputs.Settings{Tag: "v1", Name: "One", Prerelease: &yes}}, wantCreated: true, wantName: "One", wantPre: true, wantDraft: true, wantLeft: 1},
-		{name: "published meanwhile (422)", job: Job{Settings: inputs.Settings{Tag: "v1"}}, seed: []Release{{TagName: "v1", Name: "theirs"}}, wantName: "theirs", wantLeft: 1},
-		{name: "an older draft wins; ours goes", job: Job{Settings: inputs.Settings{Tag: "v1"}}, seed: []Release{{TagName: "v1", Name: "theirs", Draft: true}}, wantName: "theirs", wantDraft: true, wantLeft: 1},
-		{name: "ours is the oldest and stays", job: Job{Settings: inputs.Settings{Tag: "v1"}}, competitor: true, wantCreated: true, wantName: "v1", wantDraft: true, wantLeft: 2},
+		{name: "a draft named after the tag", job: Job{Settings: core.Settings{Tag: "v1"}}, wantCreated: true, wantName: "v1", wantDraft: true, wantLeft: 1},
+		{name: "name and prerelease", job: Job{Settings: core.Settings{Tag: "v1", Name: "One", Prerelease: &yes}}, wantCreated: true, wantName: "One", wantPre: true, wantDraft: true, wantLeft: 1},
+		{name: "published meanwhile (422)", job: Job{Settings: core.Settings{Tag: "v1"}}, seed: []Release{{TagName: "v1", Name: "theirs"}}, wantName: "theirs", wantLeft: 1},
+		{name: "an older draft wins; ours goes", job: Job{Settings: core.Settings{Tag: "v1"}}, seed: []Release{{TagName: "v1", Name: "theirs", Draft: true}}, wantName: "theirs", wantDraft: true, wantLeft: 1},
+		{name: "ours is the oldest and stays", job: Job{Settings: core.Settings{Tag: "v1"}}, competitor: true, wantCreated: true, wantName: "v1", wantDraft: true, wantLeft: 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -152,9 +152,9 @@ func TestCreate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rel.Name != tc.wantName || rel.Prerelease != tc.wantPre || rel.Draft != tc.wantDraft || r.res.Created != tc.wantCreated {
+			if rel.Name != tc.wantName || rel.Prerelease != tc.wantPre || rel.Draft != tc.wantDraft || r.created != tc.wantCreated {
 				t.Errorf("got %q prerelease=%v draft=%v created=%v; want %q %v %v %v",
-					rel.Name, rel.Prerelease, rel.Draft, r.res.Created, tc.wantName, tc.wantPre, tc.wantDraft, tc.wantCreated)
+					rel.Name, rel.Prerelease, rel.Draft, r.created, tc.wantName, tc.wantPre, tc.wantDraft, tc.wantCreated)
 			}
 			n := 0
 			for _, x := range f.snapshot() {
@@ -181,17 +181,17 @@ func TestUpdate(t *testing.T) {
 		warned  bool
 		check   func(Release) bool
 	}{
-		{name: "nothing set", rel: Release{TagName: "v1", Name: "v1"}, job: Job{Settings: inputs.Settings{Tag: "v1"}}},
-		{name: "the same name", rel: Release{TagName: "v1", Name: "One"}, job: Job{Settings: inputs.Settings{Tag: "v1", Name: "One"}}},
-		{name: "a new name", rel: Release{TagName: "v1", Name: "v1"}, job: Job{Settings: inputs.Settings{Tag: "v1", Name: "One"}}, sent: true,
+		{name: "nothing set", rel: Release{TagName: "v1", Name: "v1"}, job: Job{Settings: core.Settings{Tag: "v1"}}},
+		{name: "the same name", rel: Release{TagName: "v1", Name: "One"}, job: Job{Settings: core.Settings{Tag: "v1", Name: "One"}}},
+		{name: "a new name", rel: Release{TagName: "v1", Name: "v1"}, job: Job{Settings: core.Settings{Tag: "v1", Name: "One"}}, sent: true,
 			check: func(r Release) bool { return r.Name == "One" }},
-		{name: "other notes", rel: Release{TagName: "v1", Body: "old"}, job: Job{Settings: inputs.Settings{Tag: "v1"}, Body: "new", BodySet: true}, sent: true,
+		{name: "other notes", rel: Release{TagName: "v1", Body: "old"}, job: Job{Settings: core.Settings{Tag: "v1"}, Body: "new", BodySet: true}, sent: true,
 			check: func(r Release) bool { return r.Body == "new" }},
-		{name: "notes of a release this run created are not sent twice", rel: Release{TagName: "v1", Body: "old"}, job: Job{Settings: inputs.Settings{Tag: "v1"}, Body: "new", BodySet: true}, created: true},
-		{name: "prerelease of an immutable release stays", rel: Release{TagName: "v1", Immutable: true}, job: Job{Settings: inputs.Settings{Tag: "v1", Prerelease: &yes}}, warned: true},
-		{name: "target of a draft", rel: Release{TagName: "v1", Draft: true, TargetCommitish: "main"}, job: Job{Settings: inputs.Settings{Tag: "v1", TargetCommitish: "dev"}}, sent: true,
+		{name: "notes of a release this run created are not sent twice", rel: Release{TagName: "v1", Body: "old"}, job: Job{Settings: core.Settings{Tag: "v1"}, Body: "new", BodySet: true}, created: true},
+		{name: "prerelease of an immutable release stays", rel: Release{TagName: "v1", Immutable: true}, job: Job{Settings: core.Settings{Tag: "v1", Prerelease: &yes}}, warned: true},
+		{name: "target of a draft", rel: Release{TagName: "v1", Draft: true, TargetCommitish: "main"}, job: Job{Settings: core.Settings{Tag: "v1", TargetCommitish: "dev"}}, sent: true,
 			check: func(r Release) bool { return r.TargetCommitish == "dev" }},
-		{name: "target of a published release is GitHub's to ignore", rel: Release{TagName: "v1", TargetCommitish: "main"}, job: Job{Settings: inputs.Settings{Tag: "v1", TargetCommitish: "dev"}}},
+		{name: "target of a published release is GitHub's to ignore", rel: Release{TagName: "v1", TargetCommitish: "main"}, job: Job{Settings: core.Settings{Tag: "v1", TargetCommitish: "dev"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -199,7 +199,7 @@ func TestUpdate(t *testing.T) {
 			f := newFake()
 			rel := f.seed(tc.rel)
 			r := newTestRun(t, f, &tc.job)
-			r.res.Created = tc.created
+			r.created = tc.created
 			got, err := r.update(context.Background(), rel)
 			if err != nil {
 				t.Fatal(err)
@@ -227,12 +227,12 @@ func TestPublishStep(t *testing.T) {
 		wantUpdates   int
 		warned        bool
 	}{
-		{name: "draft: true keeps the draft", rel: Release{TagName: "v1", Draft: true}, job: Job{Settings: inputs.Settings{Tag: "v1", Draft: true}}, wantDraft: true},
-		{name: "draft: true never unpublishes", rel: Release{TagName: "v1"}, job: Job{Settings: inputs.Settings{Tag: "v1", Draft: true}}, warned: true},
-		{name: "a draft is published", rel: Release{TagName: "v1", Draft: true}, job: Job{Settings: inputs.Settings{Tag: "v1", DiscussionCategory: "News", MakeLatest: "true"}}, wantPublished: true, wantUpdates: 1},
-		{name: "published and left alone", rel: Release{TagName: "v1"}, job: Job{Settings: inputs.Settings{Tag: "v1"}}},
-		{name: "make_latest on the latest asks nothing", rel: Release{TagName: "v1"}, latest: true, job: Job{Settings: inputs.Settings{Tag: "v1", MakeLatest: "true"}}},
-		{name: "make_latest on another makes it latest", rel: Release{TagName: "v1"}, job: Job{Settings: inputs.Settings{Tag: "v1", MakeLatest: "true"}}, wantUpdates: 1},
+		{name: "draft: true keeps the draft", rel: Release{TagName: "v1", Draft: true}, job: Job{Settings: core.Settings{Tag: "v1", Draft: true}}, wantDraft: true},
+		{name: "draft: true never unpublishes", rel: Release{TagName: "v1"}, job: Job{Settings: core.Settings{Tag: "v1", Draft: true}}, warned: true},
+		{name: "a draft is published", rel: Release{TagName: "v1", Draft: true}, job: Job{Settings: core.Settings{Tag: "v1", DiscussionCategory: "News", MakeLatest: "true"}}, wantPublished: true, wantUpdates: 1},
+		{name: "published and left alone", rel: Release{TagName: "v1"}, job: Job{Settings: core.Settings{Tag: "v1"}}},
+		{name: "make_latest on the latest asks nothing", rel: Release{TagName: "v1"}, latest: true, job: Job{Settings: core.Settings{Tag: "v1", MakeLatest: "true"}}},
+		{name: "make_latest on another makes it latest", rel: Release{TagName: "v1"}, job: Job{Settings: core.Settings{Tag: "v1", MakeLatest: "true"}}, wantUpdates: 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -249,8 +249,8 @@ func TestPublishStep(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Draft != tc.wantDraft || r.res.Published != tc.wantPublished {
-				t.Errorf("draft=%v published=%v, want %v %v", got.Draft, r.res.Published, tc.wantDraft, tc.wantPublished)
+			if got.Draft != tc.wantDraft || r.published != tc.wantPublished {
+				t.Errorf("draft=%v published=%v, want %v %v", got.Draft, r.published, tc.wantDraft, tc.wantPublished)
 			}
 			if n := f.callsOf("UpdateRelease"); n != tc.wantUpdates {
 				t.Errorf("%d updates, want %d", n, tc.wantUpdates)
@@ -280,8 +280,8 @@ func TestCleanup(t *testing.T) {
 			t.Parallel()
 			f := newFake()
 			rel := f.seed(Release{TagName: "v1", Draft: tc.draft})
-			r := newTestRun(t, f, &Job{Settings: inputs.Settings{Tag: "v1"}})
-			r.res.Release, r.res.Created = rel, true
+			r := newTestRun(t, f, &Job{Settings: core.Settings{Tag: "v1"}})
+			r.release, r.created = rel, true
 			for i := range tc.ours {
 				r.uploaded[f.seedAsset(rel.ID, fmt.Sprint("ours-", i), "x").ID] = true
 			}
@@ -312,7 +312,7 @@ func TestConcurrentRunsEndInOneRelease(t *testing.T) {
 			p := &Publisher{GH: f, Log: &logLines{}, TempDir: t.TempDir()}
 			start.Done()
 			start.Wait()
-			_, errs[i] = p.Run(context.Background(), &Job{Settings: inputs.Settings{Tag: "v1", Overwrite: true, MaxParallel: 2}, Repository: "o/r", Files: fs})
+			_, errs[i] = p.Run(context.Background(), &Job{Settings: core.Settings{Tag: "v1", Overwrite: true, MaxParallel: 2}, Repository: "o/r", Files: fs})
 		})
 	}
 	done.Wait()
@@ -339,9 +339,9 @@ func TestOnePlanPerRun(t *testing.T) {
 		rel  Release
 		job  Job
 	}{
-		{name: "an update", rel: Release{TagName: "v1"}, job: Job{Settings: inputs.Settings{Tag: "v1"}}},
-		{name: "an immutable release", rel: Release{TagName: "v1", Immutable: true}, job: Job{Settings: inputs.Settings{Tag: "v1"}}},
-		{name: "a dry run", rel: Release{TagName: "v1", Immutable: true}, job: Job{Settings: inputs.Settings{Tag: "v1", DryRun: true}}},
+		{name: "an update", rel: Release{TagName: "v1"}, job: Job{Settings: core.Settings{Tag: "v1"}}},
+		{name: "an immutable release", rel: Release{TagName: "v1", Immutable: true}, job: Job{Settings: core.Settings{Tag: "v1"}}},
+		{name: "a dry run", rel: Release{TagName: "v1", Immutable: true}, job: Job{Settings: core.Settings{Tag: "v1", DryRun: true}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -371,7 +371,7 @@ func TestOnePlanPerRun(t *testing.T) {
 
 func wantWarnings(t *testing.T, r *run, want bool) {
 	t.Helper()
-	if got := len(r.res.Warnings) > 0; got != want {
-		t.Errorf("warnings %q, want some: %v", r.res.Warnings, want)
+	if got := len(r.warnings) > 0; got != want {
+		t.Errorf("warnings %q, want some: %v", r.warnings, want)
 	}
 }

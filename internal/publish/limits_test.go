@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 func TestPlannedWrites(t *testing.T) {
@@ -25,10 +25,10 @@ func TestPlannedWrites(t *testing.T) {
 		want int
 	}{
 		{name: "new release, published", job: Job{}, want: 7 + 2},
-		{name: "new release, left a draft", job: Job{Settings: inputs.Settings{Draft: true}}, want: 7 + 1},
+		{name: "new release, left a draft", job: Job{Settings: core.Settings{Draft: true}}, want: 7 + 1},
 		{name: "published release", rel: &Release{}, want: 7 + 1},
 		{name: "draft published now", rel: &Release{Draft: true}, want: 7 + 2},
-		{name: "with a new checksum list", rel: &Release{}, job: Job{Settings: inputs.Settings{Checksums: "SUMS"}}, want: 7 + 1 + 3},
+		{name: "with a new checksum list", rel: &Release{}, job: Job{Settings: core.Settings{Checksums: "SUMS"}}, want: 7 + 1 + 3},
 	}
 	for _, c := range cases {
 		if got := plannedWrites(c.rel, plan, &c.job); got != c.want {
@@ -41,7 +41,7 @@ func TestPlannedWrites(t *testing.T) {
 	l := &Local{}
 	attested := &assetPlan{steps: []Step{{Op: OpUpload, Local: l}, {Op: OpReplace, Local: l}, {Op: OpKeep, Local: l},
 		{Op: OpUpload, Local: &Local{Generated: true}}}}
-	job := Job{Settings: inputs.Settings{Attest: true}}
+	job := Job{Settings: core.Settings{Attest: true}}
 	if got, want := plannedWrites(&Release{}, attested, &job), 1+(1+3+0+1)+(1+3)+1; got != want {
 		t.Errorf("attest: %d writes, want %d", got, want)
 	}
@@ -77,7 +77,7 @@ func TestTooManyAssetsChangesNothing(t *testing.T) {
 			for i := range c.existing {
 				f.seedAsset(rel.ID, fmt.Sprintf("old-%d.zip", i), fmt.Sprint(i))
 			}
-			r := newTestRun(t, f, &Job{Settings: inputs.Settings{Tag: "v1", Overwrite: true, DeleteOther: c.delOther, MaxParallel: 4}, Files: files(t, c.local...)})
+			r := newTestRun(t, f, &Job{Settings: core.Settings{Tag: "v1", Overwrite: true, DeleteOther: c.delOther, MaxParallel: 4}, Files: files(t, c.local...)})
 			err := r.run(context.Background())
 			if !c.wantErr {
 				if err != nil {
@@ -108,13 +108,13 @@ func TestWriteBudgetWarnsBeforeTheFirstWrite(t *testing.T) {
 		for i := range n {
 			kv = append(kv, fmt.Sprintf("f%d.txt", i), "x")
 		}
-		r := newTestRun(t, f, &Job{Settings: inputs.Settings{Tag: "v1", MaxParallel: 4}, Files: files(t, kv...)})
+		r := newTestRun(t, f, &Job{Settings: core.Settings{Tag: "v1", MaxParallel: 4}, Files: files(t, kv...)})
 		if err := r.run(context.Background()); err == nil {
 			t.Fatal("the create did not fail")
 		}
-		warned := strings.Contains(strings.Join(r.res.Warnings, "\n"), "content-creating requests")
+		warned := strings.Contains(strings.Join(r.warnings, "\n"), "content-creating requests")
 		if want := n == 499; warned != want {
-			t.Errorf("%d uploads: warned %v before the create, want %v (%q)", n, warned, want, r.res.Warnings)
+			t.Errorf("%d uploads: warned %v before the create, want %v (%q)", n, warned, want, r.warnings)
 		}
 	}
 }

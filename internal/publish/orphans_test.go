@@ -3,7 +3,7 @@ package publish
 import (
 	"testing"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // TestOrphanDraftBesideAPublishedRelease: a draft for a tag that a published
@@ -30,7 +30,7 @@ func TestOrphanDraftBesideAPublishedRelease(t *testing.T) {
 			orphan := f.seed(Release{TagName: "v1", Draft: true})
 			other := f.seed(Release{TagName: "v2", Draft: true})
 			j := oneFileJob(t)
-			j.Runner = inputs.RunIdentity{ID: 9, Attempt: tc.attempt}
+			j.Runner = core.RunIdentity{ID: 9, Attempt: tc.attempt}
 			if _, log, err := runJob(t, f, j); err != nil {
 				t.Fatalf("%v\nlog:\n%s", err, log)
 			}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/releasekit/release-action/internal/assets"
 	"github.com/releasekit/release-action/internal/attest"
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // Op is what a step does to the release.
@@ -95,7 +95,7 @@ type PlanOptions struct {
 	DeleteOther bool // delete assets no local file matched
 	// Words name the inputs in the plan's refusals: inputs in a workflow,
 	// flags in a terminal.
-	Words inputs.Vocabulary
+	Words core.Vocabulary
 	// Me and Now tell a dead run's temporary asset, which the plan deletes,
 	// from a live run's, which it leaves alone (temps.go).
 	Me  runTag

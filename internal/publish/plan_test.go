@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/releasekit/release-action/internal/assets"
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 const (
@@ -188,10 +188,10 @@ func TestMakePlan(t *testing.T) {
 func TestTemporaryAssetsBelongToTheirRun(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
-	me := runTag{RunIdentity: inputs.RunIdentity{ID: 42, Attempt: 2, Job: "release"}, nonce: "0000beef"}
-	sibling := runTag{RunIdentity: inputs.RunIdentity{ID: 42, Attempt: 2, Job: "release"}, nonce: "1111cafe"}
-	earlier := runTag{RunIdentity: inputs.RunIdentity{ID: 42, Attempt: 1, Job: "release"}, nonce: "2222f00d"}
-	other := runTag{RunIdentity: inputs.RunIdentity{ID: 7, Attempt: 3}, nonce: "3333abcd"}
+	me := runTag{RunIdentity: core.RunIdentity{ID: 42, Attempt: 2, Job: "release"}, nonce: "0000beef"}
+	sibling := runTag{RunIdentity: core.RunIdentity{ID: 42, Attempt: 2, Job: "release"}, nonce: "1111cafe"}
+	earlier := runTag{RunIdentity: core.RunIdentity{ID: 42, Attempt: 1, Job: "release"}, nonce: "2222f00d"}
+	other := runTag{RunIdentity: core.RunIdentity{ID: 7, Attempt: 3}, nonce: "3333abcd"}
 	terminal := runTag{nonce: "4444dead"}
 	cases := []struct {
 		name    string
@@ -241,7 +241,7 @@ func TestTemporaryAssetsBelongToTheirRun(t *testing.T) {
 func TestTempNamesParseBack(t *testing.T) {
 	t.Parallel()
 	for _, tag := range []runTag{
-		{RunIdentity: inputs.RunIdentity{ID: 9223372036854775807, Attempt: 3}, nonce: "a1b2c3d4"},
+		{RunIdentity: core.RunIdentity{ID: 9223372036854775807, Attempt: 3}, nonce: "a1b2c3d4"},
 		{nonce: "a1b2c3d4"},
 	} {
 		name := tag.TempName("my.app-1.0.tar.gz")

@@ -81,7 +81,7 @@ func (r *run) prune(ctx context.Context) error {
 	if j.PruneTags == "" {
 		return nil
 	}
-	cur := r.res.Release
+	cur := r.release
 	if !j.DryRun && (cur == nil || cur.Draft) {
 		return nil // nothing published: nothing to keep the latest of
 	}
@@ -100,7 +100,7 @@ func (r *run) prune(ctx context.Context) error {
 	if j.DryRun {
 		for _, rel := range plan {
 			log.Infof("dry run: would delete release %s (id %d, created %s); its git tag stays", rel.TagName, rel.ID, rel.CreatedAt.UTC().Format(time.RFC3339))
-			r.res.Pruned = append(r.res.Pruned, PrunedRelease{ID: rel.ID, Tag: rel.TagName, CreatedAt: rel.CreatedAt})
+			r.pruned = append(r.pruned, PrunedRelease{ID: rel.ID, Tag: rel.TagName, CreatedAt: rel.CreatedAt})
 		}
 		return nil
 	}
@@ -116,7 +116,7 @@ func (r *run) prune(ctx context.Context) error {
 			log.Infof("release %s (id %d) was deleted meanwhile", rel.TagName, rel.ID)
 		default:
 			log.Infof("deleted release %s (id %d, created %s); its git tag stays", rel.TagName, rel.ID, rel.CreatedAt.UTC().Format(time.RFC3339))
-			r.res.Pruned = append(r.res.Pruned, PrunedRelease{ID: rel.ID, Tag: rel.TagName, CreatedAt: rel.CreatedAt})
+			r.pruned = append(r.pruned, PrunedRelease{ID: rel.ID, Tag: rel.TagName, CreatedAt: rel.CreatedAt})
 		}
 	}
 	if len(failed) > 0 {

@@ -216,7 +216,7 @@ func (r *run) dryRun(ctx context.Context, rel *Release, plan *assetPlan) error {
 	default:
 		log.Infof("dry run: would update published release %d", rel.ID)
 	}
-	r.res.Release = rel
+	r.release = rel
 	if plan.err != nil {
 		return plan.err
 	}
@@ -225,7 +225,7 @@ func (r *run) dryRun(ctx context.Context, rel *Release, plan *assetPlan) error {
 			return err
 		}
 	}
-	r.res.Plan = plan.steps
+	r.planned = plan.steps
 	log.Infof("dry run: plan:\n%s", strings.TrimRight(FormatPlan(plan.steps), "\n"))
 	if r.j.Checksums != "" {
 		log.Infof("dry run: would then write %s listing every asset", r.j.Checksums)

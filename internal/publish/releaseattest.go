@@ -98,7 +98,7 @@ func (r *run) checkReleaseAttestation(ctx context.Context, rel *Release, list []
 		how = "its signature verifies and its subjects match"
 	}
 	r.p.Log.Infof("%s: GitHub's release attestation of %s covers its %d assets (%s)", r.j.Words.Input("verify"), r.j.Tag, len(list), how)
-	r.res.ReleaseAttested = true
+	r.releaseAttested = true
 	return nil
 }
 

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // another is what a concurrent run does at one point of this run's replacement.
@@ -142,11 +142,11 @@ func TestLiveTemporaryCopyIsLeftAlone(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name    string
-		owner   inputs.RunIdentity
+		owner   core.RunIdentity
 		deleted bool
 	}{
-		{name: "a matrix sibling's", owner: inputs.RunIdentity{ID: 5, Attempt: 1, Job: "j"}},
-		{name: "an earlier attempt's", owner: inputs.RunIdentity{ID: 5, Attempt: 0 + 1}, deleted: true},
+		{name: "a matrix sibling's", owner: core.RunIdentity{ID: 5, Attempt: 1, Job: "j"}},
+		{name: "an earlier attempt's", owner: core.RunIdentity{ID: 5, Attempt: 0 + 1}, deleted: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -157,7 +157,7 @@ func TestLiveTemporaryCopyIsLeftAlone(t *testing.T) {
 			f.seedAsset(rel.ID, tmpName, "new")
 			j := oneFileJob(t)
 			j.DeleteOther = true
-			j.Runner = inputs.RunIdentity{ID: 5, Attempt: 1, Job: "j"}
+			j.Runner = core.RunIdentity{ID: 5, Attempt: 1, Job: "j"}
 			if tc.deleted {
 				j.Runner.Attempt = 2
 			}

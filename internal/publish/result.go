@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -79,6 +80,54 @@ type Result struct {
 	ReleaseAttested bool
 }
 
+// runState is what a run has done so far. The run's decisions read it (created
+// decides what a failure cleans up); nothing outside the run sees it until
+// result copies it into the Result.
+type runState struct {
+	release         *Release // the release as the run last saw it; nil before one is found or made
+	created         bool     // this run created release: a failure removes it (cleanup.go)
+	published       bool     // this run turned the draft into a published release
+	changed         bool     // set by each write to the release; settled with created, published and the assets at the end
+	reports         []AssetReport
+	planned         []Step // a dry run's asset plan
+	warnings        []string
+	pruned          []PrunedRelease
+	tagNote         string
+	latestNote      string
+	waiting         []string
+	verified        []VerifiedAsset
+	releaseAttested bool
+}
+
+// result builds the Result from the run's state: once, when Run returns, a
+// failed run's too. Its lists are copies of the state's. The job's warnings
+// come first, as the caller logged them first.
+func (r *run) result() *Result {
+	s := &r.runState
+	var rel *Release
+	if s.release != nil {
+		c := *s.release
+		rel = &c
+	}
+	return &Result{
+		Release:         rel,
+		Tag:             r.j.Tag,
+		Created:         s.created,
+		Published:       s.published,
+		Changed:         s.changed,
+		DryRun:          r.j.DryRun,
+		Assets:          slices.Clone(s.reports),
+		Plan:            slices.Clone(s.planned),
+		Warnings:        slices.Concat(r.j.Warnings, s.warnings),
+		Pruned:          slices.Clone(s.pruned),
+		TagNote:         s.tagNote,
+		LatestNote:      s.latestNote,
+		Waiting:         slices.Clone(s.waiting),
+		Verified:        slices.Clone(s.verified),
+		ReleaseAttested: s.releaseAttested,
+	}
+}
+
 // report turns outcomes into the assets output.
 func (r *run) report(outs []outcome) {
 	for _, o := range outs {
@@ -96,10 +145,10 @@ func (r *run) report(outs []outcome) {
 		if a, ok := r.attested[rep.Name]; ok && !o.action.DryRun() && o.action != ActionDeleted {
 			rep.Attestation = &a
 		}
-		r.res.Assets = append(r.res.Assets, rep)
+		r.reports = append(r.reports, rep)
 	}
-	sort.Slice(r.res.Assets, func(i, k int) bool {
-		a, b := r.res.Assets[i], r.res.Assets[k]
+	sort.Slice(r.reports, func(i, k int) bool {
+		a, b := r.reports[i], r.reports[k]
 		if a.Name != b.Name {
 			return a.Name < b.Name
 		}

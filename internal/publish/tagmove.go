@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 	"github.com/releasekit/release-action/internal/notes"
 )
 
@@ -26,7 +26,7 @@ type tagState struct {
 // than the tag's: it changes nothing at all and succeeds.
 func (r *run) prepareTag(ctx context.Context, rel *Release) (stale bool, err error) {
 	j := r.j
-	if !j.BodyFromTag && j.MoveTag == inputs.MoveTagOff {
+	if !j.BodyFromTag && j.MoveTag == core.MoveTagOff {
 		return false, nil
 	}
 	if err := r.readTag(ctx); err != nil {
@@ -40,7 +40,7 @@ func (r *run) prepareTag(ctx context.Context, rel *Release) (stale bool, err err
 			return false, fmt.Errorf("%s: tag %s is a lightweight tag, which has no message; create it with git tag -a (or -s), or leave %s unset", j.Words.Input("body_from_tag"), j.Tag, j.Words.Ref("body_from_tag"))
 		}
 	}
-	if j.MoveTag == inputs.MoveTagOff || !r.tag.exists {
+	if j.MoveTag == core.MoveTagOff || !r.tag.exists {
 		return false, nil // a missing tag is made by publishing, at target()
 	}
 	return r.decideMove(ctx, rel)
@@ -95,11 +95,11 @@ func (r *run) decideMove(ctx context.Context, rel *Release) (stale bool, err err
 	case "behind":
 		msg := fmt.Sprintf("tag %s is on %s, which is newer than this run's commit %s (%d commits behind): a later run got there first, so this run changes nothing", j.Tag, short(r.tag.commit), short(want), cmp.BehindBy)
 		log.Infof("%s", msg)
-		r.res.Release, r.res.TagNote = rel, msg
+		r.release, r.tagNote = rel, msg
 		return true, nil
 	case "ahead":
 	case "diverged":
-		if j.MoveTag != inputs.MoveTagForce {
+		if j.MoveTag != core.MoveTagForce {
 			return false, fmt.Errorf("%s: tag %s is on %s, and %s does not descend from it (the histories diverged); set %s to move it anyway", j.Words.Input("move_tag"), j.Tag, short(r.tag.commit), short(want), j.Words.Set("move_tag", "force"))
 		}
 		r.tag.force = true
@@ -155,9 +155,9 @@ func (r *run) moveTag(ctx context.Context) error {
 	if r.tag.force {
 		how = "(forced)"
 	}
-	r.res.TagNote = fmt.Sprintf("tag %s moved %s from %s to %s", j.Tag, how, short(r.tag.commit), short(r.tag.move))
-	r.res.Changed = true
-	r.p.Log.Infof("%s", r.res.TagNote)
+	r.tagNote = fmt.Sprintf("tag %s moved %s from %s to %s", j.Tag, how, short(r.tag.commit), short(r.tag.move))
+	r.changed = true
+	r.p.Log.Infof("%s", r.tagNote)
 	return nil
 }
 

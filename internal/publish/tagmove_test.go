@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 func runTagJob(t *testing.T, f *fakeGitHub, j *Job) (*Result, error) {
@@ -36,7 +36,7 @@ func TestTargetDefaultsToTheBuiltCommit(t *testing.T) {
 	f := newFake()
 	built := f.commit("built", sha("root"))
 	f.setBranch("main", f.commit("later", built))
-	res, err := runTagJob(t, f, &Job{Settings: inputs.Settings{Tag: "v1", SHA: built}})
+	res, err := runTagJob(t, f, &Job{Settings: core.Settings{Tag: "v1", SHA: built}})
 	if err != nil || !res.Published {
 		t.Fatalf("run: %+v %v", res, err)
 	}
@@ -44,7 +44,7 @@ func TestTargetDefaultsToTheBuiltCommit(t *testing.T) {
 		t.Errorf("v1 is on %s, want the built commit %s", got, built)
 	}
 	// An explicit target still wins.
-	if _, err := runTagJob(t, f, &Job{Settings: inputs.Settings{Tag: "v2", SHA: built, TargetCommitish: "main"}}); err != nil {
+	if _, err := runTagJob(t, f, &Job{Settings: core.Settings{Tag: "v2", SHA: built, TargetCommitish: "main"}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.tagCommit("v2"); got != sha("later") {
@@ -66,12 +66,12 @@ func TestMoveTagDecisions(t *testing.T) {
 		wantErr string
 		writes  bool
 	}{
-		{name: "forward", mode: inputs.MoveTagOn, tagOn: "a", run: "b", wantOn: "b", writes: true},
-		{name: "already there", mode: inputs.MoveTagOn, tagOn: "b", run: "b", wantOn: "b", writes: true},
-		{name: "stale", mode: inputs.MoveTagForce, tagOn: "b", run: "a", wantOn: "b"},
-		{name: "diverged", mode: inputs.MoveTagOn, tagOn: "b", run: "side", wantOn: "b", wantErr: "move_tag: force"},
-		{name: "diverged forced", mode: inputs.MoveTagForce, tagOn: "b", run: "side", wantOn: "side", writes: true},
-		{name: "moved meanwhile", mode: inputs.MoveTagOn, tagOn: "a", run: "b", meddle: "c", wantOn: "c", wantErr: "moved while this run was working", writes: true},
+		{name: "forward", mode: core.MoveTagOn, tagOn: "a", run: "b", wantOn: "b", writes: true},
+		{name: "already there", mode: core.MoveTagOn, tagOn: "b", run: "b", wantOn: "b", writes: true},
+		{name: "stale", mode: core.MoveTagForce, tagOn: "b", run: "a", wantOn: "b"},
+		{name: "diverged", mode: core.MoveTagOn, tagOn: "b", run: "side", wantOn: "b", wantErr: "move_tag: force"},
+		{name: "diverged forced", mode: core.MoveTagForce, tagOn: "b", run: "side", wantOn: "side", writes: true},
+		{name: "moved meanwhile", mode: core.MoveTagOn, tagOn: "a", run: "b", meddle: "c", wantOn: "c", wantErr: "moved while this run was working", writes: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFake()
@@ -85,7 +85,7 @@ func TestMoveTagDecisions(t *testing.T) {
 			if tc.meddle != "" {
 				f.afterUpload = func() { f.git.tags["nightly"] = sha(tc.meddle) }
 			}
-			j := &Job{Settings: inputs.Settings{Tag: "nightly", SHA: sha(tc.run), MoveTag: tc.mode, Overwrite: true, MaxParallel: 1},
+			j := &Job{Settings: core.Settings{Tag: "nightly", SHA: sha(tc.run), MoveTag: tc.mode, Overwrite: true, MaxParallel: 1},
 				Files: files(t, "app.zip", "new build")}
 			res, err := runTagJob(t, f, j)
 			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {

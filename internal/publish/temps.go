@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // A replacement uploads the new content under a temporary name first (see
@@ -41,11 +41,11 @@ var tempPattern = regexp.MustCompile(`^(.+)\.replacing-(?:([0-9]{1,19})-([0-9]{1
 
 // runTag is this run's identity in temporary names.
 type runTag struct {
-	inputs.RunIdentity
+	core.RunIdentity
 	nonce string
 }
 
-func newRunTag(id inputs.RunIdentity) runTag {
+func newRunTag(id core.RunIdentity) runTag {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
 	return runTag{RunIdentity: id, nonce: hex.EncodeToString(b[:])}

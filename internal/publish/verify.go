@@ -9,7 +9,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/releasekit/release-action/internal/inputs"
+	"github.com/releasekit/release-action/internal/core"
 )
 
 // ErrVerify matches a published release whose downloads are not what the run
@@ -38,11 +38,11 @@ type VerifiedAsset struct {
 // digest the run uploaded (for another job's asset: the digest GitHub lists
 // for it). Any difference fails the run, naming each asset.
 func (r *run) verify(ctx context.Context) error {
-	rel := r.res.Release
+	rel := r.release
 	switch {
-	case r.j.Verify == inputs.VerifyOff || r.j.DryRun || rel == nil:
+	case r.j.Verify == core.VerifyOff || r.j.DryRun || rel == nil:
 		return nil
-	case len(r.res.Waiting) > 0:
+	case len(r.waiting) > 0:
 		r.p.Log.Infof("%s: release %s is not published yet (it waits for expected assets); the job that publishes it verifies it", r.j.Words.Input("verify"), r.j.Tag)
 		return nil
 	case rel.Draft:
@@ -63,7 +63,7 @@ func (r *run) verify(ctx context.Context) error {
 			return fmt.Errorf("%s: list the assets of release %d: %w", r.j.Words.Input("verify"), rel.ID, err)
 		}
 	}
-	if r.j.Verify == inputs.VerifyDownload {
+	if r.j.Verify == core.VerifyDownload {
 		if err := r.verifyDownloads(ctx, list); err != nil {
 			return err
 		}
@@ -79,7 +79,7 @@ func (r *run) verifyDownloads(ctx context.Context, list []*Asset) error {
 		return fmt.Errorf("%s: this client cannot download anonymously", r.j.Words.Input("verify"))
 	}
 	mine := map[string]AssetReport{}
-	for _, rep := range r.res.Assets {
+	for _, rep := range r.reports {
 		if rep.Action != ActionDeleted {
 			mine[rep.Name] = rep
 		}
@@ -87,7 +87,7 @@ func (r *run) verifyDownloads(ctx context.Context, list []*Asset) error {
 	var bad []string
 	for _, a := range list {
 		v := r.verifyOne(ctx, dl, a, mine)
-		r.res.Verified = append(r.res.Verified, v)
+		r.verified = append(r.verified, v)
 		if v.OK {
 			r.p.Log.Infof("verified %s: %s", v.Name, v.Digest)
 			continue

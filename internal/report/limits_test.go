@@ -20,10 +20,11 @@ func TestOutputsFitGitHubsLimit(t *testing.T) {
 			Name: fmt.Sprintf("asset-%04d.zip", i), Label: strings.Repeat("é𝄞", 1000), Action: publish.ActionUploaded,
 		})
 	}
-	outs, err := Outputs(r)
+	rd, err := Render(r)
 	if err != nil {
 		t.Fatal(err)
 	}
+	outs := rd.Outputs
 	total := 0
 	var list []publish.AssetReport
 	for _, o := range outs {
@@ -41,8 +42,11 @@ func TestOutputsFitGitHubsLimit(t *testing.T) {
 		t.Fatalf("the assets output kept %d entries, want a front part of the 1000", len(list))
 	}
 	want := fmt.Sprintf("the assets output lists the first %d of 1000 entries", len(list))
-	if !strings.Contains(Summary(r), want) {
+	if !strings.Contains(rd.Summary, want) {
 		t.Errorf("the summary does not say %q", want)
+	}
+	if len(rd.Warnings) != 1 || !strings.Contains(rd.Warnings[0], want) {
+		t.Errorf("warnings for the log %q, want one saying %q", rd.Warnings, want)
 	}
 }
 
@@ -50,7 +54,7 @@ func TestOutputsFitGitHubsLimit(t *testing.T) {
 func TestOutputsUncutUnderTheLimit(t *testing.T) {
 	t.Parallel()
 	r := &publish.Result{Tag: "v1", Assets: []publish.AssetReport{{Name: "a<b>.zip", Action: publish.ActionKept}}}
-	outs, err := Outputs(r)
+	outs, cut, err := Outputs(r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,8 +63,8 @@ func TestOutputsUncutUnderTheLimit(t *testing.T) {
 			t.Errorf("assets = %s", o.Value)
 		}
 	}
-	if len(r.Warnings) != 0 {
-		t.Errorf("warnings %v for a short list", r.Warnings)
+	if len(cut) != 0 {
+		t.Errorf("warnings %v for a short list", cut)
 	}
 }
 

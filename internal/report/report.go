@@ -18,24 +18,25 @@ import (
 // assets is a compact JSON array of publish.AssetReport, "[]" when there are none;
 // plan, last and in dry runs only, is the JSON array of the plan's steps.
 //
-// A list too long for GitHub's limit on a job's outputs keeps its first entries
-// and adds a warning to r saying so (Summary shows it); it never fails the run.
+// A list too long for GitHub's limit on a job's outputs keeps its first entries,
+// and a warning saying so is returned in cut (Render passes it to Summary); it
+// never fails the run. r is not changed.
 //
 // A dry run claims nothing: created is false, and every assets entry's action is
 // an intention (would_upload, would_replace, would_keep, would_delete), never one
 // of a real run's past tenses; a result that mixes them is refused.
-func Outputs(r *publish.Result) ([]actions.Output, error) {
+func Outputs(r *publish.Result) (outs []actions.Output, cut []string, err error) {
 	for _, a := range r.Assets {
 		if a.Action.DryRun() != r.DryRun {
-			return nil, fmt.Errorf("assets output: asset %s has action %q in a %s", a.Name, a.Action, map[bool]string{true: "dry run", false: "real run"}[r.DryRun])
+			return nil, nil, fmt.Errorf("assets output: asset %s has action %q in a %s", a.Name, a.Action, map[bool]string{true: "dry run", false: "real run"}[r.DryRun])
 		}
 	}
 	list, kept, err := fitList(r.Assets, listBudget)
 	if err != nil {
-		return nil, fmt.Errorf("encode assets output: %w", err)
+		return nil, nil, fmt.Errorf("encode assets output: %w", err)
 	}
 	if kept < len(r.Assets) {
-		r.Warnings = append(r.Warnings, cutNote("assets", kept, len(r.Assets)))
+		cut = append(cut, cutNote("assets", kept, len(r.Assets)))
 	}
 
 	var rel publish.Release
@@ -48,7 +49,7 @@ func Outputs(r *publish.Result) ([]actions.Output, error) {
 	if tag == "" {
 		tag = rel.TagName
 	}
-	outs := []actions.Output{
+	outs = []actions.Output{
 		{Name: "id", Value: id},
 		{Name: "html_url", Value: rel.HTMLURL},
 		{Name: "upload_url", Value: rel.UploadURL},
@@ -61,15 +62,33 @@ func Outputs(r *publish.Result) ([]actions.Output, error) {
 	if r.DryRun {
 		plan, kept, err := fitList(r.Plan, listBudget-utf16Len(list))
 		if err != nil {
-			return nil, fmt.Errorf("encode plan output: %w", err)
+			return nil, nil, fmt.Errorf("encode plan output: %w", err)
 		}
 		if kept < len(r.Plan) {
-			r.Warnings = append(r.Warnings, cutNote("plan", kept, len(r.Plan)))
+			cut = append(cut, cutNote("plan", kept, len(r.Plan)))
 		}
 		outs = append(outs, actions.Output{Name: "plan", Value: plan})
 	}
 	outs = append(outs, completeOutputs(r)...) // complete.go
-	return outs, nil
+	return outs, cut, nil
+}
+
+// Rendered is what a Result has to say: every output, the step summary, and
+// the warnings rendering adds (a list cut to fit GitHub's limit), for the
+// caller to log; the summary lists them after the run's own.
+type Rendered struct {
+	Outputs  []actions.Output
+	Summary  string
+	Warnings []string
+}
+
+// Render renders r as outputs and a summary. r is not changed.
+func Render(r *publish.Result) (Rendered, error) {
+	outs, cut, err := Outputs(r)
+	if err != nil {
+		return Rendered{}, err
+	}
+	return Rendered{Outputs: outs, Summary: Summary(r, cut...), Warnings: cut}, nil
 }
 
 // SummaryLimit is the most bytes GitHub keeps of one step's summary; a larger
@@ -80,9 +99,10 @@ const SummaryLimit = 1 << 20
 const summaryReserve = 256
 
 // Summary returns a Markdown step summary of r: the release, what this run did
-// to it, its warnings and a table of assets sorted by name.
-func Summary(r *publish.Result) string {
-	return capSummary(summary(r))
+// to it, its warnings followed by more (what rendering found, see Render), and
+// a table of assets sorted by name.
+func Summary(r *publish.Result, more ...string) string {
+	return capSummary(summary(r, slices.Concat(r.Warnings, more)))
 }
 
 // capSummary cuts a summary that is still over GitHub's limit (a run with
@@ -96,7 +116,7 @@ func capSummary(s string) string {
 	return s[:cut] + "\nThe rest of this summary is cut: GitHub keeps at most 1 MiB of a step's summary; the log has everything.\n"
 }
 
-func summary(r *publish.Result) string {
+func summary(r *publish.Result, warnings []string) string {
 	var b strings.Builder
 	writeHeading(&b, r)
 	b.WriteString(statusLine(r) + "\n\n")
@@ -110,9 +130,9 @@ func summary(r *publish.Result) string {
 	b.WriteString(completeSection(r)) // complete.go
 	b.WriteString(attestSection(r))   // attest.go
 
-	if len(r.Warnings) > 0 {
+	if len(warnings) > 0 {
 		b.WriteString("### Warnings\n\n")
-		for _, w := range r.Warnings {
+		for _, w := range warnings {
 			b.WriteString("- " + escape(w) + "\n")
 		}
 		b.WriteString("\n")

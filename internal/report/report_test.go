@@ -148,16 +148,16 @@ func TestGolden(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			outs, err := Outputs(tc.result)
+			rd, err := Render(tc.result)
 			if err != nil {
-				t.Fatalf("Outputs: %v", err)
+				t.Fatalf("Render: %v", err)
 			}
 			var b strings.Builder
-			for _, o := range outs {
+			for _, o := range rd.Outputs {
 				b.WriteString(o.Name + "=" + o.Value + "\n")
 			}
 			golden(t, tc.name+".outputs.txt", b.String())
-			golden(t, tc.name+".summary.md", Summary(tc.result))
+			golden(t, tc.name+".summary.md", rd.Summary)
 		})
 	}
 }
@@ -199,7 +199,7 @@ func TestTableShape(t *testing.T) {
 
 func TestOutputsNilRelease(t *testing.T) {
 	t.Parallel()
-	outs, err := Outputs(&publish.Result{Tag: "v9", DryRun: true})
+	outs, _, err := Outputs(&publish.Result{Tag: "v9", DryRun: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +225,7 @@ func TestOutputsNilRelease(t *testing.T) {
 func TestOutputsAreWritable(t *testing.T) {
 	t.Parallel()
 	for _, tc := range cases {
-		outs, err := Outputs(tc.result)
+		outs, _, err := Outputs(tc.result)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -254,7 +254,7 @@ func TestDigest(t *testing.T) {
 // TestPlanOutputOnlyInDryRuns: a real run has no plan output at all.
 func TestPlanOutputOnlyInDryRuns(t *testing.T) {
 	t.Parallel()
-	outs, err := Outputs(&publish.Result{Tag: "v9", Plan: []publish.Step{{Op: publish.OpUpload, Name: "a"}}})
+	outs, _, err := Outputs(&publish.Result{Tag: "v9", Plan: []publish.Step{{Op: publish.OpUpload, Name: "a"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +273,7 @@ func TestDryRunClaimsNothing(t *testing.T) {
 		if !tc.result.DryRun {
 			continue
 		}
-		outs, err := Outputs(tc.result)
+		outs, _, err := Outputs(tc.result)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -295,7 +295,7 @@ func TestDryRunClaimsNothing(t *testing.T) {
 		{Tag: "v1", DryRun: true, Assets: []publish.AssetReport{{Name: "a", Action: publish.ActionUploaded}}},
 		{Tag: "v1", Assets: []publish.AssetReport{{Name: "a", Action: publish.ActionWouldUpload}}},
 	} {
-		if _, err := Outputs(r); err == nil {
+		if _, _, err := Outputs(r); err == nil {
 			t.Errorf("dry run %v with action %s: outputs written", r.DryRun, r.Assets[0].Action)
 		}
 	}

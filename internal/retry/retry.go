@@ -239,13 +239,6 @@ func (g *Gate) Hold(d time.Duration) time.Duration {
 	return g.pace.Limited(time.Now(), d)
 }
 
-// Holds reports how many limit answers the gate has seen, for logs and tests.
-func (g *Gate) Holds() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.pace.Limits()
-}
-
 // Wait blocks until this worker may start a request. It asks the pace again
 // after every sleep, so a hold that began meanwhile is honoured at once.
 func (g *Gate) Wait(ctx context.Context) error {

@@ -1,4 +1,4 @@
-package inputs
+package core
 
 import (
 	"strconv"
@@ -15,11 +15,6 @@ type Vocabulary struct {
 	// Flags is set outside a workflow (GITHUB_ACTIONS is not "true"), where the
 	// binary's flags, named after the inputs, set them.
 	Flags bool
-}
-
-// vocabularyFor picks the words for the environment getenv reads.
-func vocabularyFor(getenv func(string) string) Vocabulary {
-	return Vocabulary{Flags: getenv("GITHUB_ACTIONS") != "true"}
 }
 
 // Flag is the command-line flag of an input: "max_parallel" is --max-parallel.
@@ -79,26 +74,26 @@ func (v Vocabulary) TokenSources() string {
 	return "set it (the default is ${{ github.token }}), or set GITHUB_TOKEN or GH_TOKEN"
 }
 
-// token names the token: an input in a workflow; in a terminal, where no flag
+// Token names the token: an input in a workflow; in a terminal, where no flag
 // sets it, what it is.
-func (v Vocabulary) token() string {
+func (v Vocabulary) Token() string {
 	if v.Flags {
 		return "the token"
 	}
 	return v.Input("token")
 }
 
-// tokenInput names INPUT_TOKEN as where a token came from: the input in a
+// TokenInput names INPUT_TOKEN as where a token came from: the input in a
 // workflow; in a terminal, where no flag sets it, the variable.
-func (v Vocabulary) tokenInput() string {
+func (v Vocabulary) TokenInput() string {
 	if v.Flags {
 		return "INPUT_TOKEN"
 	}
 	return v.Input("token")
 }
 
-// tagHint says how to give a tag when there is none.
-func (v Vocabulary) tagHint() string {
+// TagHint says how to give a tag when there is none.
+func (v Vocabulary) TagHint() string {
 	if v.Flags {
 		return "give one, such as --tag v1.2.3"
 	}
