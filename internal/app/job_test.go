@@ -60,6 +60,7 @@ func TestEveryInputReachesTheJob(t *testing.T) {
 		"generate_release_notes":  {value: "true"},
 		"previous_tag":            {value: "v0.9.0", with: withNotes},
 		"notes_config":            {value: ".github/release.yml", with: withNotes},
+		"notes_mode":              {value: "append", with: withNotes},
 		"draft":                   {value: "true"},
 		"prerelease":              {value: "true"},
 		"make_latest":             {value: "false"},

@@ -79,6 +79,9 @@ type Settings struct {
 	GenerateNotes bool
 	PreviousTag   string
 	NotesConfig   string
+	// NotesMode is what happens to an existing release's notes (notes_mode):
+	// NotesReplace, NotesKeep, NotesPrepend or NotesAppend (notesmode.go).
+	NotesMode string
 
 	Draft              bool
 	Prerelease         *bool  // nil = unchanged on update, false on create

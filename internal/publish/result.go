@@ -68,6 +68,12 @@ type Result struct {
 	// LatestNote says what make_latest: semver chose and why (latest.go); ""
 	// when make_latest is not semver.
 	LatestNote string
+	// NotesNote says what notes_mode decided for the release's notes
+	// (notesmode.go); "" under replace outside a dry run, or without notes.
+	NotesNote string
+	// Notes is, in a dry run, the body a real run would write; nil when it
+	// would leave the body as it is.
+	Notes *string
 	// Waiting are the expected_assets entries the draft did not hold yet, so
 	// this run left it unpublished for the job that completes it (complete.go).
 	Waiting []string
