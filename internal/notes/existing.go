@@ -39,7 +39,7 @@ func MarkerID(tag string) string {
 // Any marker of id inside section is removed first, so that the pair is never
 // nested and a later run finds exactly one.
 func Marked(section, id string) string {
-	section = trimBlankLines(removeMarkers(section, id))
+	section = trimBlankLines(removeMarkers(strings.ReplaceAll(section, "\r\n", "\n"), id))
 	begin := markerLead + id + beginWord + beginHint + " " + commentEnd
 	end := markerLead + id + endWord + " " + commentEnd
 	if section == "" {
