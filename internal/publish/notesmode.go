@@ -75,8 +75,12 @@ func (r *run) decideNotes(ctx context.Context, rel *Release) (notesDecision, err
 			d.note = "this run's notes are added " + where + " the release's notes, between markers that later runs rewrite in place"
 		}
 		if n := utf8.RuneCountInString(d.body); n > inputs.MaxBodyChars {
-			return notesDecision{}, fmt.Errorf("the release notes would come to %d characters with this run's notes added %s the release's (%s), more than the %d GitHub takes in a release body; nothing was changed: shorten the release's notes or this run's, or set %s to write this run's notes alone",
-				n, where, w.Set("notes_mode", mode), inputs.MaxBodyChars, w.Set("notes_mode", inputs.NotesReplace))
+			added := "with this run's notes added " + where + " the release's"
+			if strings.TrimSpace(existing) == "" {
+				added = "with the markers around this run's notes"
+			}
+			return notesDecision{}, fmt.Errorf("the release notes would come to %d characters %s (%s), more than the %d GitHub takes in a release body; nothing was changed: shorten the release's notes or this run's, or set %s to write this run's notes alone",
+				n, added, w.Set("notes_mode", mode), inputs.MaxBodyChars, w.Set("notes_mode", inputs.NotesReplace))
 		}
 	case rel == nil:
 		d.note = "the new release gets this run's notes"
