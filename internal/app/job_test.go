@@ -61,6 +61,7 @@ func TestEveryInputReachesTheJob(t *testing.T) {
 		"previous_tag":            {value: "v0.9.0", with: withNotes},
 		"notes_config":            {value: ".github/release.yml", with: withNotes},
 		"notes_mode":              {value: "append", with: withNotes},
+		"previous_tag_prefix":     {value: "auto", with: withNotes},
 		"draft":                   {value: "true"},
 		"prerelease":              {value: "true"},
 		"make_latest":             {value: "false"},

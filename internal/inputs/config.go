@@ -79,6 +79,12 @@ type Settings struct {
 	GenerateNotes bool
 	PreviousTag   string
 	NotesConfig   string
+	// PreviousTagByPrefix (previous_tag_prefix) makes the previous tag for
+	// generated notes the highest SemVer tag below this one among the tags
+	// that are PreviousTagPrefix followed by a version (prevtag.go); the
+	// prefix may be "" (tags that are versions alone).
+	PreviousTagByPrefix bool
+	PreviousTagPrefix   string
 	// NotesMode is what happens to an existing release's notes (notes_mode):
 	// NotesReplace, NotesKeep, NotesPrepend or NotesAppend (notesmode.go).
 	NotesMode string

@@ -25,9 +25,13 @@ func (r *run) composed(ctx context.Context) (string, bool, error) {
 	parts := notes.Parts{Body: j.Body, Changelog: j.Changelog, TagMessage: r.tag.message}
 	set := j.BodySet || j.Changelog != "" || j.BodyFromTag
 	if j.GenerateNotes {
+		prev, err := r.previousTag(ctx) // prevtag.go
+		if err != nil {
+			return "", false, err
+		}
 		gen, err := r.p.GH.GenerateNotes(ctx, NotesRequest{
 			TagName: j.Tag, TargetCommitish: r.target(),
-			PreviousTagName: j.PreviousTag, ConfigFilePath: j.NotesConfig,
+			PreviousTagName: prev, ConfigFilePath: j.NotesConfig,
 		})
 		if err != nil {
 			return "", false, fmt.Errorf("generate release notes: %w", err)

@@ -71,6 +71,9 @@ type Result struct {
 	// NotesNote says what notes_mode decided for the release's notes
 	// (notesmode.go); "" under replace outside a dry run, or without notes.
 	NotesNote string
+	// PreviousTagNote says which tag previous_tag_prefix chose for the
+	// generated notes to start from, and why (prevtag.go); "" without it.
+	PreviousTagNote string
 	// Notes is, in a dry run, the body a real run would write; nil when it
 	// would leave the body as it is.
 	Notes *string

@@ -18,6 +18,9 @@ const notesShown = 20_000
 // written, markers included; "" when there is nothing to say.
 func notesSection(r *publish.Result) string {
 	var b strings.Builder
+	if r.PreviousTagNote != "" {
+		b.WriteString("Previous tag: " + escape(r.PreviousTagNote) + ".\n\n")
+	}
 	if r.NotesNote != "" {
 		b.WriteString("Notes: " + escape(r.NotesNote) + ".\n\n")
 	}
