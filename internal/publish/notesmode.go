@@ -68,7 +68,7 @@ func (r *run) decideNotes(ctx context.Context, rel *Release) (notesDecision, err
 			d.note = "this run's notes replace, in place, the section between the markers an earlier run added; the rest of the notes stays"
 		case how == notes.Repaired:
 			d.repaired = true
-			d.note = "the markers of the section an earlier run added were damaged by an edit; they were removed, every line of the notes kept, and this run's notes added " + where + " them between new markers"
+			d.note = "the markers of the section an earlier run added were damaged by an edit; they were removed, every line of the notes kept, and this run's notes added " + where + " the rest between new markers"
 		case strings.TrimSpace(existing) == "":
 			d.note = "the release has no notes yet, so they are this run's notes, between markers that later runs rewrite in place"
 		default:
