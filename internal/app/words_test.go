@@ -222,6 +222,17 @@ func TestEveryMessageNamesInputsInTheRunsWords(t *testing.T) {
 			names: []string{"expected_assets"}, want: "stays a draft"},
 		{name: "latest by semver", in: map[string]string{"tag": "v1.0.0", "make_latest": "semver", "dry_run": "true"},
 			names: []string{"make_latest"}, want: "semver chose"},
+		{name: "notes over the limit once combined", in: map[string]string{"tag": "v1.0.0", "body": strings.Repeat("r", 200), "notes_mode": "append"},
+			setup: func(h *actiontest.Harness) {
+				h.Emu.SeedRelease(actiontest.Repo, emulator.SeedRelease{TagName: "v1.0.0", Body: strings.Repeat("n", emulator.MaxBodyChars-100)})
+			},
+			names: []string{"notes_mode"}, want: "GitHub takes in a release body"},
+		{name: "published notes kept", in: map[string]string{"tag": "v1.0.0", "body": "new", "notes_mode": "keep", "dry_run": "true"},
+			setup: publishFirst("zip"), names: []string{"notes_mode"}, want: "stay as they are"},
+		{name: "previous tag prefix of a tag without a version", in: map[string]string{"tag": "nightly", "generate_release_notes": "true", "previous_tag_prefix": "auto"},
+			names: []string{"previous_tag_prefix"}, want: "no prefix can be derived"},
+		{name: "no earlier tag of the prefix", in: map[string]string{"tag": "mobile/v1.0.0", "generate_release_notes": "true", "previous_tag_prefix": "mobile/", "dry_run": "true"},
+			names: []string{"previous_tag_prefix"}, want: "GitHub chooses where the generated notes start"},
 		{name: "repository not there", in: map[string]string{"tag": "v1.0.0", "repository": "octo/nowhere"},
 			names: []string{"repository"}, want: "does not exist, or the token cannot see it"},
 		{name: "over the asset cap", in: map[string]string{"tag": "v1.0.0", "files": "dist/new.zip"},

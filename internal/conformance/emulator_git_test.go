@@ -28,7 +28,8 @@ func checkGitAnswer(t *testing.T, method, path string, status int, body []byte) 
 	gitSpecOnce.Do(func() {
 		gitSpec, gitSpecErr = LoadPaths(DotCom,
 			"/repos/{owner}/{repo}/git/ref", "/repos/{owner}/{repo}/git/refs",
-			"/repos/{owner}/{repo}/git/tags", "/repos/{owner}/{repo}/compare")
+			"/repos/{owner}/{repo}/git/tags", "/repos/{owner}/{repo}/compare",
+			"/repos/{owner}/{repo}/git/matching-refs")
 	})
 	if gitSpecErr != nil {
 		t.Fatalf("load GitHub's description (%s): %v", InstallHint, gitSpecErr)
@@ -69,6 +70,7 @@ func TestEmulatorGitAnswersConform(t *testing.T) {
 		updateRef = "/repos/{owner}/{repo}/git/refs/{ref}"
 		getTag    = "/repos/{owner}/{repo}/git/tags/{tag_sha}"
 		compare   = "/repos/{owner}/{repo}/compare/{basehead}"
+		matching  = "/repos/{owner}/{repo}/git/matching-refs/{ref}"
 	)
 	var v2 string // the annotated tag's object, known once seeded
 	cases := []struct {
@@ -100,6 +102,9 @@ func TestEmulatorGitAnswersConform(t *testing.T) {
 		{"GET", compare, "/repos/octo/demo/compare/main...feature", "", 200},
 		{"GET", compare, "/repos/octo/demo/compare/main...nope", "", 404},
 		{"GET", compare, "/repos/octo/demo/compare/main..." + u1, "", 404},
+		{"GET", matching, "/repos/octo/demo/git/matching-refs/tags/pkg", "", 200},
+		{"GET", matching, "/repos/octo/demo/git/matching-refs/tags/v", "", 200},
+		{"GET", matching, "/repos/octo/demo/git/matching-refs/tags/none", "", 200},
 	}
 	for _, tc := range cases {
 		// A fresh emulator for each request: the writes change the refs.

@@ -45,3 +45,29 @@ func CompareSemVer(a, b string) int {
 	vb, _ := SemVer(b)
 	return semver.Compare(va, vb)
 }
+
+// SplitVersion splits tag into the prefix before its version and the version:
+// the longest suffix of tag that is SemVer by SemVer (a leading "v" or none).
+// "api/v1.2.0" is "api/" and "v1.2.0", "api-v2.0.0-rc.1" is "api-" and
+// "v2.0.0-rc.1", "v1.2.0" is "" and "v1.2.0"; ok is false when no suffix of
+// tag is SemVer ("nightly", "api/v2").
+func SplitVersion(tag string) (prefix, version string, ok bool) {
+	for i := range len(tag) {
+		if _, ok := SemVer(tag[i:]); ok {
+			return tag[:i], tag[i:], true
+		}
+	}
+	return "", "", false
+}
+
+// HasPrefixVersion reports whether tag is prefix followed by a SemVer version
+// (a leading "v" or none): the one rule for which tags belong to a component.
+// "api-" takes api-v1.0.0 and api-1.0.0, never api-web-v1.0.0 or api-v2.
+func HasPrefixVersion(tag, prefix string) bool {
+	rest, ok := strings.CutPrefix(tag, prefix)
+	if !ok {
+		return false
+	}
+	_, ok = SemVer(rest)
+	return ok
+}

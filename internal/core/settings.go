@@ -16,6 +16,15 @@ type Settings struct {
 	GenerateNotes bool
 	PreviousTag   string
 	NotesConfig   string
+	// PreviousTagByPrefix (previous_tag_prefix) makes the previous tag for
+	// generated notes the highest SemVer tag below this one among the tags
+	// that are PreviousTagPrefix followed by a version (publish/prevtag.go);
+	// the prefix may be "" (tags that are versions alone).
+	PreviousTagByPrefix bool
+	PreviousTagPrefix   string
+	// NotesMode is what happens to an existing release's notes (notes_mode):
+	// NotesReplace, NotesKeep, NotesPrepend or NotesAppend (publish/notesmode.go).
+	NotesMode string
 
 	Draft              bool
 	Prerelease         *bool  // nil = unchanged on update, false on create

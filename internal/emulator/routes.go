@@ -63,6 +63,7 @@ var routes = []endpoint{
 	{RouteCreateRef, "POST {api}/repos/{owner}/{repo}/git/refs", git(func(g *Git, w http.ResponseWriter, r *http.Request, o, n, _ string) { g.createRef(w, r, o, n) })},
 	{RouteUpdateRef, "PATCH {api}/repos/{owner}/{repo}/git/refs/{param...}", git((*Git).updateRef)},
 	{RouteGetTag, "GET {api}/repos/{owner}/{repo}/git/tags/{param}", git((*Git).getTag)},
+	{RouteMatchingRefs, "GET {api}/repos/{owner}/{repo}/git/matching-refs/{param...}", git((*Git).matchingRefs)}, // matching_refs.go
 	{RouteCompare, "GET {api}/repos/{owner}/{repo}/compare/{param...}", git((*Git).compareCommits)},
 	{RouteCreateAttestation, "POST {api}/repos/{owner}/{repo}/attestations", api((*Server).createAttestation)},
 	{RouteListAttestations, "GET {api}/repos/{owner}/{repo}/attestations/{digest}", api((*Server).listAttestations)},

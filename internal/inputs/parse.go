@@ -44,6 +44,8 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	c.TargetCommitish = p.input("target_commitish")
 	c.Name = p.input("name")
 	p.notes(c)
+	p.notesMode(c)         // notesmode.go
+	p.previousTagPrefix(c) // prevtag.go
 	p.pipeline(c)
 	p.publishing(c)
 	p.channel(c)

@@ -67,6 +67,7 @@ func TestParseDefaults(t *testing.T) {
 		OutputPath:       "/runner/output",
 		Settings: core.Settings{
 			Tag:         "v1.2.3",
+			NotesMode:   core.NotesReplace,
 			Overwrite:   true,
 			MaxParallel: 4,
 			HourMaxWait: 2 * time.Hour,
@@ -104,6 +105,7 @@ func TestParseEverything(t *testing.T) {
 		"INPUT_MAX_PARALLEL":            "32",
 		"INPUT_CHECKSUMS":               "SHA256SUMS.txt",
 		"INPUT_DRY_RUN":                 "true",
+		"INPUT_NOTES_MODE":              "Prepend",
 		"GITHUB_API_URL":                "https://ghes.example.com/api/v3/",
 		"GITHUB_SERVER_URL":             "https://ghes.example.com/",
 		"GITHUB_ACTIONS":                "true",
@@ -144,6 +146,7 @@ func TestParseEverything(t *testing.T) {
 			GenerateNotes:      true,
 			PreviousTag:        "release/2023.4",
 			NotesConfig:        ".github/notes.yml",
+			NotesMode:          core.NotesPrepend,
 			Draft:              true,
 			Prerelease:         ptr(false),
 			MakeLatest:         "legacy",

@@ -9,21 +9,29 @@ import (
 	"github.com/releasekit/release-action/internal/notes"
 )
 
-// body composes the release notes by the one rule of notes.Compose: the
+// composed returns this run's notes by the one rule of notes.Compose: the
 // user's body (or body_path), the changelog section, the tag message, then the
 // generated notes. Every part is made afresh on each run (the generated notes
 // from the generate-notes endpoint, never generate_release_notes on create,
 // which GitHub appends once and never redoes), so a re-run writes the same
-// body instead of appending to it. set is false when no part was asked for:
-// the release's body is then left alone.
-func (r *run) body(ctx context.Context) (string, bool, error) {
+// notes instead of appending to them; they are asked for once per run. set is
+// false when no part was asked for: the release's body is then left alone.
+// What becomes of the release's existing notes is notes_mode's (notesmode.go).
+func (r *run) composed(ctx context.Context) (string, bool, error) {
+	if r.notes != nil {
+		return r.notes.text, r.notes.set, nil
+	}
 	j := r.j
 	parts := notes.Parts{Body: j.Body, Changelog: j.Changelog, TagMessage: r.tag.message}
 	set := j.BodySet || j.Changelog != "" || j.BodyFromTag
 	if j.GenerateNotes {
+		prev, err := r.previousTag(ctx) // prevtag.go
+		if err != nil {
+			return "", false, err
+		}
 		gen, err := r.p.GH.GenerateNotes(ctx, NotesRequest{
 			TagName: j.Tag, TargetCommitish: r.target(),
-			PreviousTagName: j.PreviousTag, ConfigFilePath: j.NotesConfig,
+			PreviousTagName: prev, ConfigFilePath: j.NotesConfig,
 		})
 		if err != nil {
 			return "", false, fmt.Errorf("generate release notes: %w", err)
@@ -31,6 +39,7 @@ func (r *run) body(ctx context.Context) (string, bool, error) {
 		parts.Generated, set = gen, true
 	}
 	if !set {
+		r.notes = &composedNotes{}
 		return "", false, nil
 	}
 	body := notes.Compose(parts)
@@ -39,7 +48,14 @@ func (r *run) body(ctx context.Context) (string, bool, error) {
 		// runs before the create or the update, so nothing has changed yet.
 		return "", false, fmt.Errorf("the release notes come to %d characters once composed (body, changelog section, tag message, generated notes), more than the %d GitHub takes in a release body; shorten a part or leave one out", n, core.MaxBodyChars)
 	}
+	r.notes = &composedNotes{text: body, set: true}
 	return body, true, nil
+}
+
+// composedNotes are the run's notes once composed.
+type composedNotes struct {
+	text string
+	set  bool
 }
 
 // target is the commit a missing tag is made from: target_commitish as given,

@@ -5,6 +5,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"strings"
 )
 
 // fakeGit is the fake's git data, kept under fakeGitHub.mu. It behaves like
@@ -182,6 +183,21 @@ func (f *fakeGitHub) UpdateRef(_ context.Context, tag, s string, force bool) (Gi
 	}
 	f.git.tags[tag] = s
 	return GitObject{Type: "commit", SHA: s}, nil
+}
+
+func (f *fakeGitHub) MatchingTags(_ context.Context, prefix string) ([]string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call("MatchingTags"); err != nil {
+		return nil, err
+	}
+	var out []string
+	for tag := range f.git.tags {
+		if strings.HasPrefix(tag, prefix) {
+			out = append(out, tag)
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeGitHub) Compare(_ context.Context, base, head string) (*Comparison, error) {

@@ -45,6 +45,9 @@ type GitRefs interface {
 	UpdateRef(ctx context.Context, tag, sha string, force bool) (GitObject, error)
 	// Compare relates head to base (commit SHAs).
 	Compare(ctx context.Context, base, head string) (*Comparison, error)
+	// MatchingTags lists the names of the tags that start with prefix
+	// ("" lists every tag), in any order (prevtag.go).
+	MatchingTags(ctx context.Context, prefix string) ([]string, error)
 }
 
 // ErrNotFastForward matches GitHub's refusal to move a reference to a commit

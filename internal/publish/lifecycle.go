@@ -25,6 +25,7 @@ type run struct {
 	tempDirs []string                     // of generated files, removed when Run ends (job.go)
 	listed   []*Release                   // the run's last listing (find, create), reused by make_latest: semver (latest.go)
 	attested map[string]AttestationReport // by asset name: what attest did for it (attest.go)
+	notes    *composedNotes               // this run's notes, composed once (body.go)
 }
 
 // Run creates or updates the release for j.Tag and converges its assets. The
@@ -79,6 +80,11 @@ func (r *run) run(ctx context.Context) (err error) {
 		if err := r.checkImmutable(ctx, plan); err != nil {
 			return err
 		}
+	}
+	// The notes, after notes_mode: made and checked against GitHub's limit
+	// before any change (notesmode.go).
+	if err := r.checkNotes(ctx, rel); err != nil {
+		return err
 	}
 	// Sign and store the provenance of what will be uploaded, still before
 	// any change (attest.go).
@@ -266,7 +272,7 @@ func pickDraft(drafts []*Release) *Release {
 // have created one for the same tag at the same moment.
 func (r *run) create(ctx context.Context) (*Release, error) {
 	gh, j := r.p.GH, r.j
-	body, set, err := r.body(ctx)
+	body, set, err := r.body(ctx, nil) // notesmode.go
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +346,7 @@ func (r *run) update(ctx context.Context, rel *Release) (*Release, error) {
 		f.Name, changed = &j.Name, true
 	}
 	if !r.created {
-		body, set, err := r.body(ctx)
+		body, set, err := r.body(ctx, rel) // notesmode.go
 		if err != nil {
 			return nil, err
 		}

@@ -233,6 +233,9 @@ func (r *run) dryRun(ctx context.Context, rel *Release, plan *assetPlan) error {
 	if r.j.Attest {
 		log.Infof("dry run: would attest the build provenance of every asset it uploads or replaces (and of kept assets without a bundle that covers them), and attach each bundle as NAME%s", attest.BundleSuffix)
 	}
+	if err := r.dryRunNotes(ctx, rel); err != nil { // notesmode.go
+		return err
+	}
 	if !r.j.Draft && (rel == nil || rel.Draft) {
 		log.Infof("dry run: would publish the release last")
 	}

@@ -69,6 +69,15 @@ type Result struct {
 	// LatestNote says what make_latest: semver chose and why (latest.go); ""
 	// when make_latest is not semver.
 	LatestNote string
+	// NotesNote says what notes_mode decided for the release's notes
+	// (notesmode.go); "" under replace outside a dry run, or without notes.
+	NotesNote string
+	// PreviousTagNote says which tag previous_tag_prefix chose for the
+	// generated notes to start from, and why (prevtag.go); "" without it.
+	PreviousTagNote string
+	// Notes is, in a dry run, the body a real run would write; nil when it
+	// would leave the body as it is.
+	Notes *string
 	// Waiting are the expected_assets entries the draft did not hold yet, so
 	// this run left it unpublished for the job that completes it (complete.go).
 	Waiting []string
@@ -97,6 +106,9 @@ type runState struct {
 	waiting         []string
 	verified        []VerifiedAsset
 	releaseAttested bool
+	notesNote       string
+	previousTagNote string
+	dryNotes        *string // what a dry run would write
 }
 
 // result builds the Result from the run's state: once, when Run returns, a
@@ -125,6 +137,9 @@ func (r *run) result() *Result {
 		Waiting:         slices.Clone(s.waiting),
 		Verified:        slices.Clone(s.verified),
 		ReleaseAttested: s.releaseAttested,
+		NotesNote:       s.notesNote,
+		PreviousTagNote: s.previousTagNote,
+		Notes:           s.dryNotes,
 	}
 }
 

@@ -126,6 +126,7 @@ func summary(r *publish.Result, warnings []string) string {
 	if r.LatestNote != "" {
 		b.WriteString(escape(strings.ToUpper(r.LatestNote[:1])+r.LatestNote[1:]) + ".\n\n")
 	}
+	b.WriteString(notesSection(r)) // notes.go
 	b.WriteString(pruned(r))
 	b.WriteString(completeSection(r)) // complete.go
 	b.WriteString(attestSection(r))   // attest.go

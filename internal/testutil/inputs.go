@@ -83,6 +83,8 @@ var Probes = map[string]Probe{
 	"generate_release_notes":  {Value: "true"},
 	"previous_tag":            {Value: "v0.9.0", With: map[string]string{"generate_release_notes": "true"}},
 	"notes_config":            {Value: ".github/release.yml", With: map[string]string{"generate_release_notes": "true"}},
+	"notes_mode":              {Value: "append", With: map[string]string{"generate_release_notes": "true"}},
+	"previous_tag_prefix":     {Value: "auto", With: map[string]string{"generate_release_notes": "true"}},
 	"draft":                   {Value: "true"},
 	"prerelease":              {Value: "true"},
 	"make_latest":             {Value: "false"},
