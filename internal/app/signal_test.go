@@ -153,6 +153,10 @@ func TestSignalStopsTheRunAndRemovesItsDraft(t *testing.T) {
 			if !strings.Contains(logs.String(), "removed draft release") {
 				t.Fatalf("the cleanup is not logged\n%s", logs.String())
 			}
+			// A signal is not a failure, and the cleanup's line says so.
+			if !strings.Contains(logs.String(), "by this interrupted run") || strings.Contains(logs.String(), "failed run") {
+				t.Fatalf("the cleanup does not say the run was interrupted\n%s", logs.String())
+			}
 		})
 	}
 }

@@ -70,13 +70,17 @@ func (r *run) ours(a *Asset) bool {
 // cleanupTimeout: the draft it created, a draft its lost create may have made,
 // or on a release it found, the temporary copies of unfinished replacements.
 func (r *run) cleanupAfter(ctx context.Context) {
+	ended := "failed"
+	if ctx.Err() != nil {
+		ended = "interrupted" // a signal or the job's cancel, not a failure
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	switch {
 	case r.created:
-		r.cleanup(ctx)
+		r.cleanup(ctx, ended)
 	case r.unsure:
-		r.cleanupLost(ctx)
+		r.cleanupLost(ctx, ended)
 	case r.release != nil && len(r.own.temps) > 0:
 		r.removeTemps(ctx, r.release)
 	}
@@ -85,13 +89,13 @@ func (r *run) cleanupAfter(ctx context.Context) {
 // cleanup removes the draft this run created. A draft that holds assets this run
 // did not start is someone else's work too (a concurrent job adopted it) and
 // stays.
-func (r *run) cleanup(ctx context.Context) {
+func (r *run) cleanup(ctx context.Context, ended string) {
 	rel := r.release
 	if rel == nil || !rel.Draft {
 		return
 	}
 	if r.removeDraft(ctx, rel) {
-		r.p.Log.Infof("removed draft release %d created by this failed run", rel.ID)
+		r.p.Log.Infof("removed draft release %d created by this %s run", rel.ID, ended)
 	}
 }
 
@@ -129,7 +133,7 @@ func (r *run) removeDraft(ctx context.Context, rel *Release) bool {
 // cleanupLost removes the draft a create whose answer was lost may have made:
 // the lookup found no release for the tag, so a draft for it with the name this
 // run sent, holding nothing but what this run started, is this run's.
-func (r *run) cleanupLost(ctx context.Context) {
+func (r *run) cleanupLost(ctx context.Context, ended string) {
 	all, err := r.p.GH.ListReleases(ctx)
 	if err != nil {
 		r.warn("the answer to creating %s was lost and the releases cannot be listed: a draft for %s may be left (delete it, or run again to finish it): %v", r.j.Tag, r.j.Tag, err)
@@ -137,7 +141,7 @@ func (r *run) cleanupLost(ctx context.Context) {
 	}
 	for _, rel := range r.mayHaveCreated(all) {
 		if r.removeDraft(ctx, rel) {
-			r.p.Log.Infof("removed draft release %d, which this failed run's create made (its answer was lost)", rel.ID)
+			r.p.Log.Infof("removed draft release %d, which this %s run's create made (its answer was lost)", rel.ID, ended)
 		}
 	}
 }

@@ -288,7 +288,7 @@ func TestCleanup(t *testing.T) {
 			for i := range tc.foreign {
 				f.seedAsset(rel.ID, fmt.Sprint("theirs-", i), "y")
 			}
-			r.cleanup(context.Background())
+			r.cleanup(context.Background(), "failed")
 			if removed := len(f.snapshot()) == 0; removed != tc.removed {
 				t.Errorf("removed: %v, want %v", removed, tc.removed)
 			}
