@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -305,3 +306,25 @@ func (h *Harness) Writes() int {
 
 // Count returns how many requests hit route.
 func (h *Harness) Count(route string) int { return h.Emu.Counts()[route] }
+
+// API sends one request to the repository's API as a person with the token
+// would (path below /repos/OWNER/NAME/, body JSON or empty) and returns the
+// status: the hand edits and deletions tests put between runs.
+func (h *Harness) API(method, path, body string) int {
+	h.T.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, h.APIURL+"/repos/"+Repo+"/"+path, rd)
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}

@@ -116,17 +116,7 @@ func TestBurnedTag(t *testing.T) {
 // deleteRelease deletes a release through the API, as a person would.
 func deleteRelease(t *testing.T, h *actiontest.Harness, id int64) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodDelete, fmt.Sprintf("%s/repos/%s/releases/%d", h.APIURL, repo, id), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+actiontest.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent {
-		t.Fatalf("delete release %d: %s", id, resp.Status)
+	if status := h.API(http.MethodDelete, fmt.Sprintf("releases/%d", id), ""); status != http.StatusNoContent {
+		t.Fatalf("delete release %d: %d", id, status)
 	}
 }

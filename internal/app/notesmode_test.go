@@ -17,18 +17,8 @@ import (
 func editBody(t *testing.T, h *actiontest.Harness, id int64, body string) {
 	t.Helper()
 	b, _ := json.Marshal(map[string]string{"body": strings.ReplaceAll(body, "\n", "\r\n")})
-	req, err := http.NewRequest(http.MethodPatch, fmt.Sprintf("%s/repos/%s/releases/%d", h.APIURL, actiontest.Repo, id), strings.NewReader(string(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+actiontest.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("edit the body: %d", resp.StatusCode)
+	if status := h.API(http.MethodPatch, fmt.Sprintf("releases/%d", id), string(b)); status != http.StatusOK {
+		t.Fatalf("edit the body: %d", status)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/releasekit/release-action/internal/actiontest"
@@ -15,18 +14,7 @@ import (
 // through the API, and returns the status.
 func moveRef(t *testing.T, h *actiontest.Harness, tag, sha string) int {
 	t.Helper()
-	body := strings.NewReader(fmt.Sprintf(`{"sha":%q,"force":true}`, sha))
-	req, err := http.NewRequest(http.MethodPatch, h.APIURL+"/repos/"+actiontest.Repo+"/git/refs/tags/"+tag, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+actiontest.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	return h.API(http.MethodPatch, "git/refs/tags/"+tag, fmt.Sprintf(`{"sha":%q,"force":true}`, sha))
 }
 
 // TestOwnReleaseStepsUnderImmutableReleases runs the steps of
