@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -199,7 +200,7 @@ func TestMessagesGoThroughTheVocabulary(t *testing.T) {
 			}
 		}
 		if !terminalOK || !workflowOK {
-			checked[filepath.Dir(src.Rel)] = true
+			checked[path.Dir(src.Rel)] = true
 		}
 		for _, m := range misspelled(src, names, terminalOK, workflowOK) {
 			t.Errorf("%s; name it through the Vocabulary (Words.Input, Words.Ref, Words.Set ...)", m)
