@@ -25,6 +25,10 @@ type Settings struct {
 	// NotesMode is what happens to an existing release's notes (notes_mode):
 	// NotesReplace, NotesKeep, NotesPrepend or NotesAppend (publish/notesmode.go).
 	NotesMode string
+	// NotesCategories regroups the generated notes' pull requests by the
+	// Conventional-Commit type of their titles (notes_categories), in this
+	// order; nil leaves GitHub's grouping (publish/categories.go).
+	NotesCategories []NoteCategory
 
 	Draft              bool
 	Prerelease         *bool  // nil = unchanged on update, false on create

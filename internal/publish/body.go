@@ -36,7 +36,7 @@ func (r *run) composed(ctx context.Context) (string, bool, error) {
 		if err != nil {
 			return "", false, fmt.Errorf("generate release notes: %w", err)
 		}
-		parts.Generated, set = gen, true
+		parts.Generated, set = r.categorized(gen), true // categories.go
 	}
 	if !set {
 		r.notes = &composedNotes{}
