@@ -448,5 +448,14 @@ func (s *Server) notes(host string, repo *repoState, tag, prev string) string {
 	if prev != "" {
 		full = web + "/compare/" + prev + "..." + tag
 	}
+	if s.git.hasPulls(repo.fullName()) { // pulls.go
+		head := tag
+		if _, ok := s.git.TagCommit(repo.fullName(), tag); !ok {
+			head = s.git.DefaultBranch(repo.fullName())
+		}
+		if n := s.git.pullNotes(web, repo.fullName(), prev, head, full); n != "" {
+			return n
+		}
+	}
 	return "## What's Changed\n* Example change by @octocat in " + web + "/pull/1\n\n**Full Changelog**: " + full
 }
