@@ -29,6 +29,10 @@ type Settings struct {
 	// Conventional-Commit type of their titles (notes_categories), in this
 	// order; nil leaves GitHub's grouping (publish/categories.go).
 	NotesCategories []NoteCategory
+	// NotesPaths limits the generated notes to the pull requests whose
+	// commits change a file matching one of these doublestar patterns
+	// (notes_paths); nil lists them all (publish/notespaths.go).
+	NotesPaths []string
 
 	Draft              bool
 	Prerelease         *bool  // nil = unchanged on update, false on create

@@ -47,6 +47,7 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	p.notesMode(c)         // notesmode.go
 	p.previousTagPrefix(c) // prevtag.go
 	p.notesCategories(c)   // categories.go
+	p.notesPaths(c)        // notespaths.go
 	p.pipeline(c)
 	p.publishing(c)
 	p.channel(c)
