@@ -54,15 +54,17 @@ func comparePage(q url.Values, total int) (lo, hi int) {
 
 // DiffEntry is one file of a commit or a comparison (schema "diff-entry").
 type DiffEntry struct {
-	SHA         string `json:"sha"`
-	Filename    string `json:"filename"`
-	Status      string `json:"status"`
-	Additions   int    `json:"additions"`
-	Deletions   int    `json:"deletions"`
-	Changes     int    `json:"changes"`
-	BlobURL     string `json:"blob_url"`
-	RawURL      string `json:"raw_url"`
-	ContentsURL string `json:"contents_url"`
+	SHA      string `json:"sha"`
+	Filename string `json:"filename"`
+	Status   string `json:"status"`
+	// PreviousFilename is the file's path before a rename.
+	PreviousFilename string `json:"previous_filename,omitempty"`
+	Additions        int    `json:"additions"`
+	Deletions        int    `json:"deletions"`
+	Changes          int    `json:"changes"`
+	BlobURL          string `json:"blob_url"`
+	RawURL           string `json:"raw_url"`
+	ContentsURL      string `json:"contents_url"`
 }
 
 // CommitWithFiles is the single-commit answer: a Commit with its files and
@@ -84,13 +86,17 @@ func (g *Git) diffEntries(host string, gr *gitRepo, ref string, paths []string) 
 	for _, p := range paths {
 		blob := sha1.Sum([]byte("blob " + ref + " " + p))
 		esc := (&url.URL{Path: p}).EscapedPath()
-		out = append(out, DiffEntry{
+		e := DiffEntry{
 			SHA: hex.EncodeToString(blob[:]), Filename: p, Status: "modified",
 			Additions: 1, Deletions: 0, Changes: 1,
 			BlobURL:     web + "/blob/" + ref + "/" + esc,
 			RawURL:      web + "/raw/" + ref + "/" + esc,
 			ContentsURL: api + "/contents/" + esc + "?ref=" + ref,
-		})
+		}
+		if from, ok := gr.renamed[ref][p]; ok {
+			e.Status, e.PreviousFilename = "renamed", from
+		}
+		out = append(out, e)
 	}
 	return out
 }

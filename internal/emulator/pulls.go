@@ -13,6 +13,9 @@ import (
 type history struct {
 	pulls []*gitPull          // by number
 	files map[string][]string // commit SHA → paths it changed
+	// renamed: commit SHA → a path it changed → the path the file had
+	// before, when the commit renamed it (SeedRename).
+	renamed map[string]map[string]string
 }
 
 type gitPull struct {
@@ -77,6 +80,29 @@ func (g *Git) SeedCommitFiles(repo, sha string, paths ...string) {
 		r.files = map[string][]string{}
 	}
 	r.files[sha] = append(r.files[sha], paths...)
+}
+
+// SeedRename records that seeded commit sha moved the file at from to to:
+// GitHub lists it once, under to, with status "renamed" and from as its
+// previous_filename.
+func (g *Git) SeedRename(repo, sha, from, to string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	r := g.mustRepo(repo)
+	r.mustCommit(sha)
+	if r.files == nil {
+		r.files = map[string][]string{}
+	}
+	if !slices.Contains(r.files[sha], to) {
+		r.files[sha] = append(r.files[sha], to)
+	}
+	if r.renamed == nil {
+		r.renamed = map[string]map[string]string{}
+	}
+	if r.renamed[sha] == nil {
+		r.renamed[sha] = map[string]string{}
+	}
+	r.renamed[sha][to] = from
 }
 
 // MergePull is a pull request merged on the default branch the short way: one
