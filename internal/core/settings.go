@@ -25,6 +25,14 @@ type Settings struct {
 	// NotesMode is what happens to an existing release's notes (notes_mode):
 	// NotesReplace, NotesKeep, NotesPrepend or NotesAppend (publish/notesmode.go).
 	NotesMode string
+	// NotesCategories regroups the generated notes' pull requests by the
+	// Conventional-Commit type of their titles (notes_categories), in this
+	// order; nil leaves GitHub's grouping (publish/categories.go).
+	NotesCategories []NoteCategory
+	// NotesPaths limits the generated notes to the pull requests whose
+	// commits change a file matching one of these doublestar patterns
+	// (notes_paths); nil lists them all (publish/notespaths.go).
+	NotesPaths []string
 
 	Draft              bool
 	Prerelease         *bool  // nil = unchanged on update, false on create

@@ -60,6 +60,7 @@ type gitRepo struct {
 	tagObjects    map[string]*gitTagObject // annotated tags by their object SHA
 	locked        map[string]bool          // tag names held by an immutable release
 	order         map[string]int           // commit SHA → seeding order, for chronological lists
+	history                                // pull requests and the files of commits (pulls.go)
 }
 
 type gitCommit struct {

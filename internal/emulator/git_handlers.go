@@ -200,7 +200,7 @@ func (g *Git) compareCommits(w http.ResponseWriter, r *http.Request, owner, repo
 		if !ok {
 			return 0, nil, &apiError{status: http.StatusNotFound, message: "No common ancestor between " + baseName + " and " + headName + ".", docURL: doc}
 		}
-		return http.StatusOK, g.renderComparison(r.Host, gr, basehead, base, c), nil
+		return http.StatusOK, g.renderComparison(r.Host, gr, basehead, base, c, r.URL.Query()), nil
 	})
 }
 

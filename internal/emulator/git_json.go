@@ -4,6 +4,8 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
+	"net/url"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -184,7 +186,9 @@ func (g *Git) renderCommit(host string, gr *gitRepo, sha string) Commit {
 	return out
 }
 
-func (g *Git) renderComparison(host string, gr *gitRepo, basehead, base string, c comparison) Comparison {
+// renderComparison renders a comparison: the page of its commits the query
+// asks for (comparePage) and the files the commits changed (SeedCommitFiles).
+func (g *Git) renderComparison(host string, gr *gitRepo, basehead, base string, c comparison, q url.Values) Comparison {
 	api, web := g.bases(host, gr)
 	out := Comparison{
 		URL:             api + "/compare/" + basehead,
@@ -201,8 +205,20 @@ func (g *Git) renderComparison(host string, gr *gitRepo, basehead, base string, 
 		Commits:         []Commit{},
 		Files:           []any{},
 	}
-	for _, sha := range c.commits {
+	lo, hi := comparePage(q, len(c.commits)) // commits.go
+	for _, sha := range c.commits[lo:hi] {
 		out.Commits = append(out.Commits, g.renderCommit(host, gr, sha))
+	}
+	var paths []string
+	for _, sha := range c.commits {
+		for _, p := range gr.files[sha] {
+			if !slices.Contains(paths, p) {
+				paths = append(paths, p)
+			}
+		}
+	}
+	for _, f := range g.diffEntries(host, gr, c.head, paths) {
+		out.Files = append(out.Files, f)
 	}
 	return out
 }

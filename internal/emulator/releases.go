@@ -252,7 +252,7 @@ func (s *Server) createRelease(w http.ResponseWriter, r *http.Request, rt route)
 		created:    now,
 	}
 	if in.generate {
-		notes := s.notes(r.Host, repo, rel.tag, "")
+		notes := s.notes(r.Host, repo, rel.tag, "", rel.target)
 		if rel.body == "" {
 			rel.body = notes
 		} else {
@@ -399,17 +399,18 @@ func (s *Server) deleteRelease(w http.ResponseWriter, _ *http.Request, rt route)
 func (s *Server) generateNotes(w http.ResponseWriter, r *http.Request, rt route) {
 	doc := routeDocs[rt.name]
 	o, apiErr := readObject(r, doc, "Release")
-	var tag, prev string
+	var tag, prev, target string
 	if apiErr == nil {
 		tag, apiErr = o.required("tag_name")
 	}
 	if apiErr == nil {
 		prev, _, apiErr = o.str("previous_tag_name")
 	}
-	for _, f := range []string{"target_commitish", "configuration_file_path"} {
-		if apiErr == nil {
-			_, _, apiErr = o.str(f)
-		}
+	if apiErr == nil {
+		target, _, apiErr = o.str("target_commitish")
+	}
+	if apiErr == nil {
+		_, _, apiErr = o.str("configuration_file_path")
 	}
 	if apiErr == nil && strings.TrimSpace(tag) == "" {
 		apiErr = errInvalidTag(doc)
@@ -422,7 +423,7 @@ func (s *Server) generateNotes(w http.ResponseWriter, r *http.Request, rt route)
 	repo, apiErr := s.findRepo(rt)
 	var body string
 	if apiErr == nil {
-		body = s.notes(r.Host, repo, tag, prev)
+		body = s.notes(r.Host, repo, tag, prev, target)
 	}
 	s.mu.Unlock()
 	if apiErr != nil {
@@ -433,8 +434,10 @@ func (s *Server) generateNotes(w http.ResponseWriter, r *http.Request, rt route)
 }
 
 // notes builds deterministic release notes for tag; prev defaults to the tag of the
-// newest other published release. It must hold s.mu.
-func (s *Server) notes(host string, repo *repoState, tag, prev string) string {
+// newest other published release. The seeded pull requests (pulls.go) are
+// those merged up to the tag, or when it does not exist yet, up to target
+// (else the default branch). It must hold s.mu.
+func (s *Server) notes(host string, repo *repoState, tag, prev, target string) string {
 	if prev == "" {
 		for _, rel := range repo.sorted() {
 			if !rel.draft && rel.tag != tag {
@@ -447,6 +450,18 @@ func (s *Server) notes(host string, repo *repoState, tag, prev string) string {
 	full := web + "/commits/" + tag
 	if prev != "" {
 		full = web + "/compare/" + prev + "..." + tag
+	}
+	if s.git.hasPulls(repo.fullName()) { // pulls.go
+		head := tag
+		if _, ok := s.git.TagCommit(repo.fullName(), tag); !ok {
+			head = target
+			if head == "" {
+				head = s.git.DefaultBranch(repo.fullName())
+			}
+		}
+		if n := s.git.pullNotes(web, repo.fullName(), prev, head, full); n != "" {
+			return n
+		}
 	}
 	return "## What's Changed\n* Example change by @octocat in " + web + "/pull/1\n\n**Full Changelog**: " + full
 }

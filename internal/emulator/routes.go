@@ -65,6 +65,8 @@ var routes = []endpoint{
 	{RouteGetTag, "GET {api}/repos/{owner}/{repo}/git/tags/{param}", git((*Git).getTag)},
 	{RouteMatchingRefs, "GET {api}/repos/{owner}/{repo}/git/matching-refs/{param...}", git((*Git).matchingRefs)}, // matching_refs.go
 	{RouteCompare, "GET {api}/repos/{owner}/{repo}/compare/{param...}", git((*Git).compareCommits)},
+	{RouteGetCommit, "GET {api}/repos/{owner}/{repo}/commits/{param}", git((*Git).getCommit)},           // commits.go
+	{RouteCommitPulls, "GET {api}/repos/{owner}/{repo}/commits/{param}/pulls", git((*Git).commitPulls)}, // commits.go
 	{RouteCreateAttestation, "POST {api}/repos/{owner}/{repo}/attestations", api((*Server).createAttestation)},
 	{RouteListAttestations, "GET {api}/repos/{owner}/{repo}/attestations/{digest}", api((*Server).listAttestations)},
 	{RouteAttestationBundle, "GET /_attestations/{id}", api((*Server).attestationBundle)},

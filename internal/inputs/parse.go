@@ -46,6 +46,8 @@ func ParseAll(getenv func(string) string) (*Config, error) {
 	p.notes(c)
 	p.notesMode(c)         // notesmode.go
 	p.previousTagPrefix(c) // prevtag.go
+	p.notesCategories(c)   // categories.go
+	p.notesPaths(c)        // notespaths.go
 	p.pipeline(c)
 	p.publishing(c)
 	p.channel(c)

@@ -36,7 +36,10 @@ func (r *run) composed(ctx context.Context) (string, bool, error) {
 		if err != nil {
 			return "", false, fmt.Errorf("generate release notes: %w", err)
 		}
-		parts.Generated, set = gen, true
+		if gen, err = r.limitedToPaths(ctx, gen, prev); err != nil { // notespaths.go
+			return "", false, err
+		}
+		parts.Generated, set = r.categorized(gen), true // categories.go
 	}
 	if !set {
 		r.notes = &composedNotes{}

@@ -142,6 +142,7 @@ type GitHub interface {
 	DownloadAsset(ctx context.Context, assetID, size int64) (io.ReadCloser, error)
 
 	GitRefs // tags and commits (gitapi.go)
+	History // commits, their files and pull requests (history.go)
 }
 
 // ErrNotFound matches a 404 answer.

@@ -48,9 +48,10 @@ func (r *run) previousTag(ctx context.Context) (string, error) {
 	if !j.PreviousTagByPrefix {
 		return j.PreviousTag, nil
 	}
-	among := "that are versions alone (no prefix)"
+	among, amongOne := "that are versions alone (no prefix)", "that is a version alone (no prefix)"
 	if j.PreviousTagPrefix != "" {
 		among = "that are " + strconv.Quote(j.PreviousTagPrefix) + " followed by a version"
+		amongOne = "that is " + strconv.Quote(j.PreviousTagPrefix) + " followed by a version"
 	}
 	tags, err := r.p.GH.MatchingTags(ctx, j.PreviousTagPrefix)
 	if err != nil {
@@ -61,7 +62,11 @@ func (r *run) previousTag(ctx context.Context) (string, error) {
 		r.warn("no tag below %s among the tags %s (%s), so GitHub chooses where the generated notes start: its latest release, which may be another component's", j.Tag, among, w.Ref("previous_tag_prefix"))
 		return "", nil
 	}
-	r.previousTagNote = fmt.Sprintf("the generated notes start from %s, the highest version below %s among the %d tags %s (%s)", prev, j.Tag, countMatching(tags, j.PreviousTagPrefix), among, w.Ref("previous_tag_prefix"))
+	n := countMatching(tags, j.PreviousTagPrefix)
+	r.previousTagNote = fmt.Sprintf("the generated notes start from %s, the highest version below %s among the %d tags %s (%s)", prev, j.Tag, n, among, w.Ref("previous_tag_prefix"))
+	if n == 1 {
+		r.previousTagNote = fmt.Sprintf("the generated notes start from %s, the one tag %s (%s)", prev, amongOne, w.Ref("previous_tag_prefix"))
+	}
 	r.p.Log.Infof("notes: %s", r.previousTagNote)
 	return prev, nil
 }

@@ -85,6 +85,8 @@ var Probes = map[string]Probe{
 	"notes_config":            {Value: ".github/release.yml", With: map[string]string{"generate_release_notes": "true"}},
 	"notes_mode":              {Value: "append", With: map[string]string{"generate_release_notes": "true"}},
 	"previous_tag_prefix":     {Value: "auto", With: map[string]string{"generate_release_notes": "true"}},
+	"notes_categories":        {Value: "conventional", With: map[string]string{"generate_release_notes": "true"}},
+	"notes_paths":             {Value: "api/**", With: map[string]string{"generate_release_notes": "true"}},
 	"draft":                   {Value: "true"},
 	"prerelease":              {Value: "true"},
 	"make_latest":             {Value: "false"},
