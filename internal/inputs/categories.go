@@ -19,13 +19,9 @@ var categoryType = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
 // it goes with generate_release_notes only, and not with notes_config, whose
 // categories group them too.
 func (p *parser) notesCategories(c *Config) {
-	v := p.input("notes_categories")
-	if v == "" {
-		return
-	}
+	v := p.notesInput(c, "notes_categories")
 	switch {
-	case !c.GenerateNotes:
-		p.fail("%s is only used with %s", p.words.Input("notes_categories"), p.words.Set("generate_release_notes", "true"))
+	case v == "":
 		return
 	case c.NotesConfig != "":
 		p.fail("%s are both set; both decide how the generated notes are grouped (%s by the pull requests' labels, %s by their titles): use one of them",

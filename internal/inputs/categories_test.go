@@ -2,7 +2,6 @@ package inputs
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/releasekit/release-action/internal/core"
@@ -35,22 +34,8 @@ func TestNotesCategoriesInput(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			m := map[string]string{"INPUT_TOKEN": "t", "GITHUB_REPOSITORY": "o/r", "INPUT_TAG": "v1.0.0", "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": "/o",
-				"INPUT_NOTES_CATEGORIES": tc.value, "INPUT_NOTES_CONFIG": tc.config, "INPUT_GENERATE_RELEASE_NOTES": "true"}
-			if tc.noNotes {
-				delete(m, "INPUT_GENERATE_RELEASE_NOTES")
-			}
-			c, err := ParseAll(env(m))
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want %q", err, tc.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(c.NotesCategories, tc.want) {
+			c := parseNotes(t, map[string]string{"INPUT_NOTES_CATEGORIES": tc.value, "INPUT_NOTES_CONFIG": tc.config}, !tc.noNotes, tc.err)
+			if c != nil && !slices.Equal(c.NotesCategories, tc.want) {
 				t.Errorf("categories %v, want %v", c.NotesCategories, tc.want)
 			}
 		})

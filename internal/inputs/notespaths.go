@@ -14,12 +14,8 @@ import (
 // doublestar cannot read. It filters generated notes, so it goes with
 // generate_release_notes only.
 func (p *parser) notesPaths(c *Config) {
-	v := p.input("notes_paths")
+	v := p.notesInput(c, "notes_paths")
 	if v == "" {
-		return
-	}
-	if !c.GenerateNotes {
-		p.fail("%s is only used with %s", p.words.Input("notes_paths"), p.words.Set("generate_release_notes", "true"))
 		return
 	}
 	var pats []string

@@ -2,7 +2,6 @@ package inputs
 
 import (
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -26,22 +25,8 @@ func TestNotesPathsInput(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			m := map[string]string{"INPUT_TOKEN": "t", "GITHUB_REPOSITORY": "o/r", "INPUT_TAG": "v1.0.0", "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": "/o",
-				"INPUT_NOTES_PATHS": tc.value, "INPUT_GENERATE_RELEASE_NOTES": "true"}
-			if tc.noNotes {
-				delete(m, "INPUT_GENERATE_RELEASE_NOTES")
-			}
-			c, err := ParseAll(env(m))
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want %q", err, tc.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(c.NotesPaths, tc.want) {
+			c := parseNotes(t, map[string]string{"INPUT_NOTES_PATHS": tc.value}, !tc.noNotes, tc.err)
+			if c != nil && !slices.Equal(c.NotesPaths, tc.want) {
 				t.Errorf("patterns %q, want %q", c.NotesPaths, tc.want)
 			}
 		})

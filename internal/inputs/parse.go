@@ -84,15 +84,21 @@ func (p *parser) notes(c *Config) {
 		}
 	}
 	c.NotesConfig = p.input("notes_config")
-	if !c.GenerateNotes {
-		// Silently ignoring these would leave the user wondering why the notes
-		// look the way they do.
-		for _, name := range []string{"previous_tag", "notes_config"} {
-			if p.input(name) != "" {
-				p.fail("%s is only used with %s", p.words.Input(name), p.words.Set("generate_release_notes", "true"))
-			}
-		}
+	p.notesInput(c, "previous_tag")
+	p.notesInput(c, "notes_config")
+}
+
+// notesInput reads an input that shapes the generated notes: its value, or
+// "" when it is unset or when generate_release_notes is not true, which fails
+// the run naming both (ignoring it silently would leave the user wondering
+// why the notes look the way they do).
+func (p *parser) notesInput(c *Config, name string) string {
+	v := p.input(name)
+	if v != "" && !c.GenerateNotes {
+		p.fail("%s is only used with %s", p.words.Input(name), p.words.Set("generate_release_notes", "true"))
+		return ""
 	}
+	return v
 }
 
 // publishing reads the inputs that decide how the release is published.

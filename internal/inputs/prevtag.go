@@ -11,13 +11,9 @@ const PreviousTagAuto = "auto"
 // the tag must have, followed by a SemVer version. It goes with generated
 // notes only, and not with previous_tag, which names the tag outright.
 func (p *parser) previousTagPrefix(c *Config) {
-	v := p.input("previous_tag_prefix")
-	if v == "" {
-		return
-	}
+	v := p.notesInput(c, "previous_tag_prefix")
 	switch {
-	case !c.GenerateNotes:
-		p.fail("%s is only used with %s", p.words.Input("previous_tag_prefix"), p.words.Set("generate_release_notes", "true"))
+	case v == "":
 		return
 	case c.PreviousTag != "":
 		p.fail("%s are both set; %s names the previous tag itself, %s finds it among the tags with this tag's prefix: use one of them",

@@ -1,7 +1,6 @@
 package inputs
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -10,7 +9,6 @@ import (
 // previous_tag.
 func TestPreviousTagPrefixInput(t *testing.T) {
 	t.Parallel()
-	base := map[string]string{"INPUT_TOKEN": "t", "GITHUB_REPOSITORY": "o/r", "INPUT_GENERATE_RELEASE_NOTES": "true"}
 	for name, tc := range map[string]struct {
 		tag, value, previous string
 		notes                bool
@@ -26,24 +24,8 @@ func TestPreviousTagPrefixInput(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			m := map[string]string{"INPUT_TAG": tc.tag, "INPUT_PREVIOUS_TAG_PREFIX": tc.value, "INPUT_PREVIOUS_TAG": tc.previous, "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": "/o"}
-			for k, v := range base {
-				m[k] = v
-			}
-			if !tc.notes {
-				delete(m, "INPUT_GENERATE_RELEASE_NOTES")
-			}
-			c, err := ParseAll(env(m))
-			if tc.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("error %v, want %q", err, tc.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !c.PreviousTagByPrefix || c.PreviousTagPrefix != tc.prefix {
+			c := parseNotes(t, map[string]string{"INPUT_TAG": tc.tag, "INPUT_PREVIOUS_TAG_PREFIX": tc.value, "INPUT_PREVIOUS_TAG": tc.previous}, tc.notes, tc.err)
+			if c != nil && (!c.PreviousTagByPrefix || c.PreviousTagPrefix != tc.prefix) {
 				t.Errorf("by prefix %v, prefix %q; want %q", c.PreviousTagByPrefix, c.PreviousTagPrefix, tc.prefix)
 			}
 		})
