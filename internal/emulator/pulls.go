@@ -76,10 +76,19 @@ func (g *Git) SeedCommitFiles(repo, sha string, paths ...string) {
 	defer g.mu.Unlock()
 	r := g.mustRepo(repo)
 	r.mustCommit(sha)
+	r.addFiles(sha, paths...)
+}
+
+// addFiles records paths as changed by commit sha, each once.
+func (r *gitRepo) addFiles(sha string, paths ...string) {
 	if r.files == nil {
 		r.files = map[string][]string{}
 	}
-	r.files[sha] = append(r.files[sha], paths...)
+	for _, p := range paths {
+		if !slices.Contains(r.files[sha], p) {
+			r.files[sha] = append(r.files[sha], p)
+		}
+	}
 }
 
 // SeedRename records that seeded commit sha moved the file at from to to:
@@ -90,12 +99,7 @@ func (g *Git) SeedRename(repo, sha, from, to string) {
 	defer g.mu.Unlock()
 	r := g.mustRepo(repo)
 	r.mustCommit(sha)
-	if r.files == nil {
-		r.files = map[string][]string{}
-	}
-	if !slices.Contains(r.files[sha], to) {
-		r.files[sha] = append(r.files[sha], to)
-	}
+	r.addFiles(sha, to)
 	if r.renamed == nil {
 		r.renamed = map[string]map[string]string{}
 	}
@@ -116,10 +120,7 @@ func (g *Git) MergePull(repo, title, author string, paths ...string) (sha string
 	sha = CommitSHA(strings.ToLower(repo) + " merge " + strconv.Itoa(len(r.order)) + " " + title)
 	r.addCommit(sha, []string{head}, title, g.stamp())
 	r.refs["refs/heads/"+r.defaultBranch] = sha
-	if r.files == nil {
-		r.files = map[string][]string{}
-	}
-	r.files[sha] = slices.Clone(paths)
+	r.addFiles(sha, paths...)
 	return sha, r.addPull(SeedPull{Title: title, Author: author, Commits: []string{sha}})
 }
 
