@@ -49,5 +49,8 @@ func (c *Client) ListAttestations(ctx context.Context, digest, predicateType str
 	if _, err := c.do(ctx, http.MethodGet, path, nil, &out, true); err != nil {
 		return nil, err
 	}
+	if err := pageFits("attestations of "+digest, "attestations", len(out.Attestations), 100); err != nil {
+		return nil, err
+	}
 	return out.Attestations, nil
 }

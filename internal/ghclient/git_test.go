@@ -3,15 +3,12 @@ package ghclient
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/releasekit/release-action/internal/emulator"
 	"github.com/releasekit/release-action/internal/publish"
-	"github.com/releasekit/release-action/internal/retry"
 )
 
 // TestGitRefsAgainstTheEmulator reads a tag with slashes, an annotated tag's
@@ -31,14 +28,7 @@ func TestGitRefsAgainstTheEmulator(t *testing.T) {
 	g.SeedCommit(repo, orphan)
 	g.SeedTag(repo, "pkg/nightly", c1)
 	tagObj := g.SeedAnnotatedTag(repo, "v1.0.0", c1, "Release 1.0.0\n")
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	p := retry.Default()
-	p.BaseDelay, p.MaxDelay = time.Millisecond, time.Millisecond
-	c, err := New(Options{Token: "t", APIURL: srv.URL, Owner: "o", Repo: "r", Policy: &p})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := loopbackClient(t, emu)
 	ctx := context.Background()
 
 	if obj, found, err := c.GetRef(ctx, "tags/pkg/nightly"); err != nil || !found || obj != (publish.GitObject{Type: "commit", SHA: c1}) {

@@ -23,8 +23,8 @@ func (c *Client) CommitsBetween(ctx context.Context, base, head string, page, pe
 	if _, err := c.call(ctx, http.MethodGet, path, nil, &out); err != nil {
 		return nil, 0, err
 	}
-	if len(out.Commits) > perPage {
-		return nil, 0, fmt.Errorf("compare %s...%s: %d commits on a page of %d", base, head, len(out.Commits), perPage)
+	if err := pageFits("compare "+base+"..."+head, "commits", len(out.Commits), perPage); err != nil {
+		return nil, 0, err
 	}
 	shas := make([]string, 0, len(out.Commits))
 	for _, cm := range out.Commits {
@@ -46,8 +46,8 @@ func (c *Client) CommitFiles(ctx context.Context, sha string, page int) ([]strin
 	if _, err := c.call(ctx, http.MethodGet, path, nil, &out); err != nil {
 		return nil, err
 	}
-	if len(out.Files) > publish.CommitFilesPerPage {
-		return nil, fmt.Errorf("commit %s: %d files on a page of %d", sha, len(out.Files), publish.CommitFilesPerPage)
+	if err := pageFits("commit "+sha, "files", len(out.Files), publish.CommitFilesPerPage); err != nil {
+		return nil, err
 	}
 	var paths []string
 	for _, f := range out.Files {
@@ -60,14 +60,17 @@ func (c *Client) CommitFiles(ctx context.Context, sha string, page int) ([]strin
 }
 
 // MergedPulls lists the merged pull requests that brought a commit: GitHub
-// answers few, so one page of 100 is all of them.
+// answers few, so one page of pullsPerPage is all of them.
 // https://docs.github.com/en/rest/commits/commits#list-pull-requests-associated-with-a-commit
 func (c *Client) MergedPulls(ctx context.Context, sha string) ([]int, error) {
 	var out []struct {
 		Number   int     `json:"number"`
 		MergedAt *string `json:"merged_at"`
 	}
-	if _, err := c.call(ctx, http.MethodGet, c.repoPath("commits/%s/pulls?per_page=100", url.PathEscape(sha)), nil, &out); err != nil {
+	if _, err := c.call(ctx, http.MethodGet, c.repoPath("commits/%s/pulls?per_page=%d", url.PathEscape(sha), pullsPerPage), nil, &out); err != nil {
+		return nil, err
+	}
+	if err := pageFits("commit "+sha, "pull requests", len(out), pullsPerPage); err != nil {
 		return nil, err
 	}
 	var nums []int
@@ -77,4 +80,17 @@ func (c *Client) MergedPulls(ctx context.Context, sha string) ([]int, error) {
 		}
 	}
 	return nums, nil
+}
+
+// pullsPerPage is the page of a commit's pull requests asked for.
+const pullsPerPage = 100
+
+// pageFits refuses a page longer than the per_page asked for: GitHub never
+// sends one, so the answer is not GitHub's, and what it lists cannot be told
+// from what it invented.
+func pageFits(what, items string, n, asked int) error {
+	if n > asked {
+		return fmt.Errorf("%s: %d %s on a page of %d; GitHub sends at most what per_page asks", what, n, items, asked)
+	}
+	return nil
 }
