@@ -312,6 +312,13 @@ func (h *Harness) Count(route string) int { return h.Emu.Counts()[route] }
 // status: the hand edits and deletions tests put between runs.
 func (h *Harness) API(method, path, body string) int {
 	h.T.Helper()
+	_, status := h.APIBody(method, path, body)
+	return status
+}
+
+// APIBody is API that also returns the answer (its first 16 MiB).
+func (h *Harness) APIBody(method, path, body string) ([]byte, int) {
+	h.T.Helper()
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
@@ -325,6 +332,10 @@ func (h *Harness) API(method, path, body string) int {
 	if err != nil {
 		h.T.Fatal(err)
 	}
-	resp.Body.Close()
-	return resp.StatusCode
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		h.T.Fatal(err)
+	}
+	return b, resp.StatusCode
 }
