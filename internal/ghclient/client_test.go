@@ -69,16 +69,32 @@ func (s *stub) store(name string, body []byte) *publish.Asset {
 	return a
 }
 
+// clientAt is a client of o/r with the token "t" for the API at apiURL,
+// retrying after a millisecond.
+func clientAt(t *testing.T, apiURL string) *Client {
+	t.Helper()
+	p := retry.Default()
+	p.BaseDelay, p.MaxDelay = time.Millisecond, time.Millisecond
+	c, err := New(Options{Token: "t", APIURL: apiURL, Owner: "o", Repo: "r", Policy: &p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// loopbackClient is clientAt for a test server with h behind it.
+func loopbackClient(t *testing.T, h http.Handler) *Client {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return clientAt(t, srv.URL)
+}
+
 func newStubClient(t *testing.T, s *stub) (*Client, *publish.Release, publish.UploadRequest) {
 	t.Helper()
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	p := retry.Default()
-	p.BaseDelay, p.MaxDelay = time.Millisecond, time.Millisecond
-	c, err := New(Options{Token: "t", APIURL: srv.URL, Owner: "o", Repo: "r", Policy: &p})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := clientAt(t, srv.URL)
 	path := filepath.Join(t.TempDir(), "app.zip")
 	content := strings.Repeat("content ", 1000)
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {

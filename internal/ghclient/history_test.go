@@ -4,31 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/releasekit/release-action/internal/emulator"
 	"github.com/releasekit/release-action/internal/publish"
-	"github.com/releasekit/release-action/internal/retry"
 )
-
-// loopbackClient is a client of o/r on a test server with h behind it,
-// retrying after a millisecond.
-func loopbackClient(t *testing.T, h http.Handler) *Client {
-	t.Helper()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	p := retry.Default()
-	p.BaseDelay, p.MaxDelay = time.Millisecond, time.Millisecond
-	c, err := New(Options{Token: "t", APIURL: srv.URL, Owner: "o", Repo: "r", Policy: &p})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 // TestHistoryAgainstTheEmulator: a comparison's commits by page with the
 // total, a commit's files (a renamed file under both paths), a commit's

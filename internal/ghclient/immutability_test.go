@@ -4,11 +4,9 @@ import (
 	"context"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/releasekit/release-action/internal/emulator"
 	"github.com/releasekit/release-action/internal/publish"
-	"github.com/releasekit/release-action/internal/retry"
 )
 
 // TestImmutabilitySetting: the setting's answer maps to on and off; a server
@@ -41,12 +39,7 @@ func TestImmutabilitySetting(t *testing.T) {
 			}
 			srv := httptest.NewServer(emu)
 			t.Cleanup(srv.Close)
-			p := retry.Default()
-			p.BaseDelay, p.MaxDelay = time.Millisecond, time.Millisecond
-			c, err := New(Options{Token: "t", APIURL: srv.URL + tc.layout.APIPrefix(), Owner: "o", Repo: "r", Policy: &p})
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := clientAt(t, srv.URL+tc.layout.APIPrefix())
 			got, err := c.Immutability(context.Background())
 			if got != tc.want || (err != nil) != tc.wantErr {
 				t.Errorf("got %v, %v; want %v (error %v)", got, err, tc.want, tc.wantErr)
