@@ -209,6 +209,13 @@ func runCase(t *testing.T, st *stats, seed uint64, kinds hostile.Kind, limit tim
 	} else if msg := errorLine(res.Stdout); msg == "" {
 		broken = append(broken, fmt.Sprintf("exit %d without an ::error:: line that says why", res.Code))
 	}
+	reportBroken(t, seed, fmt.Sprintf("scenario %q, ", sc.name), rules, proxy, res, took, broken)
+}
+
+// reportBroken fails a case whose promise broke (nothing when broken is
+// empty), with what replays it, the rules, the lies told and the run's log.
+func reportBroken(t *testing.T, seed uint64, what string, rules []hostile.Rule, proxy *hostile.Proxy, res actiontest.Result, took time.Duration, broken []string) {
+	t.Helper()
 	if len(broken) == 0 {
 		return
 	}
@@ -216,8 +223,8 @@ func runCase(t *testing.T, st *stats, seed uint64, kinds hostile.Kind, limit tim
 	for _, r := range rules {
 		rs = append(rs, "  "+r.String())
 	}
-	t.Errorf("seed %d (replay: LIES_SEED=%d go test -run '%s' ./internal/lies), scenario %q, exit %d after %s\nrules:\n%s\nlies told:\n  %s\nbroken:\n  %s\nlog:\n%s",
-		seed, seed, strings.SplitN(t.Name(), "/", 2)[0], sc.name, res.Code, took.Round(time.Millisecond),
+	t.Errorf("seed %d (replay: LIES_SEED=%d go test -run '%s' ./internal/lies), %sexit %d after %s\nrules:\n%s\nlies told:\n  %s\nbroken:\n  %s\nlog:\n%s",
+		seed, seed, strings.SplitN(t.Name(), "/", 2)[0], what, res.Code, took.Round(time.Millisecond),
 		strings.Join(rs, "\n"), strings.Join(proxy.Told(), "\n  "), strings.Join(broken, "\n  "), res.Stdout)
 }
 

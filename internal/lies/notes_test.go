@@ -112,15 +112,7 @@ func historyCase(t *testing.T, st *stats, seed uint64, limit time.Duration) {
 			broken = append(broken, fmt.Sprintf("a failed run left %d releases for %s", len(rels), historyTag))
 		}
 	}
-	if len(broken) == 0 {
-		return
-	}
-	var rs []string
-	for _, r := range rules {
-		rs = append(rs, "  "+r.String())
-	}
-	t.Errorf("seed %d (replay: LIES_SEED=%d go test -run TestLiesOfTheHistory ./internal/lies), exit %d after %s\nrules:\n%s\nlies told:\n  %s\nbroken:\n  %s\nlog:\n%s",
-		seed, seed, res.Code, took.Round(time.Millisecond), strings.Join(rs, "\n"), strings.Join(proxy.Told(), "\n  "), strings.Join(broken, "\n  "), res.Stdout)
+	reportBroken(t, seed, "", rules, proxy, res, took, broken)
 }
 
 // generatedEntries asks the emulator, past the proxy's rules (none are set
