@@ -47,10 +47,7 @@ func (r *run) limitedToPaths(ctx context.Context, generated, prev string) (strin
 		}
 		base = b
 	}
-	head, err := r.notesHead(ctx)
-	if err != nil {
-		return "", err
-	}
+	head := r.notesHead()
 	if head == "" {
 		r.warn("tag %s does not exist yet and no commit is given for it (%s), so the generated notes are not limited to the paths of %s", j.Tag, j.Words.Ref("target_commitish"), ref)
 		return generated, nil
@@ -68,17 +65,14 @@ func (r *run) limitedToPaths(ctx context.Context, generated, prev string) (strin
 	return out, nil
 }
 
-// notesHead is the commit the notes end at: the tag when it exists, else the
-// commit the tag will be made from ("" when none is known).
-func (r *run) notesHead(ctx context.Context) (string, error) {
-	_, found, err := r.p.GH.GetRef(ctx, "tags/"+r.j.Tag)
-	if err != nil {
-		return "", fmt.Errorf("read tag %s: %w", r.j.Tag, err)
+// notesHead is the commit the notes end at, from the tag as prepareTag read
+// it: the tag when it exists, else the commit the tag will be made from (""
+// when none is known).
+func (r *run) notesHead() string {
+	if r.tag.exists {
+		return r.j.Tag
 	}
-	if found {
-		return r.j.Tag, nil
-	}
-	return r.target(), nil
+	return r.target()
 }
 
 // pullsTouching returns the merged pull requests of the newest

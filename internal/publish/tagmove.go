@@ -21,12 +21,13 @@ type tagState struct {
 	force bool
 }
 
-// prepareTag reads the tag when body_from_tag or move_tag needs it, and decides
-// the move before anything changes. stale reports a run whose commit is older
-// than the tag's: it changes nothing at all and succeeds.
+// prepareTag reads the tag when body_from_tag, move_tag or notes_paths
+// (where the notes end, notespaths.go) needs it, and decides the move before
+// anything changes. stale reports a run whose commit is older than the tag's:
+// it changes nothing at all and succeeds.
 func (r *run) prepareTag(ctx context.Context, rel *Release) (stale bool, err error) {
 	j := r.j
-	if !j.BodyFromTag && j.MoveTag == core.MoveTagOff {
+	if !j.BodyFromTag && j.MoveTag == core.MoveTagOff && len(j.NotesPaths) == 0 {
 		return false, nil
 	}
 	if err := r.readTag(ctx); err != nil {
