@@ -168,3 +168,24 @@ func TestNotesPathsBounds(t *testing.T) {
 		t.Errorf("a failed run left %d releases and made %d create requests", n, c)
 	}
 }
+
+// TestNotesPathsFollowAMovedTag: with move_tag, the release's tag moves to
+// the run's commit after the assets, so the commits notes_paths reads end
+// there, not where the tag stood before the run. (GitHub generates the notes
+// of an existing tag up to where it stands, target_commitish ignored, so the
+// entries of pull requests merged since are not in its list to keep.)
+func TestNotesPathsFollowAMovedTag(t *testing.T) {
+	t.Parallel()
+	h := actiontest.New(t, actiontest.Config{})
+	g := h.Emu.Git()
+	start, _ := g.MergePull(actiontest.Repo, "chore: start", "ann", "go.mod")
+	g.SeedTag(actiontest.Repo, "v1.0.0", start)
+	old, _ := g.MergePull(actiontest.Repo, "feat: first api change", "bob", "api/a.go")
+	g.SeedTag(actiontest.Repo, "v1.1.0", old)
+	head, _ := g.MergePull(actiontest.Repo, "feat: second api change", "cat", "api/b.go")
+	r := mustRun(t, h, map[string]string{"tag": "v1.1.0", "move_tag": "true", "GITHUB_SHA": head, "generate_release_notes": "true",
+		"previous_tag": "v1.0.0", "notes_paths": "api/**", "dry_run": "true"})
+	if want := "(2 of the 2 commits from v1.0.0 to " + head + " change them)"; !strings.Contains(r.Stdout, want) {
+		t.Errorf("the notes do not end at the commit the tag moves to; want %q in:\n%s", want, r.Stdout)
+	}
+}

@@ -66,10 +66,13 @@ func (r *run) limitedToPaths(ctx context.Context, generated, prev string) (strin
 }
 
 // notesHead is the commit the notes end at, from the tag as prepareTag read
-// it: the tag when it exists, else the commit the tag will be made from (""
-// when none is known).
+// it: the commit move_tag moves it to, else the tag when it exists, else the
+// commit the tag will be made from ("" when none is known).
 func (r *run) notesHead() string {
-	if r.tag.exists {
+	switch {
+	case r.tag.move != "":
+		return r.tag.move
+	case r.tag.exists:
 		return r.j.Tag
 	}
 	return r.target()
