@@ -206,7 +206,7 @@ func (s *Server) IDToken(audience string, iat time.Time) (string, error) {
 		IssuedAt:  jwt.NewNumericDate(iat),
 		NotBefore: jwt.NewNumericDate(iat),
 		Expiry:    jwt.NewNumericDate(iat.Add(tokenLifetime)),
-		ID:        fmt.Sprintf("%x", serial().Bytes()[:16]),
+		ID:        randomHex(16),
 	}
 	return jwt.Signed(signer).Claims(std).Claims(w.claims()).Serialize()
 }

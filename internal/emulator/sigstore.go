@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -122,6 +123,16 @@ func serial() *big.Int {
 	return n.Add(n, big.NewInt(1))
 }
 
+// randomHex is n random bytes in hex. (A slice of serial()'s bytes is not:
+// a random number has fewer bytes when it is small, one time in 128 for 16.)
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("emulator: random bytes: %v", err))
+	}
+	return hex.EncodeToString(b)
+}
+
 // issue signs template for pub with the parent's key (self-signed when parent is nil).
 func issue(template *x509.Certificate, parent *x509.Certificate, pub crypto.PublicKey, parentKey crypto.Signer) *x509.Certificate {
 	if parent == nil {
@@ -178,7 +189,7 @@ func newSigstoreKeys(now time.Time) *sigstoreKeys {
 		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku}},
 	}, k.tsaInter, &k.tsaKey.PublicKey, interKey)
 	k.oidcKey = newKey()
-	k.oidcKID = fmt.Sprintf("%x", serial().Bytes()[:8])
+	k.oidcKID = randomHex(8)
 
 	tr, err := root.NewTrustedRoot(root.TrustedRootMediaType01,
 		[]root.CertificateAuthority{&root.FulcioCertificateAuthority{

@@ -438,3 +438,29 @@ func TestTrustedRootAndSigningConfig(t *testing.T) {
 		t.Errorf("media type missing: %s", sc)
 	}
 }
+
+// TestOIDCTokenIDsAreWhole: every token's jti is 16 random bytes in hex,
+// however small the random number behind it (a small one once panicked the
+// token service: a slice of its bytes past their end, one time in 128).
+func TestOIDCTokenIDsAreWhole(t *testing.T) {
+	t.Parallel()
+	s := emulator.New(emulator.Options{Token: token})
+	seen := map[string]bool{}
+	for range 1000 {
+		tok := mustToken(t, s, "sigstore", time.Now())
+		payload, err := base64.RawURLEncoding.DecodeString(strings.Split(tok, ".")[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c struct {
+			JTI string `json:"jti"`
+		}
+		if err := json.Unmarshal(payload, &c); err != nil {
+			t.Fatal(err)
+		}
+		if b, err := hex.DecodeString(c.JTI); err != nil || len(b) != 16 || seen[c.JTI] {
+			t.Fatalf("jti %q: not 16 new bytes in hex (%v)", c.JTI, err)
+		}
+		seen[c.JTI] = true
+	}
+}
